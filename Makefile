@@ -1,0 +1,60 @@
+# Jiesu entry points. A fresh machine needs only Python >= 3.11, make, and Node.js with npm.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := src/jiesu/static_vendor
+LOCALE := src/jiesu/locale
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo test lint bench messages compilemessages clean
+
+install: $(STAMP) $(VENDOR)/.installed compilemessages
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+# Front-end packages come from the npm registry (package-lock.json), copied into a git-ignored folder.
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)/echarts
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	touch $@
+
+# Compiled with Babel (pure Python), so GNU gettext is not needed on the machine.
+compilemessages: $(STAMP)
+	$(BIN)/pybabel -q compile --use-fuzzy -D django -d $(LOCALE) 2>/dev/null || $(BIN)/pybabel compile -D django -d $(LOCALE)
+
+# For developers: refresh the catalogs from the source (needs GNU gettext's xgettext).
+messages: $(STAMP)
+	cd src/jiesu && ../../$(BIN)/jiesu makemessages -l zh_Hans --no-obsolete --no-location --ignore 'static_vendor/*'
+
+demo: install
+	$(BIN)/jiesu migrate --noinput
+	$(BIN)/jiesu demo-org
+	$(BIN)/jiesu demo-serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+
+test: install lint
+	$(BIN)/pytest -n 2 --dist loadfile
+	@if [ -n "$$JIESU_TEST_DATABASE_URL" ]; then \
+		echo "== again on $$JIESU_TEST_DATABASE_URL =="; \
+		DATABASE_URL="$$JIESU_TEST_DATABASE_URL" $(BIN)/pytest -n 2 --dist loadfile; \
+	fi
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var/static

@@ -1,0 +1,95 @@
+"""Reads about the organization: who holds which role where, and the hotline directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from jiesu.org.models import Hotline, Membership, Role, Unit, User
+
+_CACHE_ATTR = "_jiesu_roles"
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    role: Role
+    unit_id: int | None
+    unit_name: str | None
+
+
+@dataclass(frozen=True)
+class RoleSet:
+    """The roles one person holds, resolved from their memberships in one query."""
+
+    grants: tuple[RoleGrant, ...] = field(default_factory=tuple)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(g.role for g in self.grants)
+
+    def has(self, *roles: Role) -> bool:
+        """True when the person holds any of ``roles``."""
+        return any(g.role in roles for g in self.grants)
+
+    def unit_ids(self, *roles: Role) -> frozenset[int]:
+        """Units in which the person holds any of ``roles`` (all unit roles when none given)."""
+        return frozenset(
+            g.unit_id for g in self.grants if g.unit_id is not None and (not roles or g.role in roles)
+        )
+
+    @property
+    def is_office(self) -> bool:
+        return self.has(Role.DISPATCHER, Role.DUTY_OPERATOR)
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Holds any role at all; people with none are only requesters."""
+        return bool(self.grants)
+
+
+def roles_for(user: User | object) -> RoleSet:
+    """Resolve a person's roles, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return RoleSet()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    rows = (
+        Membership.objects.filter(user=user, unit__is_active=True)
+        | Membership.objects.filter(user=user, unit__isnull=True)
+    ).values_list("role", "unit_id", "unit__name")
+    grants = tuple(sorted((RoleGrant(Role(r), u, n) for r, u, n in rows), key=lambda g: (g.role, g.unit_id or 0)))
+    result = RoleSet(grants)
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def clear_roles_cache(user: User) -> None:
+    """Forget the cached roles after memberships changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def units_with_role(role: Role) -> QuerySet[Unit]:
+    return Unit.objects.filter(memberships__role=role, is_active=True).distinct()
+
+
+def unit_head(unit: Unit) -> User | None:
+    """R3.1: the unit's one head (第一责任人)."""
+    membership = Membership.objects.filter(unit=unit, role=Role.UNIT_HEAD).select_related("user").first()
+    return membership.user if membership else None
+
+
+def hotline_directory() -> list[Hotline]:
+    """§11: every active unit's hotlines, in directory order, fetched in one query."""
+    return list(
+        Hotline.objects.filter(unit__is_active=True)
+        .select_related("unit", "campus")
+        .order_by("unit__sort_order", "unit_id", "campus__sort_order")
+    )
+
+
+def people_in(units: Iterable[Unit], role: Role) -> QuerySet[User]:
+    return User.objects.filter(memberships__unit__in=list(units), memberships__role=role).distinct()

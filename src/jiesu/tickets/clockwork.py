@@ -1,0 +1,131 @@
+"""Stored clocks (R4.8): write each clock's due instant as a row and keep the ticket's nearest deadline.
+
+The arithmetic is the workcalendar app's pure functions; this module only stores their results, in the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Min
+from django.utils.translation import gettext as _
+
+from jiesu.workcalendar import clocks as rules
+from jiesu.workcalendar.clocks import Deadline, end_of_day
+from jiesu.workcalendar.selectors import get_calendar
+
+from jiesu.tickets.models import Channel, Clock, ClockKind, Level, Ticket
+
+DUE_SOON_SHARE = 0.25  # R4.8: under 25 % of the window left …
+DUE_SOON_MIN = dt.timedelta(hours=2)  # … or under 2 h left
+
+
+def soon_at(started_at: dt.datetime, due_at: dt.datetime) -> dt.datetime:
+    """R4.8: the instant from which a clock is due soon (the earlier of the two thresholds, not before start)."""
+    window = due_at - started_at
+    lead = max(window * DUE_SOON_SHARE, DUE_SOON_MIN)
+    return max(started_at, due_at - lead)
+
+
+def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: Deadline) -> Clock:
+    """Create or recompute the clock ``kind`` of the ticket's current round (met clocks keep their result)."""
+    clock, _created = Clock.objects.update_or_create(
+        ticket=ticket,
+        kind=kind,
+        round=ticket.round,
+        defaults={
+            "started_at": started_at,
+            "due_at": deadline.due,
+            "soon_at": soon_at(started_at, deadline.due),
+            "provisional": deadline.provisional,
+            "rule": deadline.rule_text[:200],
+        },
+    )
+    if clock.met_at is not None:
+        on_time = clock.met_at <= clock.due_at
+        if clock.on_time != on_time:
+            clock.on_time = on_time
+            clock.save(update_fields=["on_time"])
+    return clock
+
+
+def meet_clock(ticket: Ticket, kind: ClockKind, at: dt.datetime) -> Clock | None:
+    """Mark the current round's ``kind`` clock met at ``at``, recording whether that was on time."""
+    clock = Clock.objects.filter(ticket=ticket, kind=kind, round=ticket.round, met_at__isnull=True).first()
+    if clock is None:
+        return None
+    clock.met_at = at
+    clock.on_time = at <= clock.due_at
+    clock.save(update_fields=["met_at", "on_time"])
+    if not clock.on_time:
+        ticket.overdue_count += 1
+    return clock
+
+
+def drop_clock(ticket: Ticket, kind: ClockKind) -> None:
+    """Remove an unmet clock that no longer applies (e.g. a level change from department to direct)."""
+    Clock.objects.filter(ticket=ticket, kind=kind, round=ticket.round, met_at__isnull=True).delete()
+
+
+def refresh_next_due(ticket: Ticket) -> None:
+    """Denormalize the nearest unmet clock onto the ticket, so worklists sort on one indexed column."""
+    nearest = (
+        Clock.objects.filter(ticket=ticket, met_at__isnull=True).order_by("due_at").values("due_at", "soon_at", "kind").first()
+    )
+    if nearest is None:
+        ticket.next_due_at = ticket.next_soon_at = None
+        ticket.next_clock = ""
+    else:
+        ticket.next_due_at, ticket.next_soon_at, ticket.next_clock = nearest["due_at"], nearest["soon_at"], nearest["kind"]
+
+
+def intake_clocks(ticket: Ticket) -> None:
+    """R4.1 response for every ticket; R4.5 dispatch (R4.7 triage for letters) for Office channels."""
+    set_clock(ticket, ClockKind.RESPONSE, ticket.received_at, rules.response_due(ticket.received_at, urgent=ticket.urgent))
+    if ticket.channel == Channel.MAILBOX:
+        set_clock(ticket, ClockKind.MAILBOX, ticket.received_at, rules.mailbox_due(ticket.received_at))
+    elif ticket.lead_unit_id is None:
+        set_clock(ticket, ClockKind.DISPATCH, ticket.received_at, rules.dispatch_due(ticket.received_at))
+
+
+def level_clocks(ticket: Ticket) -> None:
+    """R4.2: a level (re)computes the reply clocks from received_at, never from the level change."""
+    calendar = get_calendar()
+    deadline = rules.reply_due(ticket.received_at, level=ticket.level, calendar=calendar)
+    if ticket.level == Level.DIRECT:
+        drop_clock(ticket, ClockKind.INITIAL_REPLY)
+        set_clock(ticket, ClockKind.REPLY, ticket.received_at, deadline)
+        return
+    set_clock(ticket, ClockKind.INITIAL_REPLY, ticket.received_at, deadline)
+    if ticket.planned_reply_date is None:
+        drop_clock(ticket, ClockKind.REPLY)
+    else:
+        planned_clock(ticket)
+
+
+def planned_clock(ticket: Ticket) -> None:
+    """R4.2: for department and school levels the formal reply is due at the end of the planned date."""
+    assert ticket.planned_reply_date is not None  # noqa: S101 - callers check
+    deadline = Deadline(
+        due=end_of_day(ticket.planned_reply_date),
+        provisional=False,
+        rule_id="R4.2",
+        rule_text=_("R4.2 formal reply: by the end of the planned date given in the initial reply"),
+    )
+    set_clock(ticket, ClockKind.REPLY, ticket.received_at, deadline)
+
+
+def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> None:
+    """R7.2: a reopened ticket gets a new 1-working-day formal reply clock from the reopening."""
+    deadline = rules.reply_due(reopened_at, level=Level.DIRECT, calendar=get_calendar())
+    set_clock(ticket, ClockKind.REPLY, reopened_at, deadline)
+
+
+def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> None:
+    """R4.6: the follow-up is due 48 clock hours after the formal reply is sent."""
+    set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at))
+
+
+def first_unmet(ticket: Ticket) -> dt.datetime | None:
+    return Clock.objects.filter(ticket=ticket, met_at__isnull=True).aggregate(m=Min("due_at"))["m"]

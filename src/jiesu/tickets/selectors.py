@@ -1,0 +1,179 @@
+"""Reads: worklists, queues and the ticket page's data. Every list is scoped by permissions.visible_tickets
+and sorts on indexed, stored columns (R4.8): the clock status is derived in the query, never in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from jiesu.org.models import Role, User
+from jiesu.org.selectors import roles_for
+from jiesu.tickets.models import Clock, CohandlingRequest, Event, Note, RedispatchRequest, Reply, Ticket
+from jiesu.tickets.permissions import visible_tickets
+from jiesu.tickets.states import OPEN_STATUSES, Status
+from jiesu.tickets.text import search_text, similarity
+
+OK, DUE_SOON, OVERDUE = "ok", "due_soon", "overdue"
+LIST_FIELDS = (
+    "id", "number", "subject", "type", "channel", "status", "urgent", "received_at", "level", "round",
+    "next_due_at", "next_soon_at", "next_clock", "lead_unit__name", "campus__name", "requester_name",
+)
+
+
+def clock_status(now: dt.datetime | None = None) -> Case:
+    """R4.8 as SQL: overdue past the due instant, due soon past the soon instant, else ok."""
+    now = now or timezone.now()
+    return Case(
+        When(next_due_at__isnull=True, then=Value("")),
+        When(next_due_at__lte=now, then=Value(OVERDUE)),
+        When(next_soon_at__lte=now, then=Value(DUE_SOON)),
+        default=Value(OK),
+        output_field=CharField(),
+    )
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    status: str = ""
+    channel: str = ""
+    type: str = ""
+    clock: str = ""  # ok / due_soon / overdue
+    q: str = ""
+    unit_id: int | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+
+
+def apply_filter(qs: QuerySet[Ticket], f: TicketFilter, now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    now = now or timezone.now()
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.type:
+        qs = qs.filter(type=f.type)
+    if f.unit_id:
+        qs = qs.filter(lead_unit_id=f.unit_id)
+    if f.clock == OVERDUE:
+        qs = qs.filter(next_due_at__lte=now)
+    elif f.clock == DUE_SOON:
+        qs = qs.filter(next_due_at__gt=now, next_soon_at__lte=now)
+    elif f.clock == OK:
+        qs = qs.filter(next_soon_at__gt=now)
+    if f.received_from:
+        qs = qs.filter(received_at__gte=_start_of(f.received_from))
+    if f.received_to:
+        qs = qs.filter(received_at__lt=_start_of(f.received_to + dt.timedelta(days=1)))
+    if f.q:
+        qs = qs.filter(Q(number__startswith=f.q) | Q(subject__icontains=f.q))
+    return qs
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def _listing(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return qs.select_related("lead_unit", "campus").annotate(clock_state=clock_status())
+
+
+def unit_inbox(user: User, f: TicketFilter | None = None) -> QuerySet[Ticket]:
+    """Open tickets the person's units lead, nearest deadline first (R4.8)."""
+    units = roles_for(user).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
+    qs = Ticket.objects.filter(lead_unit_id__in=units, status__in=OPEN_STATUSES)
+    if f:
+        qs = apply_filter(qs, f)
+    return _listing(qs).order_by("next_due_at", "id")
+
+
+def approval_queue(user: User) -> QuerySet[Ticket]:
+    """R4.3: replies awaiting this head's approval."""
+    units = roles_for(user).unit_ids(Role.UNIT_HEAD)
+    return _listing(Ticket.objects.filter(lead_unit_id__in=units, status=Status.PENDING_APPROVAL)).order_by("next_due_at", "id")
+
+
+def dispatch_queue(user: User) -> QuerySet[Ticket]:
+    """R4.5: the Office's queue, oldest first."""
+    return _listing(visible_tickets(user, Ticket.objects.filter(status=Status.NEW))).order_by("received_at", "id")
+
+
+def overdue_board(user: User, now: dt.datetime | None = None) -> QuerySet[Ticket]:
+    """Open tickets past a deadline, across units, most overdue first (uses the partial index on next_due_at)."""
+    now = now or timezone.now()
+    return _listing(visible_tickets(user, Ticket.objects.filter(next_due_at__lte=now))).order_by("next_due_at", "id")
+
+
+def overdue_by_unit(user: User, now: dt.datetime | None = None) -> list[dict[str, object]]:
+    now = now or timezone.now()
+    return list(
+        visible_tickets(user, Ticket.objects.filter(next_due_at__lte=now))
+        .values("lead_unit__name").annotate(n=Count("id")).order_by("-n", "lead_unit__name")
+    )
+
+
+def redispatch_queue() -> QuerySet[RedispatchRequest]:
+    return (RedispatchRequest.objects.filter(decision=RedispatchRequest.Decision.PENDING)
+            .select_related("ticket", "from_unit", "suggested_unit", "requested_by").order_by("requested_at"))
+
+
+def redispatch_counts() -> dict[str, int]:
+    """R3.2: approved and rejected requests are counted."""
+    rows = RedispatchRequest.objects.values("decision").annotate(n=Count("id"))
+    return {row["decision"]: row["n"] for row in rows}
+
+
+def instruction_requests(user: User) -> QuerySet[Note]:
+    """R6.3: open requests for this leader's instruction."""
+    return (Note.objects.filter(kind=Note.Kind.ESCALATION, leader=user, answered=False)
+            .select_related("ticket", "ticket__lead_unit", "author").order_by("at"))
+
+
+def cohandling_inbox(user: User) -> QuerySet[CohandlingRequest]:
+    """R3.3: co-handling requests to the person's units still waiting for an answer, nearest due first."""
+    units = roles_for(user).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
+    return (CohandlingRequest.objects.filter(unit_id__in=units, answered_at__isnull=True)
+            .select_related("ticket", "unit").order_by("due_at"))
+
+
+def my_requests(user: User) -> QuerySet[Ticket]:
+    """R10.1: the requester's own tickets, newest first."""
+    return _listing(Ticket.objects.filter(requester=user)).order_by("-received_at", "-id")
+
+
+def timeline(ticket: Ticket, *, public_only: bool) -> QuerySet[Event]:
+    qs = Event.objects.filter(ticket=ticket).select_related("actor")
+    return qs.filter(public=True) if public_only else qs
+
+
+def clocks(ticket: Ticket) -> QuerySet[Clock]:
+    return Clock.objects.filter(ticket=ticket).order_by("round", "due_at")
+
+
+def replies(ticket: Ticket, *, sent_only: bool) -> QuerySet[Reply]:
+    qs = Reply.objects.filter(ticket=ticket).select_related("drafted_by", "reviewed_by")
+    return qs.filter(state=Reply.State.SENT) if sent_only else qs
+
+
+@dataclass(frozen=True)
+class RepeatCandidate:
+    ticket: Ticket
+    score: float
+
+
+def repeat_candidates(*, requester: User | None, phone: str, subject: str, content: str, days: int = 90,
+                      limit: int = 5, exclude_id: int | None = None) -> list[RepeatCandidate]:
+    """R6.1: the same requester's tickets of the last 90 days, ranked by text similarity (rjieba tokens)."""
+    if requester is None and not phone:
+        return []
+    since = timezone.now() - dt.timedelta(days=days)
+    who = Q(requester=requester) if requester is not None else Q(contact_phone=phone)
+    qs = Ticket.objects.filter(who, received_at__gte=since).only("id", "number", "subject", "status", "received_at",
+                                                                   "search_text")
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    probe = search_text(subject, content)
+    scored = [RepeatCandidate(t, similarity(probe, t.search_text)) for t in qs.order_by("-received_at")[:200]]
+    return sorted((c for c in scored if c.score > 0), key=lambda c: -c.score)[:limit]

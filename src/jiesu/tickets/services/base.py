@@ -1,0 +1,153 @@
+"""What every ticket service shares: locking, the state-machine guard, history, numbering, after-commit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from jiesu.org.models import User
+from jiesu.tickets import clockwork
+from jiesu.tickets.errors import ACTOR_MESSAGE, STATE_MESSAGE, NotAllowed, TransitionError
+from jiesu.tickets.models import Event, Ticket
+from jiesu.tickets.permissions import relations
+from jiesu.tickets.states import ACTIONS, Action, Status
+
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+TRACKING_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class TicketEvent:
+    """What listeners (notifications, next issue) receive after the transaction commits."""
+
+    name: str
+    ticket_id: int
+    number: str
+    actor_id: int | None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+_listeners: list[Callable[[TicketEvent], None]] = []
+
+
+def subscribe(listener: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
+    """Register a listener for ticket events; it runs only after the change commits."""
+    _listeners.append(listener)
+    return listener
+
+
+def unsubscribe(listener: Callable[[TicketEvent], None]) -> None:
+    _listeners.remove(listener)
+
+
+def publish(event: TicketEvent) -> None:
+    """Side effects after commit (conventions): a rolled-back change publishes nothing."""
+
+    def send() -> None:
+        for listener in list(_listeners):
+            listener(event)
+
+    transaction.on_commit(send)
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def lock(ticket: Ticket) -> Ticket:
+    """Re-read the ticket under a row lock (PostgreSQL) / the write lock (SQLite IMMEDIATE transactions)."""
+    return Ticket.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=ticket.pk)
+
+
+def guard(actor: User | None, ticket: Ticket, action_name: str) -> Action:
+    """Check the state machine's table: the action is allowed from this state and for this person."""
+    action = ACTIONS[action_name]
+    if ticket.status not in action.sources:
+        raise TransitionError(
+            STATE_MESSAGE % {"action": action.label, "status": Status(ticket.status).label},
+            code="transition_not_allowed",
+        )
+    if actor is not None and not (relations(actor, ticket) & action.actors):
+        raise NotAllowed(ACTOR_MESSAGE % {"action": action.label})
+    return action
+
+
+def move(ticket: Ticket, action: Action, *, expected: str) -> None:
+    """Apply the action's target state with a conditional update (a second racer finds no row)."""
+    if action.target is None or action.target == expected:
+        return
+    updated = Ticket.objects.filter(pk=ticket.pk, status=expected).update(status=action.target)
+    if updated != 1:
+        raise TransitionError(
+            STATE_MESSAGE % {"action": action.label, "status": Status(expected).label}, code="conflict"
+        )
+    ticket.status = action.target
+
+
+def record(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    action: str,
+    from_status: str = "",
+    to_status: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    public: bool = False,
+    at: dt.datetime | None = None,
+) -> Event:
+    """R10.4: append one history row, in the caller's transaction."""
+    return Event.objects.create(
+        ticket=ticket,
+        at=at or now(),
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status or (ticket.status if from_status else ""),
+        before=before or {},
+        after=after or {},
+        reason=reason,
+        public=public,
+    )
+
+
+def save(ticket: Ticket, *fields: str) -> None:
+    """Save the ticket's changed fields together with its nearest-deadline columns."""
+    clockwork.refresh_next_due(ticket)
+    ticket.save(update_fields=[*fields, "next_due_at", "next_soon_at", "next_clock", "overdue_count", "updated_at"])
+
+
+def next_number(day: dt.date) -> str:
+    """YYYYMMDD-NNNNNN from a per-day counter: one atomic upsert, safe under concurrent intake on both databases."""
+    table = "tickets_ticketsequence"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - constant table name
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [day],
+        )
+        (last,) = cursor.fetchone()
+    return f"{day:%Y%m%d}-{last:06d}"
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+def hash_tracking_code(number: str, code: str) -> str:
+    """Only a hash of the requester's secret code is stored (R10.1)."""
+    normalized = code.strip().upper().replace("-", "").replace(" ", "")
+    return hashlib.sha256(f"{number}:{normalized}".encode()).hexdigest()
+
+
+def tracking_code_matches(ticket: Ticket, code: str) -> bool:
+    return hmac.compare_digest(ticket.tracking_code_hash, hash_tracking_code(ticket.number, code))

@@ -1,0 +1,201 @@
+"""Handling by the lead unit (R3.3, R4.2–R4.4, R6.3, R6.5): level, contacts, co-handling, initial reply,
+planned date, escalation and instructions, third parties, amendments, and the audited contact reveal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiesu.org.models import Role, Unit, User
+from jiesu.org.selectors import roles_for
+from jiesu.tickets import clockwork
+from jiesu.tickets.errors import DomainError, NotAllowed
+from jiesu.tickets.models import ClockKind, CohandlingRequest, Level, Note, Reply, Ticket, TicketCohandlingUnit
+from jiesu.tickets.services import base
+from jiesu.workcalendar import clocks as rules
+from jiesu.workcalendar.selectors import get_calendar
+
+
+def _text(value: str, field: str, message: str) -> str:
+    if not value or not value.strip():
+        raise DomainError(message, field=field)
+    return value.strip()
+
+
+@transaction.atomic
+def ticket_set_level(*, actor: User, ticket: Ticket, level: str, reason: str = "") -> Ticket:
+    """R4.2: the level sets the reply clocks, always counted from received_at; a change recomputes them."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "set_level")
+    if level not in Level.values:
+        raise DomainError(_("Unknown handling level."), field="level")
+    if ticket.level == level:
+        return ticket
+    if ticket.level and not reason.strip():
+        raise DomainError(_("Give the reason for changing the level."), field="reason")
+    before = ticket.level
+    ticket.level = level
+    clockwork.level_clocks(ticket)
+    base.record(ticket, actor=actor, action="set_level", before={"level": before}, after={"level": level},
+                reason=reason.strip())
+    base.save(ticket, "level")
+    return ticket
+
+
+@transaction.atomic
+def contact_log(*, actor: User, ticket: Ticket, body: str) -> Note:
+    """Art. 8.3: the unit contacts the requester to learn the details; each contact is logged."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "log_contact")
+    note = Note.objects.create(ticket=ticket, kind=Note.Kind.CONTACT, author=actor, at=base.now(),
+                               body=_text(body, "body", _("Describe the contact.")))
+    base.record(ticket, actor=actor, action="log_contact", after={"note": note.pk})
+    return note
+
+
+@transaction.atomic
+def cohandling_request(*, actor: User, ticket: Ticket, unit: Unit, request: str) -> CohandlingRequest:
+    """R3.3 / R4.4: ask a named unit for specific help; it answers in writing within 1 working day."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "request_cohandling")
+    if unit.pk == ticket.lead_unit_id:
+        raise DomainError(_("The lead unit cannot ask itself for co-handling."), field="unit")
+    body = _text(request, "request", _("Say what help you need from the unit (R3.3)."))
+    at = base.now()
+    deadline = rules.cohandling_due(at, calendar=get_calendar())
+    TicketCohandlingUnit.objects.get_or_create(ticket=ticket, unit=unit)
+    item = CohandlingRequest.objects.create(
+        ticket=ticket, unit=unit, request=body, requested_by=actor, requested_at=at, due_at=deadline.due,
+        soon_at=clockwork.soon_at(at, deadline.due), rule=deadline.rule_text[:200], provisional=deadline.provisional,
+    )
+    base.record(ticket, actor=actor, action="request_cohandling", after={"unit": unit.name, "due": deadline.due.isoformat()},
+                reason=body, at=at)
+    base.publish(base.TicketEvent("cohandling_requested", ticket.pk, ticket.number, actor.pk, {"unit_id": unit.pk}))
+    return item
+
+
+@transaction.atomic
+def cohandling_answer(*, actor: User, item: CohandlingRequest, answer: str, finished: bool = True) -> CohandlingRequest:
+    """R3.3: the co-handling unit answers in writing, or gives its reason and a progress report."""
+    ticket = base.lock(item.ticket)
+    base.guard(actor, ticket, "answer_cohandling")
+    item = CohandlingRequest.objects.select_for_update().get(pk=item.pk)
+    if item.unit_id not in roles_for(actor).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF):
+        raise NotAllowed(_("Only the unit that was asked can answer."))
+    if item.answered_at is not None:
+        raise DomainError(_("This co-handling request has already been answered."), code="conflict")
+    message = _("Write the result.") if finished else _("Give the reason and the progress so far (R3.3).")
+    item.answer = _text(answer, "answer", message)
+    item.finished = finished
+    item.answered_by, item.answered_at = actor, base.now()
+    item.on_time = item.answered_at <= item.due_at
+    item.save()
+    base.record(ticket, actor=actor, action="answer_cohandling", after={"unit": item.unit.name, "finished": finished},
+                reason=item.answer, at=item.answered_at)
+    return item
+
+
+@transaction.atomic
+def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: dt.date) -> Reply:
+    """R4.2: levels department and school send an initial reply naming the planned date of the formal one."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "send_initial_reply")
+    if ticket.level not in (Level.DEPARTMENT, Level.SCHOOL):
+        raise DomainError(_("Only department- and school-level tickets send an initial reply (R4.2)."), field="level")
+    text = _text(body, "body", _("Write the initial reply."))
+    at = base.now()
+    if planned_date <= timezone.localtime(at).date():
+        raise DomainError(_("The planned date must be after today."), field="planned_date")
+    reply = Reply.objects.create(ticket=ticket, stage=Reply.Stage.INITIAL, round=ticket.round, body=text,
+                                 planned_date=planned_date, state=Reply.State.SENT, drafted_by=actor, drafted_at=at,
+                                 sent_at=at)
+    clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
+    before = ticket.planned_reply_date
+    ticket.planned_reply_date = planned_date
+    clockwork.planned_clock(ticket)
+    base.record(ticket, actor=actor, action="initial_reply", before={"planned_date": str(before) if before else None},
+                after={"planned_date": str(planned_date), "reply": reply.pk}, reason=text, public=True, at=at)
+    base.save(ticket, "planned_reply_date")
+    base.publish(base.TicketEvent("initial_reply", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
+    return reply
+
+
+@transaction.atomic
+def planned_date_move(*, actor: User, ticket: Ticket, planned_date: dt.date, reason: str) -> Ticket:
+    """R4.2 延期: the planned date moves only with a recorded reason."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "move_planned_date")
+    if ticket.planned_reply_date is None:
+        raise DomainError(_("Send the initial reply with a planned date first."), field="planned_date")
+    why = _text(reason, "reason", _("Give the reason for moving the planned date (R4.2)."))
+    if planned_date <= timezone.localtime(base.now()).date():
+        raise DomainError(_("The planned date must be after today."), field="planned_date")
+    before = ticket.planned_reply_date
+    ticket.planned_reply_date = planned_date
+    clockwork.planned_clock(ticket)
+    base.record(ticket, actor=actor, action="move_planned_date", before={"planned_date": str(before)},
+                after={"planned_date": str(planned_date)}, reason=why, public=True)
+    base.save(ticket, "planned_reply_date")
+    return ticket
+
+
+@transaction.atomic
+def escalate(*, actor: User, ticket: Ticket, leader: User, body: str) -> Note:
+    """R6.3 / Art. 9.5: the unit asks a school leader for an instruction (批示)."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "escalate")
+    if not roles_for(leader).has(Role.LEADER):
+        raise DomainError(_("Choose a school leader."), field="leader")
+    note = Note.objects.create(ticket=ticket, kind=Note.Kind.ESCALATION, author=actor, at=base.now(), leader=leader,
+                               party=leader.get_full_name(),
+                               body=_text(body, "body", _("Explain what you need the leader to decide.")))
+    base.record(ticket, actor=actor, action="escalate", after={"leader": leader.get_full_name()}, reason=note.body)
+    base.publish(base.TicketEvent("instruction_requested", ticket.pk, ticket.number, actor.pk, {"leader_id": leader.pk}))
+    return note
+
+
+@transaction.atomic
+def instruct(*, actor: User, ticket: Ticket, body: str) -> Note:
+    """R6.3: a leader's instruction is recorded on the ticket; it answers any open request to that leader."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "instruct")
+    note = Note.objects.create(ticket=ticket, kind=Note.Kind.INSTRUCTION, author=actor, at=base.now(),
+                               leader=actor, party=actor.get_full_name(),
+                               body=_text(body, "body", _("Write the instruction.")))
+    Note.objects.filter(ticket=ticket, kind=Note.Kind.ESCALATION, leader=actor, answered=False).update(answered=True)
+    base.record(ticket, actor=actor, action="instruct", reason=note.body)
+    return note
+
+
+@transaction.atomic
+def third_party_record(*, actor: User, ticket: Ticket, party: str, body: str) -> Note:
+    """R6.5: the unit itself contacts the third party and records whom and what was agreed."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "record_third_party")
+    note = Note.objects.create(ticket=ticket, kind=Note.Kind.THIRD_PARTY, author=actor, at=base.now(),
+                               party=_text(party, "party", _("Name the third party.")),
+                               body=_text(body, "body", _("Record what was agreed.")))
+    base.record(ticket, actor=actor, action="third_party", after={"party": note.party}, reason=note.body)
+    return note
+
+
+@transaction.atomic
+def amendment_add(*, actor: User, ticket: Ticket, body: str) -> Note:
+    """R1.2: recorded content is never edited; corrections are appended."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "amend")
+    note = Note.objects.create(ticket=ticket, kind=Note.Kind.AMENDMENT, author=actor, at=base.now(),
+                               body=_text(body, "body", _("Write the correction.")))
+    base.record(ticket, actor=actor, action="amend", reason=note.body, public=True)
+    return note
+
+
+@transaction.atomic
+def contact_reveal(*, actor: User, ticket: Ticket) -> dict[str, str]:
+    """R10.2: a full contact is shown only to the need-to-know, and every full view is audit-logged."""
+    base.guard(actor, ticket, "reveal_contact")
+    base.record(ticket, actor=actor, action="reveal_contact")
+    return {"phone": ticket.contact_phone, "email": ticket.contact_email}

@@ -1,0 +1,172 @@
+"""Intake (R1, R2, R4.1): record a request from any channel, with its number, tracking code and clocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiesu.org.models import Campus, Role, Unit, User
+from jiesu.org.selectors import roles_for
+from jiesu.tickets import clockwork
+from jiesu.tickets.errors import DomainError, NotAllowed
+from jiesu.tickets.models import DIRECT_CHANNELS, Channel, ClockKind, Ticket, TicketType
+from jiesu.tickets.services import base
+from jiesu.tickets.states import Status
+from jiesu.tickets.text import search_text
+
+MAX_CONTENT = 5000
+_MEMBER_ROLES = (Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
+
+
+@dataclass(frozen=True)
+class Created:
+    ticket: Ticket
+    tracking_code: str  # shown once to the requester; only its hash is stored
+
+
+def _check_receiver(actor: User | None, channel: str, receiving_unit: Unit | None, requester: User | None) -> None:
+    """R2: who may record a request depends on its channel."""
+    roles = roles_for(actor) if actor else None
+    if channel == Channel.WEB:
+        if actor is None or requester is None or actor.pk != requester.pk:
+            raise NotAllowed(_("Web requests are submitted by the requester, signed in."))
+        return
+    if roles is None:
+        raise NotAllowed(_("Only signed-in staff can record requests from this channel."))
+    if channel in DIRECT_CHANNELS:
+        if receiving_unit is None:
+            raise DomainError(_("Choose the unit that received the call or visit."), field="receiving_unit")
+        if receiving_unit.pk not in roles.unit_ids(*_MEMBER_ROLES):
+            raise NotAllowed(_("You can record hotline calls and visits only for your own unit."))
+        return
+    if not roles.is_office:
+        raise NotAllowed(_("Requests from this channel are recorded by the Party and Administration Office."))
+
+
+def _check_fields(  # noqa: C901 - one check per rule, each with its own message
+    *,
+    channel: str,
+    type: str,
+    content: str,
+    requester_name: str,
+    contact_phone: str,
+    contact_email: str,
+    anonymous: bool,
+    urgent: bool,
+    urgent_reason: str,
+    received_at: dt.datetime,
+    source_name: str,
+) -> None:
+    if channel not in Channel.values:
+        raise DomainError(_("Unknown channel."), field="channel")
+    if type not in TicketType.values:
+        raise DomainError(_("Unknown request type."), field="type")
+    if not content.strip():
+        raise DomainError(_("Describe the request."), field="content")
+    if len(content) > MAX_CONTENT:
+        raise DomainError(_("The description is too long (at most 5000 characters)."), field="content")
+    if anonymous and channel != Channel.MAILBOX:
+        raise DomainError(_("Only mailbox letters may be anonymous (R1.3)."), field="anonymous")
+    if not anonymous and not requester_name.strip():
+        raise DomainError(_("Give the requester's name (R1.2)."), field="requester_name")
+    if not anonymous and not (contact_phone.strip() or contact_email.strip()):
+        raise DomainError(_("Give a phone number or an email address to reply to (R1.2)."), field="contact_phone")
+    if contact_phone and not all(c.isdigit() or c in "+- " for c in contact_phone):
+        raise DomainError(_("The phone number may contain only digits, spaces, + and -."), field="contact_phone")
+    if urgent and not urgent_reason.strip():
+        raise DomainError(_("Say why the request is urgent (R1.5)."), field="urgent_reason")
+    if received_at > base.now() + dt.timedelta(minutes=1):
+        raise DomainError(_("The time received cannot be in the future."), field="received_at")
+    if channel == Channel.REFERRAL and not source_name.strip():
+        raise DomainError(_("Name the body that referred the request (R2.6)."), field="source_name")
+
+
+@transaction.atomic
+def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
+    *,
+    actor: User | None,
+    channel: str,
+    type: str,
+    campus: Campus,
+    content: str,
+    subject: str = "",
+    requester: User | None = None,
+    requester_name: str = "",
+    requester_kind: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    anonymous: bool = False,
+    urgent: bool = False,
+    urgent_reason: str = "",
+    received_at: dt.datetime | None = None,
+    receiving_unit: Unit | None = None,
+    acknowledge: bool = False,
+    source_name: str = "",
+    source_reference: str = "",
+    source_due_at: dt.datetime | None = None,
+) -> Created:
+    """Record a request. Direct channels make the receiving unit the lead unit (R2); others await dispatch."""
+    if requester is not None:
+        requester_name = requester_name or requester.get_full_name()
+        requester_kind = requester_kind or requester.kind
+        contact_phone = contact_phone or requester.phone
+        contact_email = contact_email or requester.email
+    # R1.2: received_at to the minute, Asia/Shanghai.
+    received = (received_at or base.now()).replace(second=0, microsecond=0)
+    _check_fields(
+        channel=channel, type=type, content=content, requester_name=requester_name, contact_phone=contact_phone,
+        contact_email=contact_email, anonymous=anonymous, urgent=urgent, urgent_reason=urgent_reason,
+        received_at=received, source_name=source_name,
+    )
+    _check_receiver(actor, channel, receiving_unit, requester)
+    content = content.strip()
+    subject = (subject.strip() or content.splitlines()[0])[:120]
+    code = base.new_tracking_code()
+    number = base.next_number(timezone.localtime(received).date())
+    direct = channel in DIRECT_CHANNELS
+    ticket = Ticket.objects.create(
+        number=number,
+        tracking_code_hash=base.hash_tracking_code(number, code),
+        type=type,
+        channel=channel,
+        campus=campus,
+        subject=subject,
+        content=content,
+        urgent=urgent,
+        urgent_reason=urgent_reason.strip(),
+        requester=requester,
+        requester_name="" if anonymous else requester_name.strip(),
+        requester_kind=requester_kind or "external",
+        contact_phone="" if anonymous else contact_phone.strip(),
+        contact_email="" if anonymous else contact_email.strip(),
+        anonymous=anonymous,
+        received_at=received,
+        recorded_by=actor,
+        receiving_unit=receiving_unit if direct else None,
+        lead_unit=receiving_unit if direct else None,
+        status=Status.DISPATCHED if direct else Status.NEW,
+        source_name=source_name.strip(),
+        source_reference=source_reference.strip(),
+        source_due_at=source_due_at,
+        search_text=search_text(subject, content),
+    )
+    clockwork.intake_clocks(ticket)
+    base.record(
+        ticket, actor=actor, action="create", from_status="-", to_status=ticket.status, public=True, at=received,
+        after={"channel": channel, "type": type, "lead_unit": receiving_unit.name if direct and receiving_unit else None},
+    )
+    if direct and acknowledge:
+        # The receiving officer answered on the call: the response clock is met at intake (R4.1).
+        ticket.status = Status.HANDLING
+        clockwork.meet_clock(ticket, ClockKind.RESPONSE, base.now())
+        base.record(ticket, actor=actor, action="acknowledge", from_status=Status.DISPATCHED,
+                    to_status=Status.HANDLING, public=True)
+        ticket.save(update_fields=["status"])
+    base.save(ticket)
+    base.publish(base.TicketEvent("received", ticket.pk, ticket.number, actor.pk if actor else None,
+                                  {"tracking_code": code}))
+    return Created(ticket, code)

@@ -1,0 +1,134 @@
+"""Formal replies (R4.3, R6.1, R6.2, R6.5): drafted by the lead unit, approved by its head, only then sent."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from jiesu.org.models import User
+from jiesu.tickets import clockwork
+from jiesu.tickets.errors import Conflict, DomainError
+from jiesu.tickets.models import ClockKind, Reply, ReplyKind, Ticket
+from jiesu.tickets.services import base
+from jiesu.tickets.states import Status
+
+# R6.5: wording that sends the requester to a third party themselves (自行联系物业/公司/运营商 …).
+_THIRD_PARTY = re.compile(
+    r"(请|建议|可|需)?(您|你)?(自行|自己|直接|另行)(去|与|和|向|到)?[^。；,，]{0,12}?(联系|联络|致电|咨询|找|打电话|沟通|反映)"
+    r"|(请|建议)(您|你)[^。；]{0,6}(联系|致电)[^。；]{0,12}(公司|物业|运营商|商家|厂家|供应商|银行|第三方|服务商|派出所|社区)"
+)
+
+
+def flags_third_party(text: str) -> bool:
+    """R6.5: True when the reply tells the requester to contact a third party themselves."""
+    return bool(_THIRD_PARTY.search(text))
+
+
+def _check_kind(ticket: Ticket, kind: str, body: str, suggestion: str, repeat_of: Ticket | None) -> None:
+    if kind not in ReplyKind.values:
+        raise DomainError(_("Unknown reply kind."), field="kind")
+    if not body.strip():
+        raise DomainError(_("Write the reply."), field="body")
+    if kind in (ReplyKind.OUT_OF_REMIT, ReplyKind.UNSOLVABLE) and not suggestion.strip():
+        raise DomainError(_("Closing as out of remit or not solvable needs a suggestion to the requester (R6.2)."),
+                          field="suggestion")
+    if kind == ReplyKind.REPEAT:
+        if repeat_of is None or repeat_of.pk == ticket.pk:
+            raise DomainError(_("Choose the original request this one repeats (R6.1)."), field="repeat_of")
+        same = (ticket.requester_id and repeat_of.requester_id == ticket.requester_id) or (
+            ticket.contact_phone and repeat_of.contact_phone == ticket.contact_phone
+        )
+        if not same:
+            raise DomainError(_("A repeat must come from the same requester as the original (R6.1)."), field="repeat_of")
+
+
+@transaction.atomic
+def reply_submit(*, actor: User, ticket: Ticket, body: str, kind: str = ReplyKind.ANSWER, suggestion: str = "",
+                 repeat_of: Ticket | None = None) -> Reply:
+    """R4.3: the lead unit drafts the formal reply and submits it to its head. Flags R6.5 wording."""
+    ticket = base.lock(ticket)
+    action = base.guard(actor, ticket, "submit_reply")
+    if not ticket.level and kind == ReplyKind.ANSWER:
+        raise DomainError(_("Set the handling level first (R4.2)."), field="level")
+    _check_kind(ticket, kind, body, suggestion, repeat_of)
+    at = base.now()
+    text = body.strip()
+    reply = Reply.objects.create(
+        ticket=ticket, stage=Reply.Stage.FORMAL, kind=kind, round=ticket.round, body=text,
+        suggestion=suggestion.strip(), state=Reply.State.PENDING, third_party_flag=flags_third_party(text),
+        drafted_by=actor, drafted_at=at,
+    )
+    if kind == ReplyKind.REPEAT:
+        ticket.repeat_of = repeat_of
+    base.move(ticket, action, expected=Status.HANDLING)
+    base.record(ticket, actor=actor, action="submit_reply", from_status=Status.HANDLING, to_status=ticket.status,
+                after={"reply": reply.pk, "kind": kind, "third_party_flag": reply.third_party_flag}, at=at)
+    base.save(ticket, "repeat_of")
+    base.publish(base.TicketEvent("reply_awaiting_approval", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
+    return reply
+
+
+def _pending(ticket: Ticket) -> Reply:
+    reply = Reply.objects.select_for_update().filter(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.PENDING).first()
+    if reply is None:
+        raise Conflict(_("There is no reply awaiting approval."))
+    return reply
+
+
+@transaction.atomic
+def reply_approve(*, actor: User, ticket: Ticket, comment: str = "", accept_third_party_wording: bool = False) -> Reply:
+    """R4.3: the head approves and the reply is sent; the formal reply clock is met, the follow-up starts (R4.6)."""
+    ticket = base.lock(ticket)
+    action = base.guard(actor, ticket, "approve_reply")
+    reply = _pending(ticket)
+    if reply.third_party_flag and not accept_third_party_wording:
+        raise DomainError(
+            _("The reply asks the requester to contact a third party themselves (R6.5). Return it, or confirm that "
+              "the wording is right."),
+            code="third_party_wording",
+        )
+    at = base.now()
+    reply.state, reply.reviewed_by, reply.reviewed_at, reply.review_comment, reply.sent_at = (
+        Reply.State.SENT, actor, at, comment.strip(), at)
+    try:
+        with transaction.atomic():
+            reply.save()
+    except IntegrityError:
+        raise Conflict(_("A formal reply has already been sent for this round.")) from None
+    closes = reply.kind == ReplyKind.REPEAT  # R6.1: not handled twice; the original carries on
+    if closes:
+        action = type(action)(action.name, action.sources, Status.CLOSED, action.actors, action.label)
+    base.move(ticket, action, expected=Status.PENDING_APPROVAL)
+    clockwork.meet_clock(ticket, ClockKind.REPLY, at)
+    clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
+    if closes:
+        ticket.closed_at = at
+    elif not ticket.anonymous:  # R1.3: anonymous letters get no follow-up
+        clockwork.followup_clock(ticket, at)
+    base.record(ticket, actor=actor, action="approve_reply", from_status=Status.PENDING_APPROVAL,
+                to_status=ticket.status, after={"reply": reply.pk, "kind": reply.kind}, reason=comment.strip(),
+                public=True, at=at)
+    base.save(ticket, "closed_at")
+    base.publish(base.TicketEvent("reply_sent", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
+    return reply
+
+
+@transaction.atomic
+def reply_return(*, actor: User, ticket: Ticket, comment: str) -> Reply:
+    """R4.3: the head returns the draft with comments; the unit revises and submits again."""
+    ticket = base.lock(ticket)
+    action = base.guard(actor, ticket, "return_reply")
+    if not comment.strip():
+        raise DomainError(_("Say what must change before the reply can go out."), field="comment")
+    reply = _pending(ticket)
+    at = base.now()
+    reply.state, reply.reviewed_by, reply.reviewed_at, reply.review_comment = Reply.State.RETURNED, actor, at, comment.strip()
+    reply.save()
+    base.move(ticket, action, expected=Status.PENDING_APPROVAL)
+    base.record(ticket, actor=actor, action="return_reply", from_status=Status.PENDING_APPROVAL,
+                to_status=ticket.status, after={"reply": reply.pk}, reason=comment.strip(), at=at)
+    base.save(ticket)
+    base.publish(base.TicketEvent("reply_returned", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
+    return reply

@@ -1,0 +1,80 @@
+"""The ticket state machine, declared as data (rules §4, §6, §7).
+
+Every move a ticket can make is one row of ``ACTIONS``: the states it may start from, the state it leads to
+(None: it stays), and who may take it. ``jiesu.tickets.services`` is the only code that changes a ticket and
+checks every call against this table; views, the API, admin actions and commands all call the services.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("Awaiting dispatch")  # Office-dispatched channels (R2, R4.5)
+    DISPATCHED = "dispatched", _("Awaiting acknowledgement")  # lead unit known, response clock running (R4.1)
+    HANDLING = "handling", _("Handling")  # acknowledged; level set; co-handling, initial reply (R4.2–R4.4)
+    PENDING_APPROVAL = "pending_approval", _("Reply awaiting approval")  # R4.3 head review
+    REPLIED = "replied", _("Replied, follow-up due")  # R4.6 / R7 follow-up (next issue)
+    CLOSED = "closed", _("Closed")  # 销账 (R7.2) or closed as a repeat (R6.1)
+    CLOSED_UNSATISFIED = "closed_unsatisfied", _("Closed unsatisfied")  # R7.2 after 3 rounds
+
+
+OPEN_STATUSES = frozenset({Status.NEW, Status.DISPATCHED, Status.HANDLING, Status.PENDING_APPROVAL})
+CLOSED_STATUSES = frozenset({Status.CLOSED, Status.CLOSED_UNSATISFIED})
+
+
+class Actor(StrEnum):
+    """Who may take an action, relative to the ticket."""
+
+    OFFICE = "office"  # dispatcher or duty operator
+    LEAD = "lead"  # any member (head, officer, staff) of the lead unit
+    LEAD_HEAD = "lead_head"  # the lead unit's head (R4.3)
+    COHANDLER = "cohandler"  # a member of a co-handling unit that was asked (R3.3)
+    LEADER = "leader"  # a school leader (R6.3)
+    INSPECTOR = "inspector"  # 纪委办公室 inspectors (R8.5, R10.2)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    sources: frozenset[Status]
+    target: Status | None
+    actors: frozenset[Actor]
+    label: str
+
+
+def _a(name: str, sources: set[Status], target: Status | None, actors: set[Actor], label: str) -> Action:
+    return Action(name, frozenset(sources), target, frozenset(actors), label)
+
+
+_WORKING = {Status.HANDLING, Status.PENDING_APPROVAL}
+_LED = {Status.DISPATCHED, Status.HANDLING, Status.PENDING_APPROVAL}
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        _a("dispatch", {Status.NEW}, Status.DISPATCHED, {Actor.OFFICE}, _("Dispatch")),
+        _a("acknowledge", {Status.DISPATCHED}, Status.HANDLING, {Actor.LEAD}, _("Acknowledge")),
+        _a("set_level", {Status.HANDLING}, None, {Actor.LEAD}, _("Set handling level")),
+        _a("log_contact", _LED | {Status.REPLIED}, None, {Actor.LEAD}, _("Log contact with the requester")),
+        _a("request_cohandling", {Status.HANDLING}, None, {Actor.LEAD}, _("Ask a unit to co-handle")),
+        _a("answer_cohandling", _WORKING, None, {Actor.COHANDLER}, _("Answer a co-handling request")),
+        _a("send_initial_reply", {Status.HANDLING}, None, {Actor.LEAD}, _("Send the initial reply")),
+        _a("move_planned_date", {Status.HANDLING}, None, {Actor.LEAD}, _("Move the planned reply date")),
+        _a("escalate", _WORKING, None, {Actor.LEAD}, _("Ask a leader for an instruction")),
+        _a("instruct", _LED | {Status.NEW}, None, {Actor.LEADER}, _("Record an instruction")),
+        _a("record_third_party", _WORKING, None, {Actor.LEAD}, _("Record a third party contacted")),
+        _a("submit_reply", {Status.HANDLING}, Status.PENDING_APPROVAL, {Actor.LEAD}, _("Submit the reply for approval")),
+        _a("approve_reply", {Status.PENDING_APPROVAL}, Status.REPLIED, {Actor.LEAD_HEAD}, _("Approve and send the reply")),
+        _a("return_reply", {Status.PENDING_APPROVAL}, Status.HANDLING, {Actor.LEAD_HEAD}, _("Return the reply")),
+        _a("request_redispatch", _LED, None, {Actor.LEAD}, _("Ask the Office to re-dispatch")),
+        _a("decide_redispatch", _LED, None, {Actor.OFFICE}, _("Decide a re-dispatch request")),
+        _a("amend", _LED | {Status.NEW, Status.REPLIED}, None, {Actor.LEAD, Actor.OFFICE}, _("Append an amendment")),
+        _a("reveal_contact", set(Status), None, {Actor.LEAD, Actor.OFFICE, Actor.INSPECTOR}, _("Show the full contact")),
+    ]
+}

@@ -1,0 +1,39 @@
+"""Thin views: parse, fetch through selectors, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from jiesu.org.hours import is_open
+from jiesu.org.selectors import hotline_directory, roles_for
+from jiesu.web.home import home_sections
+from jiesu.workcalendar.selectors import get_calendar
+
+
+@require_GET
+def hotlines(request: HttpRequest) -> HttpResponse:
+    """§11 directory: public, both campuses, with open-now following the working-day calendar (R5)."""
+    now = timezone.localtime()
+    calendar = get_calendar()
+    rows = [(line, is_open(line, now, calendar.is_working_day)) for line in hotline_directory()]
+    units = {line.unit_id for line, _open in rows}
+    return render(
+        request,
+        "web/hotlines.html",
+        {"rows": rows, "now": now, "unit_count": len(units), "is_working_day": calendar.is_working_day(now.date())},
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role sees what it works on."""
+    return render(request, "web/home.html", {"sections": home_sections(request.user, roles_for(request.user))})
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,29 @@
+"""Shared fixtures: the demo organization (the same one `make demo` loads) and named personas."""
+
+from __future__ import annotations
+
+import pytest
+
+from jiesu.org.demo import DEMO_PASSWORD, load_demo_org
+from jiesu.org.models import User
+
+
+@pytest.fixture
+def demo_org(db: None) -> None:
+    """The realistic demo organization of rules §3 and §11."""
+    load_demo_org()
+
+
+@pytest.fixture
+def password() -> str:
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def person(demo_org: None):
+    """Fetch a demo person by username: person("head"), person("student") …"""
+
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
