@@ -30,7 +30,7 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 # Compiled with Babel (pure Python), so GNU gettext is not needed on the machine.
 compilemessages: $(STAMP)
-	$(BIN)/pybabel -q compile --use-fuzzy -D django -d $(LOCALE) 2>/dev/null || $(BIN)/pybabel compile -D django -d $(LOCALE)
+	$(BIN)/pybabel -q compile -D django -d $(LOCALE)
 
 # For developers: refresh the catalogs from the source (needs GNU gettext's xgettext).
 messages: $(STAMP)

@@ -8,6 +8,12 @@ from jiesu.org.demo import DEMO_PASSWORD, load_demo_org
 from jiesu.org.models import User
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings) -> None:
+    """PBKDF2 is slow on purpose; tests only need hashing to work."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def demo_org(db: None) -> None:
     """The realistic demo organization of rules §3 and §11."""

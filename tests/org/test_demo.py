@@ -32,7 +32,9 @@ def test_hotlines_match_section_11_exactly(demo_org: None) -> None:
     """§11: every unit of the appendix with its numbers and service hours exactly as written."""
     rows = [
         (h.unit.name, h.campus.name, h.number, h.service_label)
-        for h in Hotline.objects.select_related("unit", "campus").order_by("unit__sort_order", "campus__sort_order")
+        for h in Hotline.objects.select_related("unit", "campus").order_by(
+            "unit__sort_order", "campus__sort_order"
+        )
     ]
     assert rows == SECTION_11
     assert Hotline.objects.values("unit").distinct().count() == 12
@@ -73,9 +75,21 @@ def test_every_unit_has_one_head_and_an_officer(demo_org: None) -> None:
 @pytest.mark.django_db
 def test_one_account_per_role(demo_org: None) -> None:
     """The demo has one sign-in account for each role."""
-    held = set(Membership.objects.filter(user__username__in=[
-        "admin", "dispatcher", "duty", "head", "officer", "handler", "leader", "inspector", "assessor",
-    ]).values_list("role", flat=True))
+    held = set(
+        Membership.objects.filter(
+            user__username__in=[
+                "admin",
+                "dispatcher",
+                "duty",
+                "head",
+                "officer",
+                "handler",
+                "leader",
+                "inspector",
+                "assessor",
+            ]
+        ).values_list("role", flat=True)
+    )
     assert held == set(Role.values)
 
 
@@ -85,6 +99,11 @@ def test_demo_org_is_idempotent(demo_org: None, capsys: pytest.CaptureFixture[st
     counts = (Unit.objects.count(), Hotline.objects.count(), User.objects.count(), Membership.objects.count())
     call_command("demo-org")
     call_command("demo-org")
-    assert (Unit.objects.count(), Hotline.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    assert (
+        Unit.objects.count(),
+        Hotline.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     out = capsys.readouterr().out
     assert "dispatcher" in out and "Jiesu@2026" in out

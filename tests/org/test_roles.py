@@ -52,7 +52,9 @@ def test_roles_resolve_in_one_query(person, django_assert_num_queries) -> None:
 def test_a_unit_has_only_one_head(person) -> None:
     """R3.1: a second head for the same unit is refused by the database."""
     with pytest.raises(IntegrityError), transaction.atomic():
-        Membership.objects.create(user=person("officer"), role=Role.UNIT_HEAD, unit=Unit.objects.get(code="logistics"))
+        Membership.objects.create(
+            user=person("officer"), role=Role.UNIT_HEAD, unit=Unit.objects.get(code="logistics")
+        )
 
 
 @pytest.mark.django_db

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jiesu.ledger import views
 
 app_name = "ledger"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("summary/", views.summary, name="summary"),
+    path("export.xlsx", views.export, name="export"),
+]

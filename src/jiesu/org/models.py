@@ -40,9 +40,18 @@ class Unit(models.Model):
     name = models.CharField(_("Name"), max_length=64, unique=True)
     kind = models.CharField(_("Kind"), max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("Parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("Parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
-    remit = models.TextField(_("Remit"), blank=True, help_text=_("What the unit is responsible for; used by the dispatch catalogue and suggestions"))
+    remit = models.TextField(
+        _("Remit"),
+        blank=True,
+        help_text=_("What the unit is responsible for; used by the dispatch catalogue and suggestions"),
+    )
     is_active = models.BooleanField(_("Active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("Order"), default=100)
 
@@ -64,7 +73,9 @@ class Hotline(models.Model):
     """R2.3 / §11: a unit's hotline number on one campus, with its service days and daily hours."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("Unit"), on_delete=models.CASCADE, related_name="hotlines")
-    campus = models.ForeignKey(Campus, verbose_name=_("Campus"), on_delete=models.PROTECT, related_name="hotlines")
+    campus = models.ForeignKey(
+        Campus, verbose_name=_("Campus"), on_delete=models.PROTECT, related_name="hotlines"
+    )
     number = models.CharField(_("Number"), max_length=32)
     service_label = models.CharField(_("Service hours (as published)"), max_length=64)
     service_days = models.CharField(_("Service days"), max_length=16, choices=ServiceDays.choices)
@@ -80,7 +91,11 @@ class Hotline(models.Model):
             models.UniqueConstraint(fields=["unit", "campus"], name="hotline_unit_campus_unique"),
             models.CheckConstraint(
                 condition=(Q(opens_at__isnull=True) & Q(closes_at__isnull=True))
-                | (Q(opens_at__isnull=False) & Q(closes_at__isnull=False) & Q(opens_at__lt=models.F("closes_at"))),
+                | (
+                    Q(opens_at__isnull=False)
+                    & Q(closes_at__isnull=False)
+                    & Q(opens_at__lt=models.F("closes_at"))
+                ),
                 name="hotline_hours_valid",
             ),
         ]
@@ -105,10 +120,17 @@ class User(AbstractUser):
     """One person: a requester, a unit's staff, a leader … Roles come from memberships."""
 
     full_name = models.CharField(_("Name"), max_length=64, blank=True)
-    kind = models.CharField(_("Requester kind"), max_length=16, choices=RequesterKind.choices, default=RequesterKind.STUDENT)
+    kind = models.CharField(
+        _("Requester kind"), max_length=16, choices=RequesterKind.choices, default=RequesterKind.STUDENT
+    )
     number = models.CharField(_("Student or staff number"), max_length=32, blank=True)
     campus = models.ForeignKey(
-        Campus, verbose_name=_("Campus"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+        Campus,
+        verbose_name=_("Campus"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
     )
     phone = models.CharField(_("Mobile phone"), max_length=32, blank=True)
 
@@ -139,16 +161,25 @@ class Role(models.TextChoices):
 
 
 # Roles exercised inside one unit; the others are school-wide.
-UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF, Role.DISPATCHER, Role.DUTY_OPERATOR})
+UNIT_ROLES = frozenset(
+    {Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF, Role.DISPATCHER, Role.DUTY_OPERATOR}
+)
 
 
 class Membership(models.Model):
     """A role a person holds, in a unit where the role is unit-scoped. A person may hold several."""
 
-    user = models.ForeignKey(User, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("Role"), max_length=16, choices=Role.choices)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("Unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
+        Unit,
+        verbose_name=_("Unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     created_at = models.DateTimeField(_("Created at"), auto_now_add=True)
 
@@ -161,7 +192,9 @@ class Membership(models.Model):
                 fields=["user", "role"], condition=Q(unit__isnull=True), name="membership_unique_schoolwide"
             ),
             # R3.1: each unit has one head.
-            models.UniqueConstraint(fields=["unit"], condition=Q(role="unit_head"), name="membership_one_head_per_unit"),
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(role="unit_head"), name="membership_one_head_per_unit"
+            ),
             models.CheckConstraint(
                 condition=Q(unit__isnull=False) | ~Q(role__in=[r.value for r in UNIT_ROLES]),
                 name="membership_unit_role_has_unit",

@@ -60,7 +60,9 @@ def roles_for(user: User | object) -> RoleSet:
         Membership.objects.filter(user=user, unit__is_active=True)
         | Membership.objects.filter(user=user, unit__isnull=True)
     ).values_list("role", "unit_id", "unit__name")
-    grants = tuple(sorted((RoleGrant(Role(r), u, n) for r, u, n in rows), key=lambda g: (g.role, g.unit_id or 0)))
+    grants = tuple(
+        sorted((RoleGrant(Role(r), u, n) for r, u, n in rows), key=lambda g: (g.role, g.unit_id or 0))
+    )
     result = RoleSet(grants)
     setattr(user, _CACHE_ATTR, result)
     return result

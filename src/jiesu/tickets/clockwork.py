@@ -7,18 +7,44 @@ caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.db.models import Min
 from django.utils.translation import gettext as _
 
-from jiesu.workcalendar import clocks as rules
-from jiesu.workcalendar.clocks import Deadline, end_of_day
-from jiesu.workcalendar.selectors import get_calendar
-
 from jiesu.tickets.models import Channel, Clock, ClockKind, Level, Ticket
+from jiesu.workcalendar import clocks as rules
+from jiesu.workcalendar.clocks import end_of_day
+from jiesu.workcalendar.selectors import get_calendar
 
 DUE_SOON_SHARE = 0.25  # R4.8: under 25 % of the window left …
 DUE_SOON_MIN = dt.timedelta(hours=2)  # … or under 2 h left
+
+
+class DueRule(Protocol):
+    """What a clock row stores from a deadline: the workcalendar's ``Deadline`` or a ``PlannedDeadline``."""
+
+    @property
+    def due(self) -> dt.datetime: ...
+
+    @property
+    def provisional(self) -> bool: ...
+
+    @property
+    def rule_text(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class PlannedDeadline:
+    """R4.2: the formal reply of a department/school ticket is due at the end of its planned date."""
+
+    due: dt.datetime
+    provisional: bool = False
+
+    @property
+    def rule_text(self) -> str:
+        return _("R4.2 formal reply: by the end of the planned date given in the initial reply")
 
 
 def soon_at(started_at: dt.datetime, due_at: dt.datetime) -> dt.datetime:
@@ -28,7 +54,7 @@ def soon_at(started_at: dt.datetime, due_at: dt.datetime) -> dt.datetime:
     return max(started_at, due_at - lead)
 
 
-def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: Deadline) -> Clock:
+def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: DueRule) -> Clock:
     """Create or recompute the clock ``kind`` of the ticket's current round (met clocks keep their result)."""
     clock, _created = Clock.objects.update_or_create(
         ticket=ticket,
@@ -45,6 +71,8 @@ def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline
     if clock.met_at is not None:
         on_time = clock.met_at <= clock.due_at
         if clock.on_time != on_time:
+            # Keep Ticket.overdue_count in step with the flags it counts (the caller saves the ticket).
+            ticket.overdue_count = max(0, ticket.overdue_count + (-1 if on_time else 1))
             clock.on_time = on_time
             clock.save(update_fields=["on_time"])
     return clock
@@ -107,13 +135,7 @@ def level_clocks(ticket: Ticket) -> None:
 def planned_clock(ticket: Ticket) -> None:
     """R4.2: for department and school levels the formal reply is due at the end of the planned date."""
     assert ticket.planned_reply_date is not None  # noqa: S101 - callers check
-    deadline = Deadline(
-        due=end_of_day(ticket.planned_reply_date),
-        provisional=False,
-        rule_id="R4.2",
-        rule_text=_("R4.2 formal reply: by the end of the planned date given in the initial reply"),
-    )
-    set_clock(ticket, ClockKind.REPLY, ticket.received_at, deadline)
+    set_clock(ticket, ClockKind.REPLY, ticket.received_at, PlannedDeadline(end_of_day(ticket.planned_reply_date)))
 
 
 def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> None:

@@ -117,6 +117,7 @@ class Ticket(models.Model):
             models.Index(fields=["status", "received_at"], name="ticket_status_received"),
             models.Index(fields=["requester", "received_at"], name="ticket_requester_received"),
             models.Index(fields=["received_at"], name="ticket_received"),
+            models.Index(fields=["lead_unit", "received_at"], name="ticket_unit_received"),
             models.Index(
                 fields=["next_due_at"], name="ticket_open_due",
                 condition=Q(next_due_at__isnull=False),

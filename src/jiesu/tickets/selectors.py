@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from jiesu.org.models import Role, User
 from jiesu.org.selectors import roles_for
-from jiesu.tickets.models import Clock, CohandlingRequest, Event, Note, RedispatchRequest, Reply, Ticket
+from jiesu.tickets.models import (
+    Clock,
+    CohandlingRequest,
+    Event,
+    Note,
+    RedispatchRequest,
+    Reply,
+    Ticket,
+    TicketCohandlingUnit,
+)
 from jiesu.tickets.permissions import visible_tickets
 from jiesu.tickets.states import OPEN_STATUSES, Status
 from jiesu.tickets.text import search_text, similarity
@@ -177,3 +186,79 @@ def repeat_candidates(*, requester: User | None, phone: str, subject: str, conte
     probe = search_text(subject, content)
     scored = [RepeatCandidate(t, similarity(probe, t.search_text)) for t in qs.order_by("-received_at")[:200]]
     return sorted((c for c in scored if c.score > 0), key=lambda c: -c.score)[:limit]
+
+
+def all_visible(user: User, f: TicketFilter | None = None) -> QuerySet[Ticket]:
+    """R10.3: every ticket the person may open, newest first (the API's ``list=all``)."""
+    qs = visible_tickets(user)
+    if f:
+        qs = apply_filter(qs, f)
+    return _listing(qs).order_by("-received_at", "-id")
+
+
+# --- Staff pages: the records a list or the ticket page needs, each in one query -----------------------------
+
+
+@dataclass(frozen=True)
+class ClockInfo:
+    """One open clock as a worklist shows it: its kind, due instant, R4.8 state and rule in words."""
+
+    kind: str
+    due_at: dt.datetime
+    state: str
+    rule: str
+
+
+def pending_clocks(ticket_ids: list[int], *, kinds: tuple[str, ...] = (),
+                   now: dt.datetime | None = None) -> dict[int, ClockInfo]:
+    """The nearest unmet clock (of ``kinds`` if given) of each ticket, for a page of tickets in one query."""
+    now = now or timezone.now()
+    qs = Clock.objects.filter(ticket_id__in=ticket_ids, met_at__isnull=True)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    state = Case(
+        When(due_at__lte=now, then=Value(OVERDUE)),
+        When(soon_at__lte=now, then=Value(DUE_SOON)),
+        default=Value(OK),
+        output_field=CharField(),
+    )
+    found: dict[int, ClockInfo] = {}
+    rows = qs.annotate(state=state).order_by("ticket_id", "due_at", "id").values_list(
+        "ticket_id", "kind", "due_at", "state", "rule"
+    )
+    for ticket_id, clock_kind, due_at, clock_state, rule in rows:
+        found.setdefault(ticket_id, ClockInfo(clock_kind, due_at, clock_state, rule))
+    return found
+
+
+def pending_formal_replies(ticket_ids: list[int]) -> dict[int, Reply]:
+    """R4.3: the draft awaiting the head's approval, per ticket, in one query."""
+    qs = Reply.objects.filter(ticket_id__in=ticket_ids, stage=Reply.Stage.FORMAL, state=Reply.State.PENDING)
+    return {reply.ticket_id: reply for reply in qs.select_related("drafted_by")}
+
+
+def school_leaders() -> QuerySet[User]:
+    """R6.3: the people a unit may ask for an instruction."""
+    return (User.objects.filter(memberships__role=Role.LEADER, is_active=True).distinct()
+            .order_by("full_name", "username"))
+
+
+def notes(ticket: Ticket) -> QuerySet[Note]:
+    return Note.objects.filter(ticket=ticket).select_related("author", "leader")
+
+
+def cohandling_requests(ticket: Ticket) -> QuerySet[CohandlingRequest]:
+    return (CohandlingRequest.objects.filter(ticket=ticket)
+            .select_related("unit", "requested_by", "answered_by").order_by("requested_at", "id"))
+
+
+def redispatch_requests(ticket: Ticket) -> QuerySet[RedispatchRequest]:
+    return (RedispatchRequest.objects.filter(ticket=ticket)
+            .select_related("from_unit", "suggested_unit", "new_unit", "requested_by", "decided_by")
+            .order_by("requested_at", "id"))
+
+
+def cohandler_units(ticket: Ticket) -> list[str]:
+    """Names of the units named as co-handlers (R3.3)."""
+    return list(TicketCohandlingUnit.objects.filter(ticket=ticket).order_by("unit__sort_order")
+                .values_list("unit__name", flat=True))

@@ -73,7 +73,8 @@ ACTIONS: dict[str, Action] = {
         _a("approve_reply", {Status.PENDING_APPROVAL}, Status.REPLIED, {Actor.LEAD_HEAD}, _("Approve and send the reply")),
         _a("return_reply", {Status.PENDING_APPROVAL}, Status.HANDLING, {Actor.LEAD_HEAD}, _("Return the reply")),
         _a("request_redispatch", _LED, None, {Actor.LEAD}, _("Ask the Office to re-dispatch")),
-        _a("decide_redispatch", _LED, None, {Actor.OFFICE}, _("Decide a re-dispatch request")),
+        # R3.2: a request made while the reply awaited approval is still decided (rejected) after it is sent.
+        _a("decide_redispatch", set(Status) - {Status.NEW}, None, {Actor.OFFICE}, _("Decide a re-dispatch request")),
         _a("amend", _LED | {Status.NEW, Status.REPLIED}, None, {Actor.LEAD, Actor.OFFICE}, _("Append an amendment")),
         _a("reveal_contact", set(Status), None, {Actor.LEAD, Actor.OFFICE, Actor.INSPECTOR}, _("Show the full contact")),
     ]

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+"""Requester and intake pages (issue 4 items 1, 2, 7): mounted at the site root."""
+
+from django.urls import path
+
+from jiesu.tickets.intake_views import downloads, staff, track, web
 
 app_name = "intake"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("requests/new/", web.request_new, name="new"),
+    path("requests/created/", web.request_created, name="created"),
+    path("requests/mine/", web.my_requests, name="mine"),
+    path("intake/", staff.staff_intake, name="staff"),
+    path("intake/repeats/", staff.repeat_candidates, name="repeats"),
+    path("track/", track.track, name="track"),
+    path("attachments/<int:pk>/", downloads.attachment_download, name="attachment"),
+]

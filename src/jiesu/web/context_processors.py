@@ -4,9 +4,17 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
+from jiesu.workcalendar.permissions import can_manage_calendar
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
-    """Expose the signed-in person's roles (resolved once per request)."""
-    return {"my_roles": roles_for(getattr(request, "user", None))}
+    """Expose the signed-in person's roles (resolved once per request) and which shared pages they may open."""
+    user = getattr(request, "user", None)
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    return {
+        "my_roles": roles_for(user),
+        "nav_ledger": signed_in and bool(scopes_for(user)),
+        "nav_calendar": signed_in and can_manage_calendar(user),
+    }

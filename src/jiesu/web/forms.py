@@ -10,7 +10,9 @@ class SignInForm(AuthenticationForm):
         label=_("Username"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
     )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
         "invalid_login": _("Wrong username or password. Repeated failures lock the account for a while."),

@@ -1,13 +1,15 @@
-"""What each role works on, for the home page."""
+"""What each role works on, for the home page: one section per role, with live worklist counts."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiesu.org.models import Role, User
 from jiesu.org.selectors import RoleSet
+from jiesu.tickets.views.worklists import home_counts
 
 ROLE_WORK = {
     Role.UNIT_HEAD: _("Approve your unit's formal replies; watch its tickets that are due soon or overdue (R4.3)."),
@@ -27,17 +29,36 @@ class HomeSection:
     title: str
     unit: str | None
     description: str
-    links: list[tuple[str, str]] = field(default_factory=list)
+    links: list[tuple[str, str, int | None]] = field(default_factory=list)
 
 
 def home_sections(user: User, roles: RoleSet) -> list[HomeSection]:
-    """One section per role grant, then the requester's own section (everyone may raise a request)."""
+    """One section per role grant, then the worklists with counts, then the requester's own section."""
     sections = [
         HomeSection(title=str(grant.role.label), unit=grant.unit_name, description=str(ROLE_WORK[grant.role]))
         for grant in roles.grants
     ]
-    for section, grant in zip(sections, roles.grants, strict=True):
-        if grant.role == Role.SYSADMIN or user.is_superuser:
-            section.links.append((str(_("Working-day calendar")), "/calendar/"))
-    sections.append(HomeSection(title=str(_("My requests")), unit=None, description=str(_("See the requests you raised and how they are going."))))
+    worklists = [(label, url, count) for label, url, count in home_counts(user)]
+    if worklists:
+        sections.insert(0, HomeSection(title=str(_("My worklists")), unit=None, description="", links=worklists))
+    if roles.has(Role.SYSADMIN) or user.is_superuser:
+        sections.append(
+            HomeSection(
+                title=str(_("Working-day calendar")),
+                unit=None,
+                description=str(ROLE_WORK[Role.SYSADMIN]),
+                links=[(str(_("Working-day calendar")), reverse("workcalendar:index"), None)],
+            )
+        )
+    sections.append(
+        HomeSection(
+            title=str(_("My requests")),
+            unit=None,
+            description=str(_("See the requests you raised and how they are going.")),
+            links=[
+                (str(_("New request")), reverse("intake:new"), None),
+                (str(_("My requests")), reverse("intake:mine"), None),
+            ],
+        )
+    )
     return sections

@@ -24,14 +24,21 @@ def hotlines(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/hotlines.html",
-        {"rows": rows, "now": now, "unit_count": len(units), "is_working_day": calendar.is_working_day(now.date())},
+        {
+            "rows": rows,
+            "now": now,
+            "unit_count": len(units),
+            "is_working_day": calendar.is_working_day(now.date()),
+        },
     )
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role sees what it works on."""
-    return render(request, "web/home.html", {"sections": home_sections(request.user, roles_for(request.user))})
+    return render(
+        request, "web/home.html", {"sections": home_sections(request.user, roles_for(request.user))}
+    )
 
 
 @require_GET

@@ -37,9 +37,9 @@ class Clock(StrEnum):
 class ReplyLevel(models.TextChoices):
     """R4.2: how far up a ticket must be studied before the reply."""
 
-    DIRECT = "direct", _("直接办理")
-    DEPARTMENT = "department", _("需本部门研究")
-    SCHOOL = "school", _("需学校层面研究")
+    DIRECT = "direct", _("Direct handling")
+    DEPARTMENT = "department", _("Needs study by the unit")
+    SCHOOL = "school", _("Needs study at university level")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,26 +66,52 @@ class Deadline:
         return {"due": self.due.isoformat(), "provisional": self.provisional, "rule": self.rule_text}
 
 
-PROVISIONAL_TEXT = _("暂定：该年度尚未导入国务院放假安排，按法定节假日推算，导入后将自动重算")
+PROVISIONAL_TEXT = _(
+    "Provisional: the State Council's holiday arrangement for this year has not been imported yet; "
+    "the deadline is computed from the statutory holidays and recomputed automatically after the "
+    "import"
+)
 
 _TEXTS = {
-    "response": _("R4.1 回应受理：接诉后%(hours)s小时内回应（全时受理，节假日照常）"),
-    "response_night": _("R4.1 回应受理：夜间（%(start)s至次日%(end)s）接诉的，于夜间结束当日%(due)s前回应"),
-    "response_urgent": _("R4.1 紧急诉求：接诉后%(minutes)s分钟内回应（不分昼夜）"),
-    "reply_direct": _("R4.2 直接办理：受理后%(days)s个工作日内正式回复（受理当日不计）"),
+    "response": _(
+        "R4.1 response: respond within %(hours)s hour(s) of receipt (around the clock, holidays included)"
+    ),
+    "response_night": _(
+        "R4.1 response: a request received at night (%(start)s to %(end)s the next day) is answered "
+        "by %(due)s on the day the night ends"
+    ),
+    "response_urgent": _(
+        "R4.1 urgent request: respond within %(minutes)s minute(s) of receipt (day or night)"
+    ),
+    "reply_direct": _(
+        "R4.2 direct: formal reply within %(days)s working day(s) after receipt (the day of receipt "
+        "not counted)"
+    ),
     "reply_department": _(
-        "R4.2 需本部门研究：受理后%(days)s个工作日内初步回复，并告知正式回复的计划日期（受理当日不计）"
+        "R4.2 needs study by the unit: initial reply within %(days)s working day(s) after receipt, "
+        "stating the planned date of the formal reply (the day of receipt not counted)"
     ),
     "reply_school": _(
-        "R4.2 需学校层面研究：受理后%(days)s个工作日内初步回复并提出解决方案，列入校长办公会议题（受理当日不计）"
+        "R4.2 needs study at university level: initial reply with a proposed solution within %(days)s"
+        " working day(s) after receipt, put on the agenda of the president's office meeting (the day "
+        "of receipt not counted)"
     ),
-    "cohandling": _("R4.4 协办答复：收到协办请求后%(days)s个工作日内书面答复（请求当日不计）"),
-    "dispatch_same_day": _("R4.5 派单：接诉当日24:00前派单（日清日结）"),
-    "dispatch": _("R4.5 派单：接诉后第%(days)s日24:00前派单"),
-    "followup": _("R4.6 回访：正式回复发出后%(hours)s小时内回访"),
-    "mailbox_same_day": _("R4.7 信箱查阅：来信当日24:00前查阅分办（每天查阅）"),
-    "mailbox_next_day": _("R4.7 信箱查阅：来信次日24:00前查阅分办（每天查阅）"),
-    "mailbox": _("R4.7 信箱查阅：来信后第%(days)s日24:00前查阅分办"),
+    "cohandling": _(
+        "R4.4 co-handling: written answer within %(days)s working day(s) after the co-handling "
+        "request (the day of the request not counted)"
+    ),
+    "dispatch_same_day": _(
+        "R4.5 dispatch: dispatch before 24:00 on the day of receipt (cleared the same day)"
+    ),
+    "dispatch": _("R4.5 dispatch: dispatch before 24:00 on day %(days)s after receipt"),
+    "followup": _("R4.6 follow-up: follow-up call within %(hours)s hour(s) after the formal reply is sent"),
+    "mailbox_same_day": _(
+        "R4.7 mailbox: read and route a letter before 24:00 on the day it arrives (read daily)"
+    ),
+    "mailbox_next_day": _(
+        "R4.7 mailbox: read and route a letter before 24:00 on the day after it arrives (read daily)"
+    ),
+    "mailbox": _("R4.7 mailbox: read and route a letter before 24:00 on day %(days)s after it arrives"),
 }
 
 
@@ -103,6 +129,7 @@ def _local(instant: dt.datetime) -> dt.datetime:
     return instant.astimezone(SHANGHAI)
 
 
+@lru_cache(maxsize=8192)  # a few thousand distinct days cover years of deadlines; saves the hot path
 def end_of_day(day: dt.date) -> dt.datetime:
     """ "End of day D" is D+1 00:00 Asia/Shanghai."""
     return dt.datetime(day.year, day.month, day.day, tzinfo=SHANGHAI) + _ONE_DAY

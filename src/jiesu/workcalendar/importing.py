@@ -11,6 +11,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 HEADER = ["date", "kind", "name"]
 KINDS = {"holiday": False, "workday": True}  # kind → working
 MAX_BYTES = 256 * 1024
@@ -32,7 +34,9 @@ class ImportProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"第{self.line}行：{self.reason}" if self.line else self.reason
+        if not self.line:
+            return self.reason
+        return _("Line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
 
 class CalendarImportError(ValueError):
@@ -46,29 +50,47 @@ class CalendarImportError(ValueError):
 def decode(raw: bytes) -> str:
     """UTF-8, with or without the BOM spreadsheet programs add."""
     if len(raw) > MAX_BYTES:
-        raise CalendarImportError([ImportProblem(0, f"文件过大（上限 {MAX_BYTES // 1024} KB）")])
+        raise CalendarImportError(
+            [ImportProblem(0, _("The file is too large (limit %(kb)s KB)") % {"kb": MAX_BYTES // 1024})]
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CalendarImportError([ImportProblem(0, f"文件不是 UTF-8 编码（第{exc.start}字节）")]) from None
+        reason = _("The file is not UTF-8 encoded (byte %(byte)s)") % {"byte": exc.start}
+        raise CalendarImportError([ImportProblem(0, reason)]) from None
 
 
 def _parse_row(line: int, cells: list[str], seen: dict[dt.date, int]) -> ImportRow | ImportProblem:
     if len(cells) != len(HEADER):
-        return ImportProblem(line, f"应有3列（date,kind,name），实有{len(cells)}列")
+        return ImportProblem(
+            line, _("Expected 3 columns (date,kind,name), found %(count)s") % {"count": len(cells)}
+        )
     raw_date, kind, name = (cell.strip() for cell in cells)
     try:
         day = dt.date.fromisoformat(raw_date)
     except ValueError:
-        return ImportProblem(line, f"日期“{raw_date}”无效，应为 YYYY-MM-DD")
+        return ImportProblem(line, _("Invalid date “%(value)s”; expected YYYY-MM-DD") % {"value": raw_date})
     if kind not in KINDS:
-        return ImportProblem(line, f"类型“{kind}”无效，应为 holiday 或 workday")
+        return ImportProblem(
+            line, _("Invalid kind “%(value)s”; expected holiday or workday") % {"value": kind}
+        )
     if len(name) > MAX_NAME:
-        return ImportProblem(line, f"名称过长（上限{MAX_NAME}字）")
+        return ImportProblem(
+            line, _("The name is too long (limit %(limit)s characters)") % {"limit": MAX_NAME}
+        )
     if day in seen:
-        return ImportProblem(line, f"日期 {day} 与第{seen[day]}行重复")
+        return ImportProblem(
+            line, _("Date %(date)s repeats line %(line)s") % {"date": day, "line": seen[day]}
+        )
     if KINDS[kind] and day.weekday() < 5:
-        return ImportProblem(line, f"{day} 是周一至周五，本来就上班，不能作为调休上班日（workday）")
+        return ImportProblem(
+            line,
+            _(
+                "%(date)s falls on Monday to Friday and is a working day already; "
+                "it cannot be a make-up working day (workday)"
+            )
+            % {"date": day},
+        )
     seen[day] = line
     return ImportRow(line=line, date=day, working=KINDS[kind], name=name)
 
@@ -78,9 +100,10 @@ def parse_calendar_csv(text: str) -> list[ImportRow]:
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:
-        raise CalendarImportError([ImportProblem(0, "文件为空")])
+        raise CalendarImportError([ImportProblem(0, _("The file is empty"))])
     if [cell.strip().lower() for cell in header] != HEADER:
-        raise CalendarImportError([ImportProblem(1, f"表头应为“date,kind,name”，实为“{','.join(header)}”")])
+        reason = _("The header should be “date,kind,name”, found “%(header)s”") % {"header": ",".join(header)}
+        raise CalendarImportError([ImportProblem(1, reason)])
     rows: list[ImportRow] = []
     problems: list[ImportProblem] = []
     seen: dict[dt.date, int] = {}
@@ -94,11 +117,11 @@ def parse_calendar_csv(text: str) -> list[ImportRow]:
             else:
                 problems.append(parsed)
     except csv.Error as exc:
-        problems.append(ImportProblem(reader.line_num, f"CSV 格式错误：{exc}"))
+        problems.append(ImportProblem(reader.line_num, _("Malformed CSV: %(error)s") % {"error": exc}))
     if not rows and not problems:
-        problems.append(ImportProblem(0, "文件没有任何日期行"))
+        problems.append(ImportProblem(0, _("The file has no date rows")))
     if len(rows) > MAX_ROWS:
-        problems.append(ImportProblem(0, f"日期行过多（上限{MAX_ROWS}行）"))
+        problems.append(ImportProblem(0, _("Too many date rows (limit %(limit)s)") % {"limit": MAX_ROWS}))
     if problems:
         raise CalendarImportError(problems)
     return rows

@@ -143,8 +143,8 @@ class YearOverview:
         """Month grids, Monday first: (month, weeks of seven cells, None outside the month)."""
         result = []
         for month in range(1, 13):
-            cells: list[DayInfo | None] = [d for d in self.days if d.day.month == month]
-            cells = [None] * dt.date(self.year, month, 1).weekday() + cells
+            cells: list[DayInfo | None] = [None] * dt.date(self.year, month, 1).weekday()
+            cells += [d for d in self.days if d.day.month == month]
             cells += [None] * (-len(cells) % 7)
             result.append((month, [cells[i : i + 7] for i in range(0, len(cells), 7)]))
         return result

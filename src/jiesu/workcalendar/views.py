@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from jiesu.org.models import User
 from jiesu.workcalendar import selectors, services
 from jiesu.workcalendar.forms import ClearOverrideForm, ImportUploadForm, OverrideForm
 from jiesu.workcalendar.importing import CalendarImportError, decode, parse_calendar_csv
@@ -19,6 +20,11 @@ from jiesu.workcalendar.permissions import calendar_admin_required
 from jiesu.workcalendar.statutory import LUNAR_MAX_YEAR, LUNAR_MIN_YEAR
 
 _SESSION_KEY = "workcalendar_import"
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 — guaranteed by calendar_admin_required
+    return request.user
 
 
 def _year_or_404(year: int) -> int:
@@ -59,8 +65,10 @@ def day_view(request: HttpRequest, day: str) -> HttpResponse:
         if request.POST.get("action") == "clear":
             clear_form = ClearOverrideForm(request.POST)
             if clear_form.is_valid():
-                services.override_clear(date=date, actor=request.user, note=clear_form.cleaned_data["note"])
-                messages.success(request, _("已取消 %(date)s 的调整") % {"date": date})
+                services.override_clear(
+                    date=date, actor=_actor(request), note=clear_form.cleaned_data["note"]
+                )
+                messages.success(request, _("Cleared the override of %(date)s") % {"date": date})
                 return redirect("workcalendar:year", year=date.year)
         else:
             form = OverrideForm(request.POST)
@@ -69,9 +77,9 @@ def day_view(request: HttpRequest, day: str) -> HttpResponse:
                     date=date,
                     working=form.cleaned_data["working"],
                     note=form.cleaned_data["note"],
-                    actor=request.user,
+                    actor=_actor(request),
                 )
-                messages.success(request, _("已保存 %(date)s 的调整") % {"date": date})
+                messages.success(request, _("Saved the override of %(date)s") % {"date": date})
                 return redirect("workcalendar:year", year=date.year)
     context = {
         "info": selectors.get_calendar().describe(date),
@@ -115,20 +123,22 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_preview(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(_SESSION_KEY)
     if not pending:
-        messages.warning(request, _("请先上传文件"))
+        messages.warning(request, _("Please upload a file first"))
         return redirect("workcalendar:import_upload")
     rows = parse_calendar_csv(pending["text"])  # validated at upload; the session cannot be edited
     if request.method == "POST":
         if request.POST.get("sha256") != pending["sha256"]:
-            messages.warning(request, _("预览已过期，请重新确认"))
+            messages.warning(request, _("The preview has expired; please confirm again"))
             return redirect("workcalendar:import_preview")
         record = services.calendar_import(
-            rows=rows, actor=request.user, filename=pending["filename"], sha256=pending["sha256"]
+            rows=rows, actor=_actor(request), filename=pending["filename"], sha256=pending["sha256"]
         )
         del request.session[_SESSION_KEY]
         messages.success(
             request,
-            _("已导入 %(years)s 年的放假安排：%(days)d 个日期有变化，重算 %(recomputed)d 个期限")
+            _(
+                "Imported the holiday arrangement for %(years)s: %(days)d date(s) changed, %(recomputed)d deadline(s) recomputed"
+            )
             % {
                 "years": "、".join(str(y) for y in record.years),
                 "days": record.changed_days,

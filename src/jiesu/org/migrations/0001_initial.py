@@ -10,138 +10,371 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campus',
+            name="Campus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='名称')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="名称")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '校区',
-                'verbose_name_plural': '校区',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "校区",
+                "verbose_name_plural": "校区",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=64, verbose_name='姓名')),
-                ('kind', models.CharField(choices=[('student', '学生'), ('faculty', '教师'), ('staff', '职工'), ('retiree', '离退休人员'), ('external', '校外人员')], default='student', max_length=16, verbose_name='人员类别')),
-                ('number', models.CharField(blank=True, max_length=32, verbose_name='学号/工号')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='手机')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('campus', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='people', to='org.campus', verbose_name='校区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                ("full_name", models.CharField(blank=True, max_length=64, verbose_name="姓名")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("student", "学生"),
+                            ("faculty", "教师"),
+                            ("staff", "职工"),
+                            ("retiree", "离退休人员"),
+                            ("external", "校外人员"),
+                        ],
+                        default="student",
+                        max_length=16,
+                        verbose_name="人员类别",
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=32, verbose_name="学号/工号")),
+                ("phone", models.CharField(blank=True, max_length=32, verbose_name="手机")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "campus",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="org.campus",
+                        verbose_name="校区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '人员',
-                'verbose_name_plural': '人员',
+                "verbose_name": "人员",
+                "verbose_name_plural": "人员",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='代码')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('college', '学院'), ('department', '部门'), ('office', '办公室'), ('centre', '中心')], max_length=16, verbose_name='类型')),
-                ('remit', models.TextField(blank=True, help_text='用于派单目录与派单建议的职责描述', verbose_name='职责范围')),
-                ('is_active', models.BooleanField(default=True, verbose_name='启用')),
-                ('sort_order', models.PositiveSmallIntegerField(default=100, verbose_name='排序')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.unit', verbose_name='上级单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="代码")),
+                ("name", models.CharField(max_length=64, unique=True, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("college", "学院"),
+                            ("department", "部门"),
+                            ("office", "办公室"),
+                            ("centre", "中心"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "remit",
+                    models.TextField(
+                        blank=True, help_text="用于派单目录与派单建议的职责描述", verbose_name="职责范围"
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="启用")),
+                ("sort_order", models.PositiveSmallIntegerField(default=100, verbose_name="排序")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.unit",
+                        verbose_name="上级单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['sort_order', 'id'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('unit_head', '单位负责人'), ('info_officer', '信息员'), ('unit_staff', '承办人'), ('dispatcher', '党政办派单员'), ('duty_operator', '总值班员'), ('leader', '校领导'), ('inspector', '纪检监督员'), ('assessor', '考核评价员'), ('sysadmin', '系统管理员')], max_length=16, verbose_name='角色')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='人员')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("unit_head", "单位负责人"),
+                            ("info_officer", "信息员"),
+                            ("unit_staff", "承办人"),
+                            ("dispatcher", "党政办派单员"),
+                            ("duty_operator", "总值班员"),
+                            ("leader", "校领导"),
+                            ("inspector", "纪检监督员"),
+                            ("assessor", "考核评价员"),
+                            ("sysadmin", "系统管理员"),
+                        ],
+                        max_length=16,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="人员",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '角色任职',
-                'verbose_name_plural': '角色任职',
+                "verbose_name": "角色任职",
+                "verbose_name_plural": "角色任职",
             },
         ),
         migrations.CreateModel(
-            name='Hotline',
+            name="Hotline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, verbose_name='电话')),
-                ('service_label', models.CharField(max_length=64, verbose_name='服务时间（原文）')),
-                ('service_days', models.CharField(choices=[('workdays', '工作日'), ('all_days', '工作日、节假日')], max_length=16, verbose_name='服务日')),
-                ('opens_at', models.TimeField(blank=True, default=datetime.time(8, 0), null=True, verbose_name='每日开始')),
-                ('closes_at', models.TimeField(blank=True, default=datetime.time(17, 0), null=True, verbose_name='每日结束')),
-                ('campus', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hotlines', to='org.campus', verbose_name='校区')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hotlines', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, verbose_name="电话")),
+                ("service_label", models.CharField(max_length=64, verbose_name="服务时间（原文）")),
+                (
+                    "service_days",
+                    models.CharField(
+                        choices=[("workdays", "工作日"), ("all_days", "工作日、节假日")],
+                        max_length=16,
+                        verbose_name="服务日",
+                    ),
+                ),
+                (
+                    "opens_at",
+                    models.TimeField(
+                        blank=True, default=datetime.time(8, 0), null=True, verbose_name="每日开始"
+                    ),
+                ),
+                (
+                    "closes_at",
+                    models.TimeField(
+                        blank=True, default=datetime.time(17, 0), null=True, verbose_name="每日结束"
+                    ),
+                ),
+                (
+                    "campus",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hotlines",
+                        to="org.campus",
+                        verbose_name="校区",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hotlines",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '热线电话',
-                'verbose_name_plural': '热线电话',
-                'ordering': ['unit__sort_order', 'campus__sort_order'],
+                "verbose_name": "热线电话",
+                "verbose_name_plural": "热线电话",
+                "ordering": ["unit__sort_order", "campus__sort_order"],
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(condition=models.Q(('number', ''), _negated=True), fields=('number',), name='user_number_unique'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number", ""), _negated=True),
+                fields=("number",),
+                name="user_number_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['unit', 'role'], name='org_members_unit_id_8141f8_idx'),
+            model_name="membership",
+            index=models.Index(fields=["unit", "role"], name="org_members_unit_id_8141f8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'unit'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("user", "role", "unit"), name="membership_unique"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('user', 'role'), name='membership_unique_schoolwide'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)),
+                fields=("user", "role"),
+                name="membership_unique_schoolwide",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('role', 'unit_head')), fields=('unit',), name='membership_one_head_per_unit'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("role", "unit_head")),
+                fields=("unit",),
+                name="membership_one_head_per_unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('unit__isnull', False), models.Q(('role__in', ['dispatcher', 'info_officer', 'duty_operator', 'unit_staff', 'unit_head']), _negated=True), _connector='OR'), name='membership_unit_role_has_unit'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("unit__isnull", False),
+                    models.Q(
+                        (
+                            "role__in",
+                            ["dispatcher", "info_officer", "duty_operator", "unit_staff", "unit_head"],
+                        ),
+                        _negated=True,
+                    ),
+                    _connector="OR",
+                ),
+                name="membership_unit_role_has_unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='hotline',
-            constraint=models.UniqueConstraint(fields=('unit', 'campus'), name='hotline_unit_campus_unique'),
+            model_name="hotline",
+            constraint=models.UniqueConstraint(fields=("unit", "campus"), name="hotline_unit_campus_unique"),
         ),
         migrations.AddConstraint(
-            model_name='hotline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('opens_at__isnull', True), ('closes_at__isnull', True)), models.Q(('opens_at__isnull', False), ('closes_at__isnull', False), ('opens_at__lt', models.F('closes_at'))), _connector='OR'), name='hotline_hours_valid'),
+            model_name="hotline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("opens_at__isnull", True), ("closes_at__isnull", True)),
+                    models.Q(
+                        ("opens_at__isnull", False),
+                        ("closes_at__isnull", False),
+                        ("opens_at__lt", models.F("closes_at")),
+                    ),
+                    _connector="OR",
+                ),
+                name="hotline_hours_valid",
+            ),
         ),
     ]

@@ -94,8 +94,12 @@ def redispatch_decide(*, actor: User, request: RedispatchRequest, approve: bool,
     if approve:
         if new_unit is None or new_unit.pk == ticket.lead_unit_id:
             raise DomainError(_("Choose the new lead unit."), field="new_unit")
+        if not new_unit.is_active:
+            raise DomainError(_("This unit is not active."), field="new_unit")
         if ticket.status == Status.PENDING_APPROVAL:
             raise DomainError(_("A reply is awaiting approval; the unit head must decide it first."))
+        if ticket.status not in (Status.DISPATCHED, Status.HANDLING):
+            raise DomainError(_("The formal reply has been sent; this request can only be rejected."))
         request.decision, request.new_unit = RedispatchRequest.Decision.APPROVED, new_unit
         old = ticket.lead_unit
         previous_status = ticket.status

@@ -105,6 +105,10 @@ def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: 
     base.guard(actor, ticket, "send_initial_reply")
     if ticket.level not in (Level.DEPARTMENT, Level.SCHOOL):
         raise DomainError(_("Only department- and school-level tickets send an initial reply (R4.2)."), field="level")
+    if Reply.objects.filter(ticket=ticket, stage=Reply.Stage.INITIAL, round=ticket.round).exists():
+        # R4.2 延期: once told, the planned date moves only through planned_date_move, with a reason.
+        raise DomainError(_("The initial reply has been sent; move the planned date with a reason instead (R4.2)."),
+                          field="planned_date")
     text = _text(body, "body", _("Write the initial reply."))
     at = base.now()
     if planned_date <= timezone.localtime(at).date():

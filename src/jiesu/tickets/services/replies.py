@@ -14,10 +14,18 @@ from jiesu.tickets.models import ClockKind, Reply, ReplyKind, Ticket
 from jiesu.tickets.services import base
 from jiesu.tickets.states import Status
 
-# R6.5: wording that sends the requester to a third party themselves (自行联系物业/公司/运营商 …).
+# R6.5: wording that sends the requester to a third party themselves (请您自行联系物业 / 请与物业公司联系 …).
+# Each pattern needs a word addressed to the requester (请/建议/您/需 …) before the instruction, within one
+# clause, so the unit's own account ("我处已直接联系物业公司", "维修师傅将直接联系您") is not flagged.
+_GAP = r"[^，,。；;！!？?\n]"
+_SELF = r"(自行|自己|亲自|直接|另行)"
+_CONTACT = r"联系|联络|致电|咨询|找|打电话|拨打|沟通|反映|协商|交涉"
+_PARTY = r"(公司|物业|运营商|商家|厂家|供应商|银行|第三方|服务商|派出所|社区|街道|12345|房东|中介|快递|平台)"
 _THIRD_PARTY = re.compile(
-    r"(请|建议|可|需)?(您|你)?(自行|自己|直接|另行)(去|与|和|向|到)?[^。；,，]{0,12}?(联系|联络|致电|咨询|找|打电话|沟通|反映)"
-    r"|(请|建议)(您|你)[^。；]{0,6}(联系|致电)[^。；]{0,12}(公司|物业|运营商|商家|厂家|供应商|银行|第三方|服务商|派出所|社区)"
+    rf"(请|建议|麻烦|烦请|您|你){_GAP}{{0,8}}?{_SELF}{_GAP}{{0,12}}?({_CONTACT})"
+    rf"|(需|需要|可|可以)(自行|自己|亲自|另行){_GAP}{{0,12}}?({_CONTACT}|前往|去)"
+    rf"|(请|建议|麻烦|烦请|需|需要)(您|你)?{_GAP}{{0,6}}?(与|和|向|找|联系|联络|致电|拨打|咨询|到|去|前往)"
+    rf"{_GAP}{{0,10}}?{_PARTY}"
 )
 
 

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,98 +14,195 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CalendarVersion',
+            name="CalendarVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32)),
             ],
             options={
-                'verbose_name': '日历版本',
-                'verbose_name_plural': '日历版本',
+                "verbose_name": "日历版本",
+                "verbose_name_plural": "日历版本",
             },
         ),
         migrations.CreateModel(
-            name='CalendarChange',
+            name="CalendarChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('override_set', '设置日期调整'), ('override_cleared', '取消日期调整'), ('imported', '导入放假安排')], max_length=32, verbose_name='操作')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='日期')),
-                ('years', models.JSONField(default=list, verbose_name='年份')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='变更前')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='变更后')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("override_set", "设置日期调整"),
+                            ("override_cleared", "取消日期调整"),
+                            ("imported", "导入放假安排"),
+                        ],
+                        max_length=32,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="日期")),
+                ("years", models.JSONField(default=list, verbose_name="年份")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="变更前")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="变更后")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '日历变更记录',
-                'verbose_name_plural': '日历变更记录',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "日历变更记录",
+                "verbose_name_plural": "日历变更记录",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarImport',
+            name="CalendarImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='文件名')),
-                ('sha256', models.CharField(max_length=64, verbose_name='文件摘要')),
-                ('years', models.JSONField(default=list, verbose_name='覆盖年份')),
-                ('row_count', models.PositiveIntegerField(verbose_name='条目数')),
-                ('changed_days', models.PositiveIntegerField(default=0, verbose_name='变更日期数')),
-                ('recomputed', models.PositiveIntegerField(default=0, verbose_name='重算期限数')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="文件名")),
+                ("sha256", models.CharField(max_length=64, verbose_name="文件摘要")),
+                ("years", models.JSONField(default=list, verbose_name="覆盖年份")),
+                ("row_count", models.PositiveIntegerField(verbose_name="条目数")),
+                ("changed_days", models.PositiveIntegerField(default=0, verbose_name="变更日期数")),
+                ("recomputed", models.PositiveIntegerField(default=0, verbose_name="重算期限数")),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '放假安排导入',
-                'verbose_name_plural': '放假安排导入',
-                'ordering': ['-imported_at', '-id'],
+                "verbose_name": "放假安排导入",
+                "verbose_name_plural": "放假安排导入",
+                "ordering": ["-imported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('working', models.BooleanField(verbose_name='上班')),
-                ('note', models.CharField(max_length=200, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='设置时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='设置人')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                ("working", models.BooleanField(verbose_name="上班")),
+                ("note", models.CharField(max_length=200, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="设置时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="设置人",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '日期调整',
-                'verbose_name_plural': '日期调整',
-                'ordering': ['date'],
+                "verbose_name": "日期调整",
+                "verbose_name_plural": "日期调整",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='OfficialDay',
+            name="OfficialDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('working', models.BooleanField(verbose_name='上班')),
-                ('name', models.CharField(blank=True, max_length=64, verbose_name='名称')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='days', to='workcalendar.calendarimport', verbose_name='来源导入')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                ("working", models.BooleanField(verbose_name="上班")),
+                ("name", models.CharField(blank=True, max_length=64, verbose_name="名称")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="days",
+                        to="workcalendar.calendarimport",
+                        verbose_name="来源导入",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '官方安排日期',
-                'verbose_name_plural': '官方安排日期',
-                'ordering': ['date'],
+                "verbose_name": "官方安排日期",
+                "verbose_name_plural": "官方安排日期",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='OfficialYear',
+            name="OfficialYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年份')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='official_years', to='workcalendar.calendarimport', verbose_name='来源导入')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年份")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="official_years",
+                        to="workcalendar.calendarimport",
+                        verbose_name="来源导入",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '已导入年份',
-                'verbose_name_plural': '已导入年份',
-                'ordering': ['year'],
+                "verbose_name": "已导入年份",
+                "verbose_name_plural": "已导入年份",
+                "ordering": ["year"],
             },
         ),
     ]

@@ -8,14 +8,16 @@ from jiesu.org.demo import DEMO_PASSWORD, load_demo_org
 
 
 class Command(BaseCommand):
-    help = "Load the demo organization (units, hotlines, leaders, one account per role) and print the accounts."
+    help = (
+        "Load the demo organization (units, hotlines, leaders, one account per role) and print the accounts."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--password", default=DEMO_PASSWORD, help="password for newly created accounts")
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = load_demo_org(password=options["password"])
-        self.stdout.write("演示账号（Demo accounts）— password: %s" % options["password"])
+        self.stdout.write(f"演示账号（Demo accounts）— password: {options['password']}")
         for account in accounts:
             unit = f" · {account.unit}" if account.unit else ""
             self.stdout.write(f"  {account.username:<12} {account.full_name:<8} {account.role_label}{unit}")

@@ -1,0 +1,239 @@
+"""Benchmark (issue 4 item 13a): API intake under concurrent load through gunicorn, as a share of an empty view.
+
+    .venv/bin/python benchmarks/bench_intake.py [--seconds 15] [--connections 16] [--workers 4] [--quick]
+
+One gunicorn serves Jiesu with ``benchmarks/bench_urls.py`` (Jiesu's URLs plus ``/bench/empty``). The load
+generator (``wrk`` when installed, else Python threads with http.client) sends, on loopback only and for a
+bounded time, first POSTs to the empty view, then ``POST /api/v1/tickets`` with a bearer token (the duty
+operator recording a duty-room call). Result: requests per second of each and their ratio (goal ≥ 25 %).
+
+The database is a fresh SQLite file in a temporary directory (the embedded default), unless
+``--database-url`` names another (it must be disposable: the benchmark migrates it and writes tickets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import BENCH_DIR, REPO, VENV_BIN, table  # noqa: E402
+
+BODY = {
+    "channel": "duty_room",
+    "type": "help",
+    "campus": "beijing",
+    "subject": "学生公寓3号楼302室暖气不热",
+    "content": "学生公寓3号楼302室暖气片是凉的，室温只有13度左右，晚上冷得睡不着，麻烦尽快派人检修。",
+    "requester_name": "王子涵",
+    "requester_kind": "student",
+    "contact_phone": "13812345678",
+}
+
+
+@dataclass
+class Rate:
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latency_ms: str
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(database_url: str, var_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench_settings",
+        PYTHONPATH=os.pathsep.join([str(BENCH_DIR), str(REPO / "src")]),
+        DATABASE_URL=database_url,
+        JIESU_VAR_DIR=var_dir,
+        DEBUG="0",
+    )
+    return env
+
+
+def _jiesu(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [str(VENV_BIN / "jiesu"), *args], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def _token(env: dict[str, str]) -> str:
+    out = _jiesu(env, "token", "create", "duty", "--name", "intake benchmark")
+    found = re.findall(r"[A-Za-z0-9_\-]{24,}", out)
+    if not found:
+        raise SystemExit(f"could not read the token from `jiesu token create`: {out!r}")
+    return found[-1]
+
+
+def _wait(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("POST", "/bench/empty", body=b"{}", headers={"Content-Type": "application/json"})
+            if conn.getresponse().status == 201:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer in time")
+
+
+def _wrk(port: int, path: str, headers: dict[str, str], seconds: int, connections: int) -> Rate:
+    lines = [
+        'wrk.method = "POST"',
+        f"wrk.body = {json.dumps(json.dumps(BODY, ensure_ascii=False), ensure_ascii=False)}",
+    ]
+    lines += [f"wrk.headers[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items()]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write("\n".join(lines) + "\n")
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: (.*)", out)
+    latency = re.search(r"Latency\s+(\S+)", out)
+    bad = int(errors.group(1)) if errors else 0
+    if sock:
+        bad += sum(int(n) for n in re.findall(r"\d+", sock.group(1)))
+    return Rate(path, total - bad, bad, float(seconds), latency.group(1) if latency else "")
+
+
+def _threads(port: int, path: str, headers: dict[str, str], seconds: int, connections: int) -> Rate:
+    """Fallback load generator: ``connections`` threads, each one request at a time, until the deadline."""
+    body = json.dumps(BODY, ensure_ascii=False).encode()
+    counts = {"ok": 0, "bad": 0}
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                conn.request("POST", path, body=body, headers={"Content-Type": "application/json", **headers})
+                ok = conn.getresponse().status == 201
+                conn.close()
+            except OSError:
+                ok = False
+            with lock:
+                counts["ok" if ok else "bad"] += 1
+                latencies.append(time.perf_counter() - started)
+
+    workers = [threading.Thread(target=worker) for _ in range(connections)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    mean = f"{1000 * sum(latencies) / len(latencies):.1f}ms" if latencies else ""
+    return Rate(path, counts["ok"], counts["bad"], float(seconds), mean)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=15, help="measured seconds per target (default 15)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers (default 4)")
+    parser.add_argument("--database-url", default="", help="a disposable database (default: fresh SQLite)")
+    parser.add_argument("--quick", action="store_true", help="3 s per target")
+    args = parser.parse_args()
+    seconds = 3 if args.quick else args.seconds
+    tmp = tempfile.mkdtemp(prefix="jiesu-bench-intake-")
+    database_url = args.database_url or f"sqlite:///{tmp}/jiesu.sqlite3"
+    env = _env(database_url, tmp)
+    _jiesu(env, "migrate", "--noinput", "-v0")
+    _jiesu(env, "demo-org")
+    token = _token(env)
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "jiesu.wsgi:application",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+        ],
+        env=env,
+        cwd=tmp,
+        start_new_session=True,
+    )
+    load = _wrk if shutil.which("wrk") else _threads
+    try:
+        _wait(port, time.monotonic() + 60)
+        auth = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+        load(port, "/bench/empty", auth, 2, args.connections)  # warm-up
+        load(port, "/api/v1/tickets", auth, 2, args.connections)
+        empty = load(port, "/bench/empty", auth, seconds, args.connections)
+        api = load(port, "/api/v1/tickets", auth, seconds, args.connections)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    ratio = api.per_second / empty.per_second if empty.per_second else 0.0
+    generator = "wrk" if load is _wrk else "python threads"
+    print(
+        f"intake benchmark: gunicorn {args.workers} sync workers, {args.connections} connections, "
+        f"{seconds} s each, load by {generator}, database {database_url.split(':')[0]}"
+    )
+    print(
+        table(
+            ["target", "requests/s", "mean latency", "errors"],
+            [[r.name, f"{r.per_second:.0f}", r.latency_ms, r.errors] for r in (empty, api)],
+        )
+    )
+    print(f"API intake / empty view = {100 * ratio:.0f} % (goal ≥ 25 %)")
+    if api.errors:
+        print(f"warning: {api.errors} API requests failed")
+
+
+if __name__ == "__main__":
+    main()

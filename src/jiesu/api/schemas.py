@@ -1,0 +1,334 @@
+"""Request and response shapes of API v1 (they are the OpenAPI document's components)."""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+
+from jiesu.org.models import RequesterKind
+from jiesu.tickets.models import Channel, Level, ReplyKind, TicketType
+from jiesu.tickets.states import Status
+
+ListName = Literal["inbox", "mine", "dispatch", "overdue", "approvals", "all"]
+ClockState = Literal["ok", "due_soon", "overdue"]
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# --- intake -----------------------------------------------------------------------------------------------------
+
+
+class TicketCreateIn(Schema):
+    """R1.2 / R2: a web request is the caller's own; other channels are recorded by staff for someone else."""
+
+    channel: Channel
+    type: TicketType
+    campus: str = Field(description="campus code, e.g. beijing")
+    content: str = Field(max_length=5000)
+    subject: str = Field("", max_length=120)
+    requester_name: str = Field("", max_length=64)
+    requester_kind: RequesterKind | None = None
+    contact_phone: str = Field("", max_length=32)
+    contact_email: str = Field("", max_length=254)
+    anonymous: bool = False
+    urgent: bool = False
+    urgent_reason: str = Field("", max_length=200)
+    received_at: dt.datetime | None = Field(None, description="no offset means Asia/Shanghai; default now")
+    receiving_unit: str | None = Field(None, description="unit code; hotline and walk-in only (R2)")
+    acknowledge: bool = Field(
+        False, description="hotline/walk-in answered on the call: acknowledged at intake (R4.1)"
+    )
+    source_name: str = Field("", max_length=100)
+    source_reference: str = Field("", max_length=64)
+    source_due_at: dt.datetime | None = None
+
+
+class CreatedOut(Schema):
+    number: str
+    tracking_code: str
+    status: Status
+
+
+# --- lists ------------------------------------------------------------------------------------------------------
+
+
+class TicketQuery(Schema):
+    list: ListName | None = Field(
+        None,
+        description="default: dispatch (Office), inbox (unit members), all "
+        "(leaders, inspectors), mine (everyone else)",
+    )
+    status: Status | None = None
+    channel: Channel | None = None
+    type: TicketType | None = None
+    clock: ClockState | None = None
+    q: str = Field("", max_length=100, description="number prefix or words of the subject")
+    unit: str | None = Field(None, description="lead unit code")
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)
+
+
+class TicketRow(Schema):
+    number: str
+    subject: str
+    type: str
+    channel: str
+    status: str
+    status_label: str
+    urgent: bool
+    level: str
+    round: int
+    received_at: dt.datetime
+    campus: str
+    lead_unit: str | None
+    requester_name: str
+    next_due_at: dt.datetime | None
+    next_clock: str
+    clock_state: str = Field(description="ok, due_soon, overdue, or empty when no clock runs (R4.8)")
+
+
+class TicketPage(Schema):
+    list: ListName
+    count: int
+    limit: int
+    offset: int
+    items: builtins.list[TicketRow]
+
+
+# --- detail -----------------------------------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+
+
+class ContactOut(Schema):
+    name: str
+    kind: str
+    phone: str
+    email: str
+    masked: bool = Field(description="R10.2: true when phone and email are masked for this caller")
+
+
+class ClockOut(Schema):
+    kind: str
+    round: int
+    started_at: dt.datetime
+    due_at: dt.datetime
+    met_at: dt.datetime | None
+    on_time: bool | None
+    provisional: bool
+    rule: str
+    status: Literal["met", "ok", "due_soon", "overdue"]
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    actor: str | None
+    from_status: str
+    to_status: str
+    reason: str
+    before: dict[str, object] | None
+    after: dict[str, object] | None
+
+
+class ReplyOut(Schema):
+    id: int
+    stage: str
+    kind: str
+    state: str
+    round: int
+    body: str
+    suggestion: str
+    planned_date: dt.date | None
+    sent_at: dt.datetime | None
+    drafted_by: str | None = None
+    drafted_at: dt.datetime | None = None
+    review_comment: str | None = None
+    third_party_flag: bool | None = None
+
+
+class NoteOut(Schema):
+    id: int
+    kind: str
+    at: dt.datetime
+    author: str
+    party: str
+    body: str
+
+
+class CohandlingOut(Schema):
+    id: int
+    unit: UnitRef
+    request: str
+    requested_at: dt.datetime
+    due_at: dt.datetime
+    rule: str
+    answer: str
+    finished: bool | None
+    answered_at: dt.datetime | None
+    on_time: bool | None
+
+
+class RedispatchOut(Schema):
+    id: int
+    from_unit: UnitRef
+    suggested_unit: UnitRef | None
+    reason: str
+    requested_at: dt.datetime
+    decision: str
+    decision_note: str
+    new_unit: UnitRef | None
+
+
+class TicketDetail(Schema):
+    number: str
+    subject: str
+    content: str
+    type: str
+    channel: str
+    status: str
+    status_label: str
+    urgent: bool
+    urgent_reason: str
+    campus: str
+    lead_unit: UnitRef | None
+    cohandling_units: list[UnitRef]
+    level: str
+    round: int
+    planned_reply_date: dt.date | None
+    received_at: dt.datetime
+    closed_at: dt.datetime | None
+    anonymous: bool
+    repeat_of: str | None
+    source_name: str
+    source_reference: str
+    contact: ContactOut
+    history_scope: Literal["public", "full"]
+    allowed_actions: list[str]
+    clocks: list[ClockOut]
+    history: list[EventOut]
+    replies: list[ReplyOut]
+    notes: list[NoteOut]
+    cohandling: list[CohandlingOut]
+    redispatch_requests: list[RedispatchOut]
+
+
+# --- actions ----------------------------------------------------------------------------------------------------
+
+
+class ActionOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    id: int | None = Field(None, description="the note, reply or request the action created or decided")
+
+
+class DispatchIn(Schema):
+    lead_unit: str
+    cohandling_units: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class LevelIn(Schema):
+    level: Level
+    reason: str = ""
+
+
+class BodyIn(Schema):
+    body: str = Field(max_length=5000)
+
+
+class CohandlingIn(Schema):
+    unit: str
+    request: str = Field(max_length=5000)
+
+
+class CohandlingAnswerIn(Schema):
+    answer: str = Field(max_length=5000)
+    finished: bool = True
+
+
+class InitialReplyIn(Schema):
+    body: str = Field(max_length=5000)
+    planned_date: dt.date
+
+
+class PlannedDateIn(Schema):
+    planned_date: dt.date
+    reason: str = Field(max_length=2000)
+
+
+class EscalateIn(Schema):
+    leader: str = Field(description="the leader's username")
+    body: str = Field(max_length=5000)
+
+
+class ThirdPartyIn(Schema):
+    party: str = Field(max_length=100)
+    body: str = Field(max_length=5000)
+
+
+class ReplyIn(Schema):
+    body: str = Field(max_length=5000)
+    kind: ReplyKind = ReplyKind.ANSWER
+    suggestion: str = Field("", max_length=2000)
+    repeat_of: str | None = Field(None, description="number of the original request (kind repeat, R6.1)")
+
+
+class ApproveIn(Schema):
+    comment: str = ""
+    accept_third_party_wording: bool = False
+
+
+class CommentIn(Schema):
+    comment: str = Field(max_length=2000)
+
+
+class RedispatchIn(Schema):
+    reason: str = Field(max_length=2000)
+    suggested_unit: str | None = None
+
+
+class RedispatchDecideIn(Schema):
+    approve: bool
+    new_unit: str | None = None
+    note: str = ""
+
+
+class ContactRevealOut(Schema):
+    phone: str
+    email: str
+
+
+# --- public tracking --------------------------------------------------------------------------------------------
+
+
+class TrackReply(Schema):
+    stage: str
+    body: str
+    suggestion: str
+    planned_date: dt.date | None
+    sent_at: dt.datetime | None
+
+
+class TrackOut(Schema):
+    number: str
+    status: str
+    status_label: str
+    replies: list[TrackReply]

@@ -1,0 +1,44 @@
+"""The ledger's own audit: every export is recorded (R8.1, R10.2 — a full-contact export is a full view)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerExport(models.Model):
+    """One Excel export of the ledger: who, when, what was asked for, how many rows left the system."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web page")
+        COMMAND = "command", _("Command line")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Exported by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("Exported at"))
+    source = models.CharField(_("Source"), max_length=8, choices=Source.choices)
+    scope = models.CharField(_("Scope"), max_length=16)
+    filters = models.JSONField(_("Filters"), default=dict, blank=True)
+    row_count = models.PositiveIntegerField(_("Rows"))
+    full_contacts = models.BooleanField(_("Full contacts"), default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("Ledger export")
+        verbose_name_plural = _("Ledger exports")
+        indexes = [models.Index(fields=["user", "at"], name="ledger_export_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user or '-'} {self.row_count}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("the export audit is append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,275 @@
+"""The ledger report (台账, R8.1): one class, one availability check, several outputs.
+
+Rows are read newest first on the ``ticket_received`` index (received_at desc, id desc) with keyset paging, so
+a page costs the same at 1,000 tickets and at 1,000,000. The page never counts the whole filtered set: it shows
+"more" links and a count capped at ``COUNT_CAP``; the summary (counts by status, channel and type) is one
+``values().annotate()`` query that the page loads separately.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiesu.ledger.export import export_queryset, format_row, labels, write_workbook
+from jiesu.ledger.permissions import Scope, contact_policy, scoped_tickets, scopes_for
+from jiesu.org.models import User
+from jiesu.tickets.models import Channel, Ticket, TicketType
+from jiesu.tickets.selectors import TicketFilter, apply_filter, clock_status
+from jiesu.tickets.states import Status
+
+PAGE_SIZE = 50
+COUNT_CAP = 1000
+PAGE_FIELDS = (
+    "id",
+    "number",
+    "received_at",
+    "channel",
+    "type",
+    "subject",
+    "status",
+    "level",
+    "round",
+    "urgent",
+    "next_due_at",
+    "overdue_count",
+    "lead_unit__name",
+    "campus__name",
+)
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """The ledger's filters (R8.1): received dates, channel, type, lead unit, status, overdue, campus, search."""
+
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    channel: str = ""
+    type: str = ""
+    status: str = ""
+    unit_id: int | None = None
+    campus_id: int | None = None
+    overdue: bool = False
+    q: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The non-empty filters, JSON-ready (for the export audit)."""
+        data = asdict(self)
+        return {
+            k: (v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in data.items()
+            if v not in (None, "", False)
+        }
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """A ticket is late when a clock is overdue now or any clock was met late or breached (R4.8)."""
+    return Q(next_due_at__lte=now) | Q(overdue_count__gt=0)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A keyset position: the last row's (received_at, id). Encoded as ``<epoch microseconds>.<id>``."""
+
+    received_at: dt.datetime
+    id: int
+
+    def encode(self) -> str:
+        delta = self.received_at - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        return f"{delta // dt.timedelta(microseconds=1)}.{self.id}"
+
+    @classmethod
+    def decode(cls, raw: str) -> Cursor | None:
+        micros, _dot, pk = raw.partition(".")
+        try:
+            at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=int(micros))
+            return cls(at, int(pk))
+        except (ValueError, OverflowError):
+            return None
+
+
+@dataclass
+class Page:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None  # older rows
+    prev_cursor: str | None  # newer rows
+
+
+@dataclass
+class Tally:
+    value: str
+    label: str
+    n: int
+
+
+@dataclass
+class Summary:
+    """Counts for the filtered set (aggregates only: safe for the organization department, R10.3)."""
+
+    total: int = 0
+    late: int = 0
+    by_status: list[Tally] = field(default_factory=list)
+    by_channel: list[Tally] = field(default_factory=list)
+    by_type: list[Tally] = field(default_factory=list)
+
+    @property
+    def groups(self) -> list[tuple[str, list[Tally], str]]:
+        """(title, tallies, key) per breakdown, for display."""
+        return [
+            (_("By status"), self.by_status, "status"),
+            (_("By channel"), self.by_channel, "channel"),
+            (_("By type"), self.by_type, "type"),
+        ]
+
+
+def _tallies(counts: dict[str, int], choices: list[tuple[str, Any]]) -> list[Tally]:
+    return [Tally(value, str(label), counts[value]) for value, label in choices if counts.get(value)]
+
+
+class LedgerReport:
+    """The tracked register of tickets, per unit or school-wide (R8.1), as a page, a summary or a workbook."""
+
+    def __init__(
+        self, *, user: User | None, scope: Scope, filters: LedgerFilter, now: dt.datetime | None = None
+    ) -> None:
+        self.user = user
+        self.scope = scope
+        self.filters = filters
+        self.now = now or timezone.now()
+
+    @staticmethod
+    def is_available_to(user: User | Any) -> bool:
+        """Office, leaders, inspectors, unit members and assessors (summary only); never a plain requester."""
+        return bool(scopes_for(user))
+
+    @classmethod
+    def for_user(cls, user: User, filters: LedgerFilter, scope_kind: str = "") -> LedgerReport:
+        """The report in the scope the person asked for, else their widest one; PermissionDenied if none."""
+        scopes = scopes_for(user)
+        if not scopes:
+            raise PermissionDenied
+        chosen = next((s for s in scopes if s.kind == scope_kind), scopes[0])
+        return cls(user=user, scope=chosen, filters=filters)
+
+    @property
+    def shows_rows(self) -> bool:
+        return self.scope.shows_rows
+
+    # -- queries -------------------------------------------------------------------------------------------
+    def tickets(self) -> QuerySet[Ticket]:
+        """The scoped, filtered tickets (unordered)."""
+        f = self.filters
+        qs = scoped_tickets(self.user, self.scope)
+        common = TicketFilter(
+            status=f.status,
+            channel=f.channel,
+            type=f.type,
+            q=f.q.strip(),
+            unit_id=f.unit_id,
+            received_from=f.received_from,
+            received_to=f.received_to,
+        )
+        qs = apply_filter(qs, common, self.now)
+        if f.campus_id:
+            qs = qs.filter(campus_id=f.campus_id)
+        if f.overdue:
+            qs = qs.filter(overdue_q(self.now))
+        return qs
+
+    def _rows(self) -> QuerySet[Ticket]:
+        if not self.shows_rows:
+            raise PermissionDenied  # R10.3: aggregates only
+        return self.tickets()
+
+    def page(self, *, after: str = "", before: str = "", size: int = PAGE_SIZE) -> Page:
+        """One page of rows, newest first, by keyset on (received_at, id)."""
+        qs = self._rows().annotate(clock_state=clock_status(self.now)).values(*PAGE_FIELDS, "clock_state")
+        newer = Cursor.decode(before) if before else None
+        older = Cursor.decode(after) if after and not newer else None
+        if newer:
+            qs = qs.filter(
+                Q(received_at__gt=newer.received_at) | Q(received_at=newer.received_at, id__gt=newer.id)
+            )
+            rows = list(qs.order_by("received_at", "id")[: size + 1])
+            has_newer, rows = len(rows) > size, rows[:size][::-1]
+            has_older = True
+        else:
+            if older:
+                qs = qs.filter(
+                    Q(received_at__lt=older.received_at) | Q(received_at=older.received_at, id__lt=older.id)
+                )
+            rows = list(qs.order_by("-received_at", "-id")[: size + 1])
+            has_older, rows = len(rows) > size, rows[:size]
+            has_newer = older is not None
+        names = labels()
+        for row in rows:
+            row["late"] = bool(row["overdue_count"]) or row["clock_state"] == "overdue"
+            for key in ("channel", "type", "status"):
+                row[f"{key}_label"] = names[key].get(row[key], row[key])
+        return Page(
+            rows=rows,
+            next_cursor=Cursor(rows[-1]["received_at"], rows[-1]["id"]).encode()
+            if rows and has_older
+            else None,
+            prev_cursor=Cursor(rows[0]["received_at"], rows[0]["id"]).encode()
+            if rows and has_newer
+            else None,
+        )
+
+    def capped_count(self, cap: int = COUNT_CAP) -> tuple[int, bool]:
+        """How many rows match, counting at most ``cap`` (a bounded query); True when there are more."""
+        n = self._rows().order_by()[: cap + 1].count()
+        return min(n, cap), n > cap
+
+    def summary(self) -> Summary:
+        """Counts by status, channel and type in one grouped query (at most 7 × 9 × 5 groups)."""
+        groups = (
+            self.tickets()
+            .order_by()
+            .values("status", "channel", "type")
+            .annotate(n=Count("id"), late=Count("id", filter=overdue_q(self.now)))
+        )
+        status: dict[str, int] = {}
+        channel: dict[str, int] = {}
+        kind: dict[str, int] = {}
+        total = late = 0
+        for g in groups:  # one row per group, not per ticket
+            status[g["status"]] = status.get(g["status"], 0) + g["n"]
+            channel[g["channel"]] = channel.get(g["channel"], 0) + g["n"]
+            kind[g["type"]] = kind.get(g["type"], 0) + g["n"]
+            total += g["n"]
+            late += g["late"]
+        return Summary(
+            total=total,
+            late=late,
+            by_status=_tallies(status, Status.choices),
+            by_channel=_tallies(channel, Channel.choices),
+            by_type=_tallies(kind, TicketType.choices),
+        )
+
+    # -- export --------------------------------------------------------------------------------------------
+    def contacts_full(self, *, full_for_operator: bool = False) -> bool:
+        """Whether any contact in the export is shown in full (recorded in the audit, R10.2)."""
+        policy = contact_policy(self.user, full_for_operator=full_for_operator)
+        return policy.everything or bool(policy.lead_units)
+
+    def export_rows(self, *, full_for_operator: bool = False, chunk_size: int = 2000) -> Iterator[list[Any]]:
+        """Every row of the ledger, formatted for the workbook, streamed from the database in chunks."""
+        policy = contact_policy(self.user, full_for_operator=full_for_operator)
+        names = labels()
+        for values in export_queryset(self._rows()).iterator(chunk_size=chunk_size):
+            yield format_row(values, policy=policy, labels=names, now=self.now)
+
+    def write_xlsx(self, target: Any, *, full_for_operator: bool = False) -> int:
+        """Write the workbook to ``target`` (a path or binary file); returns the number of ticket rows."""
+        return write_workbook(target, self.export_rows(full_for_operator=full_for_operator))
+
+
+__all__ = ["COUNT_CAP", "PAGE_SIZE", "Cursor", "LedgerFilter", "LedgerReport", "Page", "Summary"]

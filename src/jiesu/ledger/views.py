@@ -1,0 +1,104 @@
+"""Ledger pages (R8.1): the filtered register, its summary and its Excel export. Thin: parse, report, render."""
+
+from __future__ import annotations
+
+import tempfile
+from typing import cast
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from jiesu.ledger import services
+from jiesu.ledger.forms import SCOPE_LABELS, LedgerFilterForm
+from jiesu.ledger.models import LedgerExport
+from jiesu.ledger.permissions import ScopeKind, ledger_required, scopes_for, unit_names
+from jiesu.ledger.reports import LedgerReport
+from jiesu.org.models import User
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_PREFIX = "台账"  # the file name the Office files exports under (R8.1)
+_PAGING = ("after", "before")
+
+
+def _report(request: HttpRequest) -> tuple[LedgerFilterForm, LedgerReport, str]:
+    """Parse the filters and build the report in the chosen scope; also the query string without paging."""
+    user = cast(User, request.user)  # ledger_required: signed in
+    form = LedgerFilterForm(request.GET, scopes=scopes_for(user))
+    form.is_valid()
+    report = LedgerReport.for_user(user, form.to_filter(), form.cleaned_data.get("scope") or "")
+    query = request.GET.copy()
+    for key in _PAGING:
+        query.pop(key, None)
+    return form, report, query.urlencode()
+
+
+def _scope_label(report: LedgerReport) -> str:
+    """ "后勤管理处" for a unit ledger, "School-wide" otherwise."""
+    if report.user is not None and report.scope.kind == ScopeKind.UNIT:
+        return "、".join(unit_names(report.user, report.scope)) or str(SCOPE_LABELS[ScopeKind.UNIT])
+    return str(SCOPE_LABELS[report.scope.kind])
+
+
+@require_GET
+@ledger_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The register: rows newest first, 50 a page by keyset; aggregate-only people see the summary (R10.3)."""
+    form, report, query = _report(request)
+    context: dict[str, object] = {
+        "form": form,
+        "report": report,
+        "query": query,
+        "scope_label": _scope_label(report),
+    }
+    if report.shows_rows:
+        context["page"] = report.page(
+            after=request.GET.get("after", ""), before=request.GET.get("before", "")
+        )
+        context["count"], context["count_capped"] = report.capped_count()
+    else:
+        context["summary"] = report.summary()
+    return render(request, "ledger/index.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+@ledger_required
+def summary(request: HttpRequest) -> HttpResponse:
+    """Counts by status, channel and type for the filtered set; a fragment for htmx, a page otherwise."""
+    form, report, query = _report(request)
+    context = {"form": form, "report": report, "summary": report.summary(), "query": query}
+    template = "ledger/_summary.html" if getattr(request, "htmx", False) else "ledger/summary.html"
+    return render(request, template, context)
+
+
+@require_GET
+@ledger_required
+def export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered ledger as .xlsx, built in an anonymous temporary file and streamed back (see export.py).
+
+    The workbook is complete before the first byte leaves (a zip's directory comes last); memory stays flat
+    because rows flow from a chunked cursor into openpyxl's write-only sheet on disk. The export is recorded
+    in ``LedgerExport`` (who, when, filters, rows, whether contacts were full).
+    """
+    form, report, _query = _report(request)
+    if not report.shows_rows:
+        raise PermissionDenied  # R10.3: aggregates only
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # FileResponse closes it, which deletes it
+    try:
+        rows = report.write_xlsx(handle)
+        services.ledger_export_record(
+            actor=cast(User, request.user),
+            report=report,
+            row_count=rows,
+            source=LedgerExport.Source.WEB,
+            full_contacts=report.contacts_full(),
+        )
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    filename = f"{EXPORT_PREFIX}_{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)

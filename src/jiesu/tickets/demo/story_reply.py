@@ -1,0 +1,172 @@
+"""The demo story's shared parts and its last steps: the formal reply, the head's review (R4.3), repeats (R6.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from jiesu.org.models import Unit, User
+from jiesu.tickets import services
+from jiesu.tickets.demo import phrases
+from jiesu.tickets.demo.corpus import THIRD_PARTIES
+from jiesu.tickets.demo.people import Cast
+from jiesu.tickets.demo.plan import Plan
+from jiesu.tickets.demo.render import greeting, reply_text
+from jiesu.tickets.demo.timeline import SimClock, Stop, hours, local_date, minutes, office, working_day_end
+from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Level, ReplyKind, Ticket
+from jiesu.workcalendar.clocks import SHANGHAI, end_of_day
+
+PROFILES = (("prompt", 76), ("slow", 16), ("neglect", 7), ("stuck", 1))
+
+
+@dataclass
+class Fate:
+    profile: str
+    neglected: str  # the step neglected for days ("" when none)
+    stuck: str  # the step after which the ticket stalls for good ("" when none)
+    redispatch: str  # "", "approve" (dispatched to the wrong unit) or "reject"
+
+
+class ReplySteps:
+    """What every step of the story needs, and the reply steps."""
+
+    def __init__(self, *, cast: Cast, rng: random.Random, clock: SimClock, requesters: list[User]) -> None:
+        self.cast, self.rng, self.clock, self.requesters = cast, rng, clock, requesters
+        self.tickets: dict[int, Ticket] = {}
+        self.named: list[str] = []  # co-handling units named at dispatch
+
+    def _weighted(self, pairs: tuple[tuple[str, int], ...]) -> str:
+        return self.rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+    def _worker(self, unit: Unit | str) -> User:
+        code = unit if isinstance(unit, str) else unit.code
+        return self.rng.choice(self.cast.workers.get(code) or [self.cast.heads[code]])
+
+    def _late(self, fate: Fate, step: str, prompt: dt.timedelta, slow: dt.timedelta) -> dt.timedelta:
+        if fate.neglected == step:
+            return prompt + hours(self.rng, 30, 140)
+        return slow if fate.profile == "slow" and self.rng.random() < 0.5 else prompt
+
+    def _stuck(self, fate: Fate, step: str) -> None:
+        if fate.stuck == step:
+            raise Stop
+
+    def _fate(self, plan: Plan) -> Fate:
+        profile = self._weighted(PROFILES)
+        steps = ["dispatch", "acknowledge", "reply", "approve"]
+        neglected = self.rng.choice(steps) if profile == "neglect" else ""
+        stuck = self.rng.choice(steps[:3]) if profile == "stuck" else ""
+        redispatch = ""
+        if plan.channel not in DIRECT_CHANNELS and plan.repeat_of is None:
+            roll = self.rng.random()
+            redispatch = "approve" if roll < 0.03 else "reject" if roll < 0.045 else ""
+        return Fate(profile, neglected, stuck, redispatch)
+
+    def _reply_kind(self, plan: Plan) -> tuple[str, str, str]:
+        """(kind, body, suggestion): mostly an answer; R6.2 out of remit or not solvable now, with a suggestion."""
+        roll = self.rng.random()
+        if plan.channel == Channel.REFERRAL and plan.kind_letter == "e" and roll < 0.3:
+            return (
+                ReplyKind.OUT_OF_REMIT,
+                phrases.OUT_OF_REMIT[0].format(subject=plan.subject),
+                phrases.OUT_OF_REMIT[1],
+            )
+        if plan.type in ("opinion", "suggestion") and roll < 0.12:
+            return (
+                ReplyKind.UNSOLVABLE,
+                phrases.UNSOLVABLE[0].format(subject=plan.subject),
+                phrases.UNSOLVABLE[1],
+            )
+        return ReplyKind.ANSWER, "", ""
+
+    def _answer(self, plan: Plan, ticket: Ticket) -> str:
+        assert ticket.lead_unit is not None  # noqa: S101
+        return reply_text(
+            self.rng,
+            unit_name=ticket.lead_unit.name,
+            subject=plan.subject,
+            answer=plan.answer,
+            hello=greeting(ticket.requester_name, plan.kind_letter),
+        )
+
+    def _reply(self, plan: Plan, ticket: Ticket, fate: Fate, t: dt.datetime) -> None:
+        """R4.2: direct within 1 working day; otherwise by the planned date. Drafted, then reviewed (R4.3)."""
+        rng, calendar = self.rng, self.cast.calendar
+        lead = ticket.lead_unit
+        assert lead is not None  # noqa: S101
+        if ticket.level == Level.DIRECT:
+            due = working_day_end(plan.received_at, 1, calendar)
+            prompt = office(rng, t + minutes(rng, 30, 300), calendar)
+            if prompt >= due:
+                prompt = max(t + minutes(rng, 10, 40), due - hours(rng, 0.5, 3))
+        else:
+            assert ticket.planned_reply_date is not None  # noqa: S101 - the initial reply named it
+            due = end_of_day(ticket.planned_reply_date)
+            target = ticket.planned_reply_date - dt.timedelta(days=rng.randint(0, 2))
+            prompt = office(
+                rng, dt.datetime.combine(target, dt.time(9), tzinfo=SHANGHAI) + hours(rng, 0, 6), calendar
+            )
+            prompt = max(prompt, t + minutes(rng, 30, 120))
+        slow = office(rng, due + hours(rng, 2, 30), calendar)
+        t = self.clock.set(t + self._late(fate, "reply", prompt - t, slow - t))
+        kind, body, suggestion = self._reply_kind(plan)
+        flagged = kind == ReplyKind.ANSWER and lead.code in THIRD_PARTIES and rng.random() < 0.03
+        party = rng.choice(THIRD_PARTIES[lead.code]) if flagged else ""
+        if flagged:
+            body = phrases.FLAGGED_DRAFT.format(party=party)
+        services.reply_submit(
+            actor=self._worker(lead),
+            ticket=ticket,
+            kind=kind,
+            suggestion=suggestion,
+            body=body or self._answer(plan, ticket),
+        )
+        self._approve(plan, ticket, fate, t, party)
+
+    def _approve(self, plan: Plan, ticket: Ticket, fate: Fate, t: dt.datetime, party: str) -> None:
+        """R4.3: the head approves; some drafts come back once with comments (R6.5 wording always does)."""
+        rng, calendar = self.rng, self.cast.calendar
+        lead = ticket.lead_unit
+        assert lead is not None  # noqa: S101
+        head = self.cast.heads[lead.code]
+        prompt = office(rng, t + minutes(rng, 20, 240), calendar)
+        t = self.clock.set(
+            t + self._late(fate, "approve", prompt - t, office(rng, t + hours(rng, 4, 30), calendar) - t)
+        )
+        if party or rng.random() < 0.08:
+            services.reply_return(
+                actor=head,
+                ticket=ticket,
+                comment=phrases.FLAGGED_RETURN if party else rng.choice(phrases.RETURN_COMMENTS),
+            )
+            officer = self._worker(lead)
+            if party:  # R6.5: the unit contacts the third party itself and records it
+                t = self.clock.set(office(rng, t + minutes(rng, 30, 180), calendar))
+                services.third_party_record(
+                    actor=officer, ticket=ticket, party=party, body=phrases.THIRD_PARTY.format(party=party)
+                )
+            t = self.clock.set(office(rng, t + minutes(rng, 40, 240), calendar))
+            services.reply_submit(actor=officer, ticket=ticket, body=self._answer(plan, ticket))
+            t = self.clock.set(office(rng, t + minutes(rng, 20, 180), calendar))
+        services.reply_approve(actor=head, ticket=ticket)
+
+    def _repeat_reply(self, plan: Plan, ticket: Ticket, t: dt.datetime) -> None:
+        """R6.1: linked to the original, the requester is told its progress; not handled twice (closed)."""
+        rng, calendar = self.rng, self.cast.calendar
+        assert plan.repeat_of is not None and ticket.lead_unit is not None  # noqa: S101
+        original = self.tickets[plan.repeat_of]
+        day = local_date(original.received_at)
+        body = phrases.REPEAT_REPLY.format(
+            when=f"{day.month}月{day.day}日", number=original.number, unit=ticket.lead_unit.name
+        )
+        t = self.clock.set(office(rng, t + minutes(rng, 30, 180), calendar))
+        services.reply_submit(
+            actor=self._worker(ticket.lead_unit),
+            ticket=ticket,
+            body=body,
+            kind=ReplyKind.REPEAT,
+            repeat_of=original,
+        )
+        self.clock.set(office(rng, t + minutes(rng, 20, 180), calendar))
+        services.reply_approve(actor=self.cast.heads[ticket.lead_unit.code], ticket=ticket)

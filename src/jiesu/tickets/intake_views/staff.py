@@ -1,0 +1,91 @@
+"""(b) A unit records a hotline call or walk-in; (c) the Office records its channels (R2); repeat candidates (R6.1)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiesu.org.models import User
+from jiesu.org.selectors import RoleSet, roles_for
+from jiesu.tickets import selectors
+from jiesu.tickets.attachments import ticket_create_with_attachments
+from jiesu.tickets.errors import DomainError
+from jiesu.tickets.forms_intake import StaffIntakeForm, recordable_channels
+from jiesu.tickets.intake_views.common import signed_in_user
+from jiesu.tickets.intake_views.plain import plain_status
+from jiesu.tickets.intake_views.web import remember_created
+from jiesu.tickets.permissions import visible_tickets
+
+REPEAT_PROBE_FIELDS = ("requester_number", "contact_phone", "subject", "content")
+
+
+def _recorder_roles(request: HttpRequest) -> RoleSet:
+    roles = roles_for(request.user)
+    if not recordable_channels(roles):
+        raise PermissionDenied
+    return roles
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_intake(request: HttpRequest) -> HttpResponse:
+    """Record a request received by phone, in person or through an Office channel; shows only allowed channels."""
+    roles = _recorder_roles(request)
+    if request.method == "POST":
+        form = StaffIntakeForm(request.POST, request.FILES, roles=roles)
+        if form.is_valid():
+            try:
+                created = ticket_create_with_attachments(
+                    actor=signed_in_user(request),
+                    files=form.cleaned_data["attachments"],
+                    **form.service_fields(),
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                remember_created(request, created, staff=True)
+                return redirect("intake:created")
+    else:
+        form = StaffIntakeForm(roles=roles)
+    return render(request, "tickets/intake/staff.html", {"form": form, "probe_fields": REPEAT_PROBE_FIELDS})
+
+
+@login_required
+@require_GET
+def repeat_candidates(request: HttpRequest) -> HttpResponse:
+    """R6.1, htmx partial: the same requester's tickets of the last 90 days, most similar first.
+
+    R10.3: a candidate the recorder may not open shows its number, date and status only, not its subject.
+    """
+    _recorder_roles(request)
+    params = {name: request.GET.get(name, "").strip()[:5000] for name in REPEAT_PROBE_FIELDS}
+    requester = None
+    if params["requester_number"]:
+        requester = User.objects.filter(number=params["requester_number"]).first()
+    candidates = []
+    if params["subject"] or params["content"]:
+        candidates = selectors.repeat_candidates(
+            requester=requester,
+            phone=params["contact_phone"],
+            subject=params["subject"],
+            content=params["content"],
+        )
+    ids = [c.ticket.pk for c in candidates]
+    visible = (
+        set(visible_tickets(signed_in_user(request)).filter(pk__in=ids).values_list("pk", flat=True))
+        if ids
+        else set()
+    )
+    rows = [
+        {
+            "ticket": c.ticket,
+            "score": round(c.score * 100),
+            "visible": c.ticket.pk in visible,
+            "status": plain_status(c.ticket.status),
+        }
+        for c in candidates
+    ]
+    return render(request, "tickets/intake/_repeats.html", {"rows": rows})

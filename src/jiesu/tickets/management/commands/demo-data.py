@@ -1,0 +1,70 @@
+"""`jiesu demo-data`: realistic demo requests with valid histories (issue 4 item 12; bulk path for benchmarks)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from jiesu.tickets.demo.people import demo_tickets_q
+from jiesu.tickets.demo.progress import Progress, Silent
+from jiesu.tickets.models import Ticket
+
+
+class Command(BaseCommand):
+    help = (
+        "Write demo requests that fit each unit's remit, across channels, types and campuses, with histories "
+        "played through the real services (or, with --bulk, written straight into the tables for benchmarks). "
+        "Re-running adds more; --reset deletes the demo tickets first."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--tickets", type=int, default=3000, help="how many requests (default 3000)")
+        parser.add_argument(
+            "--days", type=int, default=120, help="received over the last N days (default 120)"
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="random seed: same seed, same data")
+        parser.add_argument("--reset", action="store_true", help="delete the demo tickets first")
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="write rows directly (COPY on PostgreSQL): fast, for benchmarks",
+        )
+        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when demo tickets exist (for `make demo`)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        tickets, days = options["tickets"], options["days"]
+        if tickets < 1 or days < 1:
+            raise CommandError("--tickets and --days must be positive")
+        if options["if_empty"] and not options["reset"] and Ticket.objects.filter(demo_tickets_q()).exists():
+            self.stdout.write("demo tickets already loaded (use --reset to replace them)")
+            return
+        label = "demo-data (bulk)" if options["bulk"] else "demo-data"
+        progress = Silent(tickets) if options["quiet"] else Progress(tickets, label=label, stream=sys.stderr)
+        if options["bulk"]:
+            from jiesu.tickets.demo.bulk import load
+
+            result = load(
+                tickets=tickets, days=days, seed=options["seed"], reset=options["reset"], progress=progress
+            )
+        else:
+            from jiesu.tickets.demo.generator import generate
+
+            try:
+                result = generate(
+                    tickets=tickets,
+                    days=days,
+                    seed=options["seed"],
+                    reset=options["reset"],
+                    progress=progress,
+                )
+            except RuntimeError as error:
+                raise CommandError(str(error)) from error
+        if result.deleted:
+            self.stdout.write(f"deleted {result.deleted} earlier demo tickets")
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(result.by_status.items()))
+        self.stdout.write(f"wrote {result.created} demo tickets in {result.seconds:.1f} s ({statuses})")

@@ -1,0 +1,178 @@
+"""The ticket's history in words (R10.4): every row for staff, the public ones in plain words for the requester."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jiesu.tickets.models import Channel, Event, Level, ReplyKind, TicketType
+from jiesu.tickets.states import Status
+
+EVENT_LABELS = {
+    "create": gettext_lazy("Request recorded"),
+    "dispatch": gettext_lazy("Dispatched"),
+    "acknowledge": gettext_lazy("Acknowledged"),
+    "set_level": gettext_lazy("Handling level set"),
+    "log_contact": gettext_lazy("Contacted the requester"),
+    "request_cohandling": gettext_lazy("Asked a unit to co-handle"),
+    "answer_cohandling": gettext_lazy("Co-handling answered"),
+    "initial_reply": gettext_lazy("Initial reply sent"),
+    "move_planned_date": gettext_lazy("Planned reply date moved"),
+    "escalate": gettext_lazy("Asked a leader for an instruction"),
+    "instruct": gettext_lazy("Leader's instruction recorded"),
+    "third_party": gettext_lazy("Third party contacted"),
+    "submit_reply": gettext_lazy("Formal reply submitted for approval"),
+    "approve_reply": gettext_lazy("Formal reply approved and sent"),
+    "return_reply": gettext_lazy("Formal reply returned for changes"),
+    "request_redispatch": gettext_lazy("Re-dispatch requested"),
+    "redispatch": gettext_lazy("Re-dispatched"),
+    "redispatch_rejected": gettext_lazy("Re-dispatch request rejected"),
+    "amend": gettext_lazy("Amendment added"),
+    "reveal_contact": gettext_lazy("Full contact viewed"),
+}
+
+FIELD_LABELS = {
+    "level": gettext_lazy("Handling level"),
+    "planned_date": gettext_lazy("Planned reply date"),
+    "lead_unit": gettext_lazy("Lead unit"),
+    "cohandling_units": gettext_lazy("Co-handling units"),
+    "kind": gettext_lazy("Kind of reply"),
+    "third_party_flag": gettext_lazy("Third-party wording flagged"),
+    "suggested_unit": gettext_lazy("Suggested unit"),
+    "unit": gettext_lazy("Unit"),
+    "due": gettext_lazy("Due"),
+    "finished": gettext_lazy("Finished"),
+    "leader": gettext_lazy("School leader"),
+    "party": gettext_lazy("Third party"),
+    "channel": gettext_lazy("Channel"),
+    "type": gettext_lazy("Type"),
+}
+_CHOICES: dict[str, Any] = {"level": Level, "kind": ReplyKind, "channel": Channel, "type": TicketType}
+
+
+def event_label(action: str) -> str:
+    label = EVENT_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else ""
+
+
+def _show(key: str, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    choices = _CHOICES.get(key)
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    if key == "due" and isinstance(value, str) and (moment := parse_datetime(value)):
+        return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: dt.datetime
+    actor: str
+    action: str
+    label: str
+    from_status: str
+    to_status: str
+    changes: list[Change]
+    reason: str
+    public: bool
+
+
+def changes(event: Event) -> list[Change]:
+    """Before → after for the fields a person cares about (internal ids are left out)."""
+    keys = [k for k in dict.fromkeys([*event.before, *event.after]) if k in FIELD_LABELS]
+    return [
+        Change(str(FIELD_LABELS[k]), _show(k, event.before.get(k)), _show(k, event.after.get(k)))
+        for k in keys
+    ]
+
+
+def staff_history(events: Iterable[Event]) -> list[HistoryRow]:
+    """R10.4: actor, time, action in words, status before → after, field changes, reason."""
+    return [
+        HistoryRow(
+            at=e.at,
+            actor=e.actor.get_full_name() if e.actor else _("System"),
+            action=e.action,
+            label=event_label(e.action),
+            from_status=status_label(e.from_status),
+            to_status=status_label(e.to_status),
+            changes=changes(e),
+            reason=e.reason,
+            public=e.public,
+        )
+        for e in events
+    ]
+
+
+@dataclass(frozen=True)
+class PublicLine:
+    at: dt.datetime
+    text: str
+    detail: str = ""
+
+
+def _date(value: Any) -> str:
+    day = parse_date(value) if isinstance(value, str) else None
+    return date_format(day, "Y-m-d") if day else "—"
+
+
+def _public_text(event: Event, unit: str) -> tuple[str, str]:
+    """Plain words for one public event, naming only the unit (never a member of staff)."""
+    after = event.after
+    words = {
+        "create": (_("Your request was received."), ""),
+        "dispatch": (_("Passed to %(unit)s to handle.") % {"unit": unit}, ""),
+        "redispatch": (_("Passed to %(unit)s to handle.") % {"unit": unit}, ""),
+        "acknowledge": (_("%(unit)s has taken up your request.") % {"unit": unit}, ""),
+        "initial_reply": (
+            _("%(unit)s sent an initial reply; the formal reply is planned for %(date)s.")
+            % {"unit": unit, "date": _date(after.get("planned_date"))},
+            "",
+        ),
+        "move_planned_date": (
+            _("%(unit)s moved the planned reply date to %(date)s.")
+            % {"unit": unit, "date": _date(after.get("planned_date"))},
+            event.reason,
+        ),
+        "approve_reply": (_("%(unit)s sent the formal reply.") % {"unit": unit}, ""),
+        "amend": (_("An addition was made to your request."), ""),
+    }
+    return words.get(event.action, (event_label(event.action), ""))
+
+
+def public_timeline(events: Iterable[Event]) -> list[PublicLine]:
+    """R10.1: what the requester sees of the history: the public steps, by unit name, in plain words."""
+    unit = str(_("the responsible unit"))
+    lines = []
+    for event in events:
+        named = event.after.get("lead_unit") if isinstance(event.after, dict) else None
+        if named:
+            unit = named
+        text, detail = _public_text(event, unit)
+        lines.append(PublicLine(at=event.at, text=text, detail=detail))
+    return lines

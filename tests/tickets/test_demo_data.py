@@ -1,0 +1,210 @@
+"""Demo data (issue 4 item 12): realistic Chinese requests with histories the services themselves wrote."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import re
+
+import pytest
+from django.core.management import call_command
+
+from jiesu.tickets import services
+from jiesu.tickets.demo import bulk, checks, corpus, generator, phrases, render
+from jiesu.tickets.demo.people import PREFIX, person_spec
+from jiesu.tickets.demo.progress import Progress
+from jiesu.tickets.models import DIRECT_CHANNELS, Event, Note, Reply, Ticket, TicketSequence
+from jiesu.tickets.services.replies import flags_third_party
+from jiesu.tickets.states import Status
+from jiesu.workcalendar.clocks import SHANGHAI
+
+NOW = dt.datetime(2026, 3, 20, 15, 30, tzinfo=SHANGHAI)  # a Friday afternoon in the spring semester
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _fingerprint() -> list[tuple[object, ...]]:
+    rows = Ticket.objects.filter(requester__username__startswith=PREFIX) | Ticket.objects.filter(
+        recorded_by__username="demo-mailbox"
+    )
+    return [
+        (
+            t.received_at,
+            t.channel,
+            t.type,
+            t.campus_id,
+            t.lead_unit_id,
+            t.status,
+            t.level,
+            t.subject,
+            t.requester_name,
+            t.next_due_at,
+            t.overdue_count,
+            tuple(t.events.order_by("at", "id").values_list("action", "at")),
+        )
+        for t in rows.order_by("received_at", "subject")
+    ]
+
+
+@pytest.fixture
+def semester(demo_org: None) -> generator.Summary:
+    return generator.generate(tickets=60, days=30, seed=11, now=NOW)
+
+
+@pytest.mark.django_db
+def test_small_run_has_varied_tickets_with_valid_histories(semester: generator.Summary) -> None:
+    """60 requests over 30 days span statuses, channels and types; every history is valid (R10.4, R4.8)."""
+    tickets = list(Ticket.objects.select_related("lead_unit"))
+    assert semester.created == len(tickets) == 60
+    assert len({t.status for t in tickets}) >= 3
+    assert len({t.channel for t in tickets}) >= 5
+    assert len({t.type for t in tickets}) >= 4
+    assert len({t.campus_id for t in tickets}) == 2
+    assert checks.problems(tickets) == []
+    for ticket in tickets:
+        first = Event.objects.filter(ticket=ticket).order_by("at", "id").first()
+        assert first is not None and first.action == "create"
+        assert ticket.received_at <= NOW
+        assert HAN.search(ticket.subject) and HAN.search(ticket.content)
+    replied = [t for t in tickets if t.status in (Status.REPLIED, Status.CLOSED)]
+    assert replied
+    for ticket in replied:  # R4.3: only a head-approved formal reply is sent
+        reply = Reply.objects.get(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.SENT)
+        assert reply.reviewed_by_id is not None and reply.sent_at is not None
+        assert not reply.third_party_flag  # R6.5 wording never goes out
+
+
+@pytest.mark.django_db
+def test_histories_include_overdue_cohandling_and_late_clocks(semester: generator.Summary) -> None:
+    """Some requests sit past a deadline now, some were met late, some had co-handling or an instruction."""
+    tickets = Ticket.objects.all()
+    assert tickets.filter(next_due_at__lte=NOW).exists()
+    assert tickets.filter(overdue_count__gt=0).exists()
+    assert Event.objects.filter(action="request_cohandling").exists()
+    assert Event.objects.filter(action="answer_cohandling").exists()
+    assert Note.objects.filter(kind=Note.Kind.INSTRUCTION).exists()  # R6.3 / R2.1
+    assert Reply.objects.filter(stage=Reply.Stage.INITIAL).exists()  # R4.2 department / school levels
+    assert tickets.filter(
+        status__in=[Status.HANDLING, Status.DISPATCHED, Status.NEW, Status.PENDING_APPROVAL]
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_direct_channel_texts_fit_the_lead_units_remit(semester: generator.Summary) -> None:
+    """R2: a hotline call or a walk-in is about the receiving unit's remit, which leads it."""
+    direct = list(Ticket.objects.filter(channel__in=list(DIRECT_CHANNELS)).select_related("lead_unit"))
+    assert direct
+    for ticket in direct:
+        assert ticket.lead_unit is not None and ticket.lead_unit_id == ticket.receiving_unit_id
+        words = corpus.keywords_for(ticket.lead_unit.code)
+        assert any(w in ticket.subject + ticket.content for w in words), (
+            ticket.lead_unit.code,
+            ticket.content,
+        )
+
+
+@pytest.mark.django_db
+def test_same_seed_same_data_and_reset_replaces_only_demo_tickets(demo_org: None, web_ticket) -> None:
+    """Deterministic for a seed and a present; --reset deletes demo tickets only; re-running adds more."""
+    own = web_ticket()
+    generator.generate(tickets=25, days=10, seed=5, now=NOW)
+    first = _fingerprint()
+    again = generator.generate(tickets=25, days=10, seed=5, now=NOW, reset=True)
+    assert again.deleted == 25
+    assert _fingerprint() == first
+    generator.generate(tickets=10, days=10, seed=6, now=NOW)
+    assert Ticket.objects.count() == 25 + 10 + 1
+    assert Ticket.objects.filter(pk=own.pk).exists()
+    assert generator.delete_demo_tickets() == 35
+    assert list(Ticket.objects.values_list("pk", flat=True)) == [own.pk]
+
+
+@pytest.mark.django_db
+def test_bulk_path_writes_consistent_rows(demo_org: None) -> None:
+    """The bulk loader's rows are what the services would write, and intake carries on after it."""
+    TicketSequence.objects.create(day=NOW.date(), last=7)
+    result = bulk.load(tickets=120, days=20, seed=3, now=NOW, batch=50)
+    tickets = list(Ticket.objects.all())
+    assert result.created == len(tickets) == 120
+    assert checks.problems(tickets) == []
+    assert {Status.CLOSED, Status.HANDLING} <= {t.status for t in tickets}
+    numbers = [t.number for t in tickets]
+    assert len(set(numbers)) == 120
+    today = [int(n[-6:]) for n in numbers if n.startswith(f"{NOW:%Y%m%d}-")]
+    assert today and min(today) == 8  # the day's counter carried on from 7
+    for ticket in tickets:  # numbers follow receipt within a day
+        assert ticket.number.startswith(f"{ticket.received_at.astimezone(SHANGHAI):%Y%m%d}-")
+    assert TicketSequence.objects.get(day=NOW.date()).last == 7 + len(today)
+    student = next(t.requester for t in tickets if t.requester is not None)
+    created = services.ticket_create(
+        actor=student,
+        channel="web",
+        type="help",
+        campus=tickets[0].campus,
+        content="图书馆三楼自习区插座没电。",
+        requester=student,
+    )
+    assert created.ticket.number not in numbers
+
+
+def test_every_template_speaks_its_units_remit_and_every_slot_fills() -> None:
+    """Each template carries a remit keyword of its unit; rendering never leaves a {slot} behind."""
+    rng = random.Random(1)
+    for unit, templates in corpus.TEMPLATES.items():
+        for template in templates:
+            for letter in template[1] * 4:
+                text = render.request_text(
+                    rng,
+                    template,
+                    unit_name="法学院",
+                    kind_letter=letter,
+                    campus=rng.choice(["beijing", "zhuozhou"]),
+                )
+                assert any(w in text.subject + text.content for w in corpus.KEYWORDS[unit]), (
+                    unit,
+                    text.content,
+                )
+                assert "{" not in text.subject + text.content + text.answer
+                assert HAN.search(text.answer)
+                body = render.reply_text(
+                    rng,
+                    unit_name="法学院",
+                    subject=text.subject,
+                    answer=text.answer,
+                    hello=render.greeting("李明", letter),
+                )
+                assert not flags_third_party(body), body  # R6.5
+    assert flags_third_party(phrases.FLAGGED_DRAFT.format(party="物业服务公司项目经理"))
+
+
+def test_requester_pool_is_stable_and_plausible() -> None:
+    """Requester i is the same person in every run, with a Chinese name and a mobile number."""
+    first, second = person_spec(42), person_spec(42)
+    assert first == second
+    assert first.username.startswith(PREFIX)
+    assert re.fullmatch(r"[\u4e00-\u9fff]{2,4}", first.full_name)
+    assert re.fullmatch(r"1[3578]\d{9}", first.phone)
+    kinds = {person_spec(i).kind for i in range(200)}
+    assert kinds == {"student", "faculty", "staff", "retiree", "external"}
+
+
+def test_progress_bar_is_plain_text() -> None:
+    """The progress bar writes one carriage-returned line and ends with a newline."""
+    out = io.StringIO()
+    progress = Progress(10, label="demo", stream=out)
+    progress.update(10)
+    progress.close()
+    assert "[##############################]      10/10 100%" in out.getvalue()
+    assert out.getvalue().endswith("\n")
+
+
+@pytest.mark.django_db
+def test_command_reports_what_it_wrote(demo_org: None) -> None:
+    """`jiesu demo-data` writes the requests and says how many, by status."""
+    out = io.StringIO()
+    call_command("demo-data", "--tickets", "6", "--days", "3", "--seed", "2", "--quiet", stdout=out)
+    assert re.search(r"wrote 6 demo tickets in [\d.]+ s \(", out.getvalue())
+    assert Ticket.objects.count() == 6
+    call_command("demo-data", "--tickets", "6", "--if-empty", "--quiet", stdout=out)  # make demo, again
+    assert "already loaded" in out.getvalue()
+    assert Ticket.objects.count() == 6

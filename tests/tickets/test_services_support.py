@@ -1,0 +1,193 @@
+"""Helpers shared by the service-layer tests (this module holds no tests).
+
+``drive(status)`` walks a fresh web request to any state through the services; ``snapshot`` captures every
+row a refused call must leave alone; ``ROSTER`` and ``ALLOWED`` name the demo personas independently of
+``permissions.relations`` so the state-machine tests do not trust the code they test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiesu.org.models import Campus, Unit, User
+from jiesu.tickets import services
+from jiesu.tickets.models import (
+    Clock,
+    CohandlingRequest,
+    Event,
+    Note,
+    RedispatchRequest,
+    Reply,
+    ReplyKind,
+    Ticket,
+    TicketCohandlingUnit,
+)
+from jiesu.tickets.states import Actor, Status
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# PBKDF2 makes the demo organization take ~30 s to load; tests do not need strong password hashes.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+HEATING = "宿舍楼3号楼302室暖气不热，室温只有12度，请尽快维修。"
+PLANNED_IN_DAYS = 7
+
+# Everyone the matrix tries, by demo username (tickets are led by 后勤管理处, co-handled by 图书馆).
+ROSTER = (
+    "dispatcher",
+    "duty",
+    "head",
+    "officer",
+    "handler",
+    "library_officer",
+    "library_head",
+    "nic_officer",
+    "nic_head",
+    "student",
+    "teacher",
+    "leader",
+    "leader_president",
+    "inspector",
+    "assessor",
+    "admin",
+)
+ALLOWED: dict[Actor, frozenset[str]] = {
+    Actor.OFFICE: frozenset({"dispatcher", "duty"}),
+    Actor.LEAD: frozenset({"head", "officer", "handler"}),
+    Actor.LEAD_HEAD: frozenset({"head"}),
+    Actor.COHANDLER: frozenset({"library_officer", "library_head"}),
+    Actor.LEADER: frozenset({"leader", "leader_president"}),
+    Actor.INSPECTOR: frozenset({"inspector"}),
+}
+
+
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    """An aware Asia/Shanghai instant."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def user(username: str) -> User:
+    """A fresh copy of a demo person (no cached roles)."""
+    return User.objects.get(username=username)
+
+
+def unit(code: str) -> Unit:
+    return Unit.objects.get(code=code)
+
+
+def beijing() -> Campus:
+    return Campus.objects.get(code="beijing")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def web_request(requester: str = "student", content: str = HEATING, **extra: Any) -> Ticket:
+    """A web request from a demo requester (who gets a phone number), awaiting dispatch."""
+    person = user(requester)
+    if not person.phone:
+        person.phone = "13812345678" if requester == "student" else "13900001111"
+        person.save(update_fields=["phone"])
+    return services.ticket_create(
+        actor=person, channel="web", type="help", campus=beijing(), content=content, requester=person, **extra
+    ).ticket
+
+
+def drive(  # noqa: C901 - one step per state, in lifecycle order
+    status: Status,
+    *,
+    level: str = "department",
+    initial_reply: bool = True,
+    cohandling: bool = True,
+    requester: str = "student",
+) -> Ticket:
+    """A ticket in ``status``, reached through the services: dispatched to 后勤管理处, acknowledged by its
+    officer, at ``level`` (with an initial reply naming a planned date for department/school), co-handled by
+    图书馆, then submitted, approved (or closed as a repeat). ``closed_unsatisfied`` has no service yet
+    (R7.2, next issue): that one step is a direct update, documented here."""
+    original = (
+        web_request(requester, "宿舍楼3号楼暖气不热，上周已反映过。") if status == Status.CLOSED else None
+    )
+    ticket = web_request(requester)
+    if status == Status.NEW:
+        return _fresh(ticket)
+    services.ticket_dispatch(actor=user("dispatcher"), ticket=ticket, lead_unit=unit("logistics"))
+    if status == Status.DISPATCHED:
+        return _fresh(ticket)
+    officer = user("officer")
+    services.ticket_acknowledge(actor=officer, ticket=ticket)
+    services.ticket_set_level(actor=officer, ticket=ticket, level=level)
+    if initial_reply and level != "direct":
+        services.initial_reply_send(
+            actor=officer,
+            ticket=ticket,
+            body="已收到，正在协调维修。",
+            planned_date=today() + dt.timedelta(days=PLANNED_IN_DAYS),
+        )
+    if cohandling:
+        services.cohandling_request(
+            actor=officer, ticket=ticket, unit=unit("library"), request="请协助核实情况。"
+        )
+    if status == Status.HANDLING:
+        return _fresh(ticket)
+    if status == Status.CLOSED:
+        services.reply_submit(
+            actor=officer,
+            ticket=ticket,
+            kind=ReplyKind.REPEAT,
+            repeat_of=original,
+            body="您反映的问题与此前诉求相同，原诉求正在办理中。",
+        )
+    else:
+        services.reply_submit(actor=officer, ticket=ticket, body="已安排维修师傅今天下午上门检修暖气。")
+    if status == Status.PENDING_APPROVAL:
+        return _fresh(ticket)
+    services.reply_approve(actor=user("head"), ticket=ticket)
+    if status in (Status.REPLIED, Status.CLOSED):
+        return _fresh(ticket)
+    assert status == Status.CLOSED_UNSATISFIED
+    Ticket.objects.filter(pk=ticket.pk).update(status=Status.CLOSED_UNSATISFIED)
+    return _fresh(ticket)
+
+
+def _fresh(ticket: Ticket) -> Ticket:
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    return fresh
+
+
+def snapshot(ticket: Ticket) -> dict[str, Any]:
+    """Every row a refused call must leave exactly as it was."""
+    return {
+        "ticket": Ticket.objects.filter(pk=ticket.pk).values().get(),
+        "events": list(Event.objects.filter(ticket=ticket).order_by("id").values_list("id", "action")),
+        "clocks": list(Clock.objects.filter(ticket=ticket).order_by("id").values()),
+        "replies": list(Reply.objects.filter(ticket=ticket).order_by("id").values()),
+        "notes": list(Note.objects.filter(ticket=ticket).order_by("id").values()),
+        "cohandling": list(CohandlingRequest.objects.filter(ticket=ticket).order_by("id").values()),
+        "cohandling_units": list(TicketCohandlingUnit.objects.filter(ticket=ticket).order_by("id").values()),
+        "redispatch": list(RedispatchRequest.objects.filter(ticket=ticket).order_by("id").values()),
+    }
+
+
+class Rollback(Exception):
+    """Raised to undo a savepoint after checking a call succeeded."""
+
+
+def succeeds_then_rolls_back(call: Any) -> tuple[Any, Ticket | None, list[Event]]:
+    """Run ``call`` in a savepoint, capture its result, the ticket afterwards and the new events, then undo it."""
+    captured: dict[str, Any] = {}
+    try:
+        with transaction.atomic():
+            before = set(Event.objects.values_list("id", flat=True))
+            captured["result"], ticket = call()
+            captured["ticket"] = Ticket.objects.get(pk=ticket.pk)
+            captured["events"] = list(Event.objects.exclude(id__in=before).order_by("id"))
+            raise Rollback
+    except Rollback:
+        pass
+    return captured["result"], captured["ticket"], captured["events"]

@@ -1,0 +1,113 @@
+"""Query counts of the staff lists (conventions: pin query counts on list pages): each page runs the same
+number of queries for 3 rows as for 15, so an N+1 regression fails here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from jiesu.tickets import services
+from tests.tickets.test_views_staff_support import (
+    FAST_HASHERS,
+    dispatched,
+    handling,
+    new_ticket,
+    pending,
+    queries_for,
+    signed_in,
+    unit,
+    user,
+)
+
+pytestmark = pytest.mark.django_db
+START = dt.datetime(2026, 3, 10, 1, 0, tzinfo=dt.UTC)  # a Tuesday, 09:00 in Beijing
+LATER = START + dt.timedelta(hours=5)  # every 2-hour response clock is overdue by then (R4.1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def _org(_fast_passwords: None, demo_org: None) -> None:
+    """The demo organization, loaded with fast password hashes."""
+
+
+def _redispatch_requested() -> None:
+    ticket = handling("direct")
+    services.redispatch_request(actor=user("officer"), ticket=ticket, reason="不属于本单位职责。")
+
+
+def _escalated() -> None:
+    ticket = handling("school")
+    services.escalate(actor=user("officer"), ticket=ticket, leader=user("leader"), body="请批示。")
+
+
+def _cohandling_asked() -> None:
+    ticket = handling("direct")
+    services.cohandling_request(
+        actor=user("officer"), ticket=ticket, unit=unit("library"), request="请协助核实。"
+    )
+
+
+def _mixed_inbox() -> None:
+    dispatched()
+    handling("department")
+
+
+# (page, who looks, how one row is made, the pinned maximum). Session, user and roles take 3 queries; then the
+# page's COUNT and rows, plus one query each for its clocks, drafts, unit choices or per-unit counts.
+CASES: list[tuple[str, str, Callable[[], object], int]] = [
+    ("work:inbox", "officer", _mixed_inbox, 6),
+    ("work:approvals", "head", pending, 7),
+    ("work:dispatch", "dispatcher", new_ticket, 7),
+    ("work:overdue", "dispatcher", dispatched, 7),
+    ("work:redispatch", "dispatcher", _redispatch_requested, 7),
+    ("work:instructions", "leader", _escalated, 5),
+    ("work:cohandling", "library_officer", _cohandling_asked, 5),
+]
+
+
+@pytest.mark.parametrize(("page", "username", "make", "pinned"), CASES, ids=[c[0] for c in CASES])
+def test_list_pages_run_a_constant_number_of_queries(
+    page: str, username: str, make: Callable[[], object], pinned: int
+) -> None:
+    """3 rows and 15 rows cost the same queries, and no more than the pinned count."""
+    client = signed_in(username)
+    url = reverse(page)
+    with time_machine.travel(START, tick=False):
+        for _ in range(3):
+            make()
+    with time_machine.travel(LATER, tick=False):
+        few = queries_for(client, url)
+        assert client.get(url).content.decode().count('data-testid="row"') >= 3
+    with time_machine.travel(START, tick=False):
+        for _ in range(12):
+            make()
+    with time_machine.travel(LATER, tick=False):
+        many = queries_for(client, url)
+        assert client.get(url).content.decode().count('data-testid="row"') >= 15
+    assert few == many, (few, many)
+    assert many <= pinned, many
+
+
+def test_the_ticket_page_costs_the_same_however_long_its_history() -> None:
+    """The ticket page fetches each kind of record once, whatever the number of events and notes."""
+    ticket = handling("department", cohandling=["nic"])
+    client = signed_in("officer")
+    url = reverse("work:ticket", args=[ticket.number])
+    short = queries_for(client, url)
+    for n in range(6):
+        services.contact_log(actor=user("officer"), ticket=ticket, body=f"第{n}次联系。")
+        services.cohandling_request(
+            actor=user("officer"), ticket=ticket, unit=unit("library"), request=f"协助{n}"
+        )
+    services.ticket_set_level(actor=user("handler"), ticket=ticket, level="school", reason="需学校研究。")
+    long = queries_for(client, url)
+    assert short == long, (short, long)
+    assert long <= 18, long
