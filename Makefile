@@ -36,10 +36,15 @@ compilemessages: $(STAMP)
 messages: $(STAMP)
 	cd src/jiesu && ../../$(BIN)/jiesu makemessages -l zh_Hans --no-obsolete --no-location --ignore 'static_vendor/*'
 
+# Idempotent: migrations, the organization and a semester of requests (only when none are loaded yet).
 demo: install
 	$(BIN)/jiesu migrate --noinput
+	$(BIN)/jiesu createcachetable
+	$(BIN)/jiesu demo-org >/dev/null
+	$(BIN)/jiesu demo-data --tickets 3000 --days 120 --seed 2026 --if-empty
 	$(BIN)/jiesu demo-org
-	$(BIN)/jiesu demo-serve --host $(HOST) --port $(PORT)
+	@echo "Serving the demo on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	DEBUG=1 $(BIN)/jiesu runserver --noreload $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -21,15 +21,17 @@ def cohandled(handling_ticket, person, unit):
     return ticket
 
 
-def test_lead_officer_sees_full_contact_and_history(as_token, cohandled) -> None:
-    """R10.2: the lead unit sees the full phone; staff with a relation see the full history with actors."""
+def test_lead_officer_sees_masked_revealable_contact_and_history(as_token, cohandled) -> None:
+    """R10.2: the lead unit sees the phone masked but may reveal it (audited); staff with a relation see the
+    full history with actors."""
     body = as_token("officer").get(f"/tickets/{cohandled.number}").json()
     assert body["contact"] == {
         "name": body["contact"]["name"],
         "kind": "student",
-        "phone": "13812345678",
+        "phone": "138****5678",
         "email": body["contact"]["email"],
-        "masked": False,
+        "masked": True,
+        "revealable": True,
     }
     assert body["history_scope"] == "full"
     assert [e["action"] for e in body["history"]] == [
@@ -101,7 +103,10 @@ def test_people_without_a_relation_get_404(as_token, cohandled, username: str) -
     assert_error(as_token(username).post(f"/tickets/{cohandled.number}/acknowledge"), 404, "not_found")
 
 
-def test_office_and_inspector_see_full_contact(as_token, cohandled) -> None:
+def test_office_and_inspector_may_reveal_leaders_may_not(as_token, cohandled) -> None:
+    """R10.2: the Office and inspectors may reveal the contact (audited); leaders see it masked only."""
     for username in ("dispatcher", "inspector"):
-        assert as_token(username).get(f"/tickets/{cohandled.number}").json()["contact"]["masked"] is False
-    assert as_token("leader").get(f"/tickets/{cohandled.number}").json()["contact"]["masked"] is True
+        contact = as_token(username).get(f"/tickets/{cohandled.number}").json()["contact"]
+        assert contact["masked"] is True and contact["revealable"] is True
+    contact = as_token("leader").get(f"/tickets/{cohandled.number}").json()["contact"]
+    assert contact["masked"] is True and contact["revealable"] is False

@@ -26,12 +26,20 @@ def beijing(demo_org: None) -> Campus:
 def web_ticket(person, beijing: Campus):
     """A web request from the demo student, awaiting dispatch."""
 
-    def make(content: str = "宿舍楼3号楼302室暖气不热，室温只有12度，请尽快维修。", **extra: object) -> Ticket:
+    def make(
+        content: str = "宿舍楼3号楼302室暖气不热，室温只有12度，请尽快维修。", **extra: object
+    ) -> Ticket:
         student: User = person("student")
         student.phone = "13812345678"
         student.save(update_fields=["phone"])
         created = services.ticket_create(
-            actor=student, channel="web", type="help", campus=beijing, content=content, requester=student, **extra
+            actor=student,
+            channel="web",
+            type="help",
+            campus=beijing,
+            content=content,
+            requester=student,
+            **extra,
         )
         return created.ticket
 

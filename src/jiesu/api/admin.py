@@ -17,7 +17,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked"]
     search_fields = ["prefix", "name", "user__username", "user__full_name"]
     fields = ["prefix", "user", "name", "created_at", "last_used_at", "revoked", "revoked_at"]
-    readonly_fields = fields
+    readonly_fields = ["prefix", "user", "name", "created_at", "last_used_at", "revoked", "revoked_at"]
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from jiesu.org.models import Unit, User
 from jiesu.tickets import selectors
 from jiesu.tickets.models import Clock, CohandlingRequest, Note, RedispatchRequest, Reply, Ticket
-from jiesu.tickets.permissions import mask_email, mask_phone, may_see_full_contact, relations
+from jiesu.tickets.permissions import is_requester, mask_email, mask_phone, may_see_full_contact, relations
 from jiesu.tickets.states import ACTIONS, Actor, Status
 
 
@@ -50,14 +50,16 @@ def clock_status(clock: Clock, now: dt.datetime) -> str:
 
 
 def contact(user: User, ticket: Ticket) -> dict[str, Any]:
-    """R10.2: full phone and email for the need-to-know, masked for everyone else."""
-    full = may_see_full_contact(user, ticket)
+    """R10.2: masked for staff, as on the ticket page; the need-to-know call ``POST contact/reveal`` (audited,
+    so every full view is logged). The requester always sees their own contact."""
+    full = is_requester(user, ticket)
     return {
         "name": ticket.requester_name,
         "kind": ticket.requester_kind,
         "phone": ticket.contact_phone if full else mask_phone(ticket.contact_phone),
         "email": ticket.contact_email if full else mask_email(ticket.contact_email),
         "masked": not full,
+        "revealable": not full and may_see_full_contact(user, ticket),
     }
 
 

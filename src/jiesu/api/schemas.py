@@ -122,6 +122,10 @@ class ContactOut(Schema):
     phone: str
     email: str
     masked: bool = Field(description="R10.2: true when phone and email are masked for this caller")
+    revealable: bool = Field(
+        default=False,
+        description="R10.2: the caller may reveal the full contact with POST contact/reveal (audited)",
+    )
 
 
 class ClockOut(Schema):

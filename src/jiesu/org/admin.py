@@ -42,6 +42,6 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "full_name", "number", "phone", "email"]
     inlines = [UserMembershipInline]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Requester profile"), {"fields": ("full_name", "kind", "number", "campus", "phone")}),
     )

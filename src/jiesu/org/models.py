@@ -196,7 +196,7 @@ class Membership(models.Model):
                 fields=["unit"], condition=Q(role="unit_head"), name="membership_one_head_per_unit"
             ),
             models.CheckConstraint(
-                condition=Q(unit__isnull=False) | ~Q(role__in=[r.value for r in UNIT_ROLES]),
+                condition=Q(unit__isnull=False) | ~Q(role__in=sorted(r.value for r in UNIT_ROLES)),
                 name="membership_unit_role_has_unit",
             ),
         ]

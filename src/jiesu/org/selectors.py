@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -49,7 +50,7 @@ class RoleSet:
         return bool(self.grants)
 
 
-def roles_for(user: User | object) -> RoleSet:
+def roles_for(user: User | Any) -> RoleSet:
     """Resolve a person's roles, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return RoleSet()

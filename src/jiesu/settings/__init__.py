@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
     "axes",
     "jiesu.org",
     "jiesu.workcalendar",
@@ -91,10 +93,10 @@ TEMPLATES = [
 ]
 
 
-def _database_from_url(url: str) -> dict:
+def _database_from_url(url: str) -> dict[str, Any]:
     """Build Django's DATABASES entry; SQLite gets WAL, a busy timeout and persistent connections."""
     if url.startswith("sqlite"):
-        config = dj_database_url.parse(url, conn_max_age=None)
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=None))
         config["OPTIONS"] = {
             # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN so two
             # writers queue instead of failing with "database is locked" on upgrade.
@@ -103,8 +105,7 @@ def _database_from_url(url: str) -> dict:
             "timeout": 30,
         }
         return config
-    config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    return config
+    return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
 
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -169,7 +170,9 @@ CACHE_URL = os.environ.get("JIESU_CACHE_URL", "")
 if CACHE_URL.startswith("redis"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jiesu_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jiesu_cache"}
+    }
 
 LOGGING = {
     "version": 1,

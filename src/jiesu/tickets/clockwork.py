@@ -99,18 +99,30 @@ def drop_clock(ticket: Ticket, kind: ClockKind) -> None:
 def refresh_next_due(ticket: Ticket) -> None:
     """Denormalize the nearest unmet clock onto the ticket, so worklists sort on one indexed column."""
     nearest = (
-        Clock.objects.filter(ticket=ticket, met_at__isnull=True).order_by("due_at").values("due_at", "soon_at", "kind").first()
+        Clock.objects.filter(ticket=ticket, met_at__isnull=True)
+        .order_by("due_at")
+        .values("due_at", "soon_at", "kind")
+        .first()
     )
     if nearest is None:
         ticket.next_due_at = ticket.next_soon_at = None
         ticket.next_clock = ""
     else:
-        ticket.next_due_at, ticket.next_soon_at, ticket.next_clock = nearest["due_at"], nearest["soon_at"], nearest["kind"]
+        ticket.next_due_at, ticket.next_soon_at, ticket.next_clock = (
+            nearest["due_at"],
+            nearest["soon_at"],
+            nearest["kind"],
+        )
 
 
 def intake_clocks(ticket: Ticket) -> None:
     """R4.1 response for every ticket; R4.5 dispatch (R4.7 triage for letters) for Office channels."""
-    set_clock(ticket, ClockKind.RESPONSE, ticket.received_at, rules.response_due(ticket.received_at, urgent=ticket.urgent))
+    set_clock(
+        ticket,
+        ClockKind.RESPONSE,
+        ticket.received_at,
+        rules.response_due(ticket.received_at, urgent=ticket.urgent),
+    )
     if ticket.channel == Channel.MAILBOX:
         set_clock(ticket, ClockKind.MAILBOX, ticket.received_at, rules.mailbox_due(ticket.received_at))
     elif ticket.lead_unit_id is None:
@@ -135,7 +147,9 @@ def level_clocks(ticket: Ticket) -> None:
 def planned_clock(ticket: Ticket) -> None:
     """R4.2: for department and school levels the formal reply is due at the end of the planned date."""
     assert ticket.planned_reply_date is not None  # noqa: S101 - callers check
-    set_clock(ticket, ClockKind.REPLY, ticket.received_at, PlannedDeadline(end_of_day(ticket.planned_reply_date)))
+    set_clock(
+        ticket, ClockKind.REPLY, ticket.received_at, PlannedDeadline(end_of_day(ticket.planned_reply_date))
+    )
 
 
 def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> None:

@@ -67,8 +67,12 @@ class Ticket(models.Model):
     urgent_reason = models.CharField(_("Urgent reason"), max_length=200, blank=True)
 
     requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("Requester"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="requests",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Requester"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
     )
     requester_name = models.CharField(_("Requester name"), max_length=64, blank=True)
     requester_kind = models.CharField(_("Requester kind"), max_length=16, choices=RequesterKind.choices)
@@ -80,9 +84,16 @@ class Ticket(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    receiving_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    receiving_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     lead_unit = models.ForeignKey(
-        Unit, verbose_name=_("Lead unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="led_tickets"
+        Unit,
+        verbose_name=_("Lead unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tickets",
     )
     level = models.CharField(_("Level"), max_length=16, choices=Level.choices, blank=True)
     status = models.CharField(_("Status"), max_length=24, choices=Status.choices, default=Status.NEW)
@@ -95,7 +106,12 @@ class Ticket(models.Model):
     source_due_at = models.DateTimeField(_("Source's own deadline"), null=True, blank=True)
 
     repeat_of = models.ForeignKey(
-        "self", verbose_name=_("Repeat of"), null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+        "self",
+        verbose_name=_("Repeat of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
     )
     closed_at = models.DateTimeField(_("Closed at"), null=True, blank=True)
 
@@ -119,13 +135,18 @@ class Ticket(models.Model):
             models.Index(fields=["received_at"], name="ticket_received"),
             models.Index(fields=["lead_unit", "received_at"], name="ticket_unit_received"),
             models.Index(
-                fields=["next_due_at"], name="ticket_open_due",
+                fields=["next_due_at"],
+                name="ticket_open_due",
                 condition=Q(next_due_at__isnull=False),
             ),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(anonymous=False) | Q(channel="mailbox"), name="ticket_anonymous_mailbox"),
-            models.CheckConstraint(condition=Q(urgent=False) | ~Q(urgent_reason=""), name="ticket_urgent_has_reason"),
+            models.CheckConstraint(
+                condition=Q(anonymous=False) | Q(channel="mailbox"), name="ticket_anonymous_mailbox"
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent=False) | ~Q(urgent_reason=""), name="ticket_urgent_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,7 +180,9 @@ class Clock(models.Model):
     breached_at = models.DateTimeField(null=True, blank=True)  # recorded once by the sweep (next issue)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["ticket", "kind", "round"], name="clock_unique_per_round")]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "kind", "round"], name="clock_unique_per_round")
+        ]
         indexes = [models.Index(fields=["due_at"], name="clock_open_due", condition=Q(met_at__isnull=True))]
 
     def __str__(self) -> str:
@@ -172,13 +195,18 @@ class TicketSequence(models.Model):
     day = models.DateField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"
+
 
 class Event(models.Model):
     """R10.4: the append-only history. Written in the same transaction as each change; never updated."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
     at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     action = models.CharField(max_length=32)
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24, blank=True)
@@ -190,6 +218,9 @@ class Event(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["ticket", "at"], name="event_ticket_at")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.action} @ {self.at:%Y-%m-%d %H:%M}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
@@ -214,12 +245,21 @@ class CohandlingRequest(models.Model):
     provisional = models.BooleanField(default=False)
     answer = models.TextField(blank=True)
     finished = models.BooleanField(null=True)  # False: reason + progress given instead of a result
-    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     on_time = models.BooleanField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["unit", "due_at"], name="cohandling_unit_due", condition=Q(answered_at__isnull=True))]
+        indexes = [
+            models.Index(
+                fields=["unit", "due_at"], name="cohandling_unit_due", condition=Q(answered_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} → {self.unit_id}"
 
 
 class Reply(models.Model):
@@ -245,7 +285,9 @@ class Reply(models.Model):
     third_party_flag = models.BooleanField(default=False)  # R6.5 flagged wording
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField()
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -255,12 +297,19 @@ class Reply(models.Model):
         constraints = [
             # Two heads approving at once can never produce two sent formal replies in one round.
             models.UniqueConstraint(
-                fields=["ticket", "round"], condition=Q(stage="formal", state="sent"), name="reply_one_formal_sent_per_round"
+                fields=["ticket", "round"],
+                condition=Q(stage="formal", state="sent"),
+                name="reply_one_formal_sent_per_round",
             ),
             models.UniqueConstraint(
-                fields=["ticket"], condition=Q(stage="formal", state="pending"), name="reply_one_pending_formal"
+                fields=["ticket"],
+                condition=Q(stage="formal", state="pending"),
+                name="reply_one_pending_formal",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.stage} #{self.round} ({self.state})"
 
 
 class Note(models.Model):
@@ -279,12 +328,21 @@ class Note(models.Model):
     at = models.DateTimeField()
     body = models.TextField()
     party = models.CharField(max_length=100, blank=True)  # third party's name, or the leader asked
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     answered = models.BooleanField(default=False)  # an escalation once the leader's instruction arrives
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["leader", "answered"], name="note_leader_open", condition=Q(kind="escalation"))]
+        indexes = [
+            models.Index(
+                fields=["leader", "answered"], name="note_leader_open", condition=Q(kind="escalation")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
 
 
 class RedispatchRequest(models.Model):
@@ -297,20 +355,29 @@ class RedispatchRequest(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="redispatch_requests")
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    suggested_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    suggested_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField()
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     decision = models.CharField(max_length=8, choices=Decision.choices, default=Decision.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
     new_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["ticket"], condition=Q(decision="pending"), name="redispatch_one_pending")
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(decision="pending"), name="redispatch_one_pending"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} re-dispatch ({self.decision})"
 
 
 class TicketCohandlingUnit(models.Model):
@@ -323,6 +390,9 @@ class TicketCohandlingUnit(models.Model):
         constraints = [models.UniqueConstraint(fields=["ticket", "unit"], name="cohandling_unit_unique")]
         indexes = [models.Index(fields=["unit", "ticket"], name="cohandling_unit_ticket")]
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} co-handled by {self.unit_id}"
+
 
 class Attachment(models.Model):
     """R1.2: stored outside the web root, served only through a permission check; type sniffed from bytes."""
@@ -332,5 +402,10 @@ class Attachment(models.Model):
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

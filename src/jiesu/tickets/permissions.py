@@ -30,11 +30,11 @@ def visible_tickets(user: User, base: QuerySet[Ticket] | None = None) -> QuerySe
     roles = roles_for(user)
     if sees_everything(roles):
         return qs
-    condition = Q(requester=user)
+    condition: Q = Q(requester=user)
     units = roles.unit_ids(*_UNIT_MEMBER_ROLES)
     if units:
         cohandled = TicketCohandlingUnit.objects.filter(ticket=OuterRef("pk"), unit_id__in=units)
-        condition |= Q(lead_unit_id__in=units) | Exists(cohandled)
+        condition |= Q(lead_unit_id__in=units) | Q(Exists(cohandled))
     return qs.filter(condition)
 
 

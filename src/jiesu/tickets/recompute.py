@@ -22,16 +22,22 @@ _CALENDAR_CLOCKS = (ClockKind.INITIAL_REPLY, ClockKind.REPLY)
 def _years_q(field: str, years: Iterable[int]) -> Q:
     q = Q()
     for year in years:
-        start = timezone.make_aware(dt.datetime(year, 1, 1))
+        start = dt.datetime(year, 1, 1, tzinfo=timezone.get_current_timezone())
         # A deadline may end a few days into the next year (end of day D is D+1 00:00).
-        q |= Q(**{f"{field}__gte": start, f"{field}__lt": start.replace(year=year + 1) + dt.timedelta(days=15)})
+        q |= Q(
+            **{f"{field}__gte": start, f"{field}__lt": start.replace(year=year + 1) + dt.timedelta(days=15)}
+        )
     return q
 
 
 def _due_map(ticket: Ticket) -> dict[str, str]:
-    rows = Clock.objects.filter(ticket=ticket, round=ticket.round, kind__in=_CALENDAR_CLOCKS, met_at__isnull=True)
-    return {kind: f"{timezone.localtime(due).isoformat()}{' provisional' if provisional else ''}"
-            for kind, due, provisional in rows.values_list("kind", "due_at", "provisional")}
+    rows = Clock.objects.filter(
+        ticket=ticket, round=ticket.round, kind__in=_CALENDAR_CLOCKS, met_at__isnull=True
+    )
+    return {
+        kind: f"{timezone.localtime(due).isoformat()}{' provisional' if provisional else ''}"
+        for kind, due, provisional in rows.values_list("kind", "due_at", "provisional")
+    }
 
 
 def recompute_open_deadlines(years: set[int]) -> int:
@@ -39,9 +45,13 @@ def recompute_open_deadlines(years: set[int]) -> int:
     if not years:
         return 0
     ticket_ids = (
-        Clock.objects.filter(_years_q("started_at", years) | _years_q("due_at", years),
-                             kind__in=_CALENDAR_CLOCKS, met_at__isnull=True)
-        .values_list("ticket_id", flat=True).distinct()
+        Clock.objects.filter(
+            _years_q("started_at", years) | _years_q("due_at", years),
+            kind__in=_CALENDAR_CLOCKS,
+            met_at__isnull=True,
+        )
+        .values_list("ticket_id", flat=True)
+        .distinct()
     )
     changed = 0
     for ticket in Ticket.objects.filter(pk__in=list(ticket_ids)).exclude(level="").select_for_update():
@@ -55,12 +65,19 @@ def recompute_open_deadlines(years: set[int]) -> int:
         after = _due_map(ticket)
         if after != before:
             # R10.4: a deadline change is audit-logged like any other change.
-            base.record(ticket, actor=None, action="recompute_deadlines", before=before, after=after,
-                        reason=f"calendar changed for {sorted(years)}")
+            base.record(
+                ticket,
+                actor=None,
+                action="recompute_deadlines",
+                before=before,
+                after=after,
+                reason=f"calendar changed for {sorted(years)}",
+            )
             changed += 1
     calendar = get_calendar()
-    for item in CohandlingRequest.objects.filter(_years_q("requested_at", years) | _years_q("due_at", years),
-                                                 answered_at__isnull=True):
+    for item in CohandlingRequest.objects.filter(
+        _years_q("requested_at", years) | _years_q("due_at", years), answered_at__isnull=True
+    ):
         deadline = rules.cohandling_due(item.requested_at, calendar=calendar)
         item.due_at, item.provisional = deadline.due, deadline.provisional
         item.soon_at = clockwork.soon_at(item.requested_at, deadline.due)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -27,8 +28,22 @@ from jiesu.tickets.text import search_text, similarity
 
 OK, DUE_SOON, OVERDUE = "ok", "due_soon", "overdue"
 LIST_FIELDS = (
-    "id", "number", "subject", "type", "channel", "status", "urgent", "received_at", "level", "round",
-    "next_due_at", "next_soon_at", "next_clock", "lead_unit__name", "campus__name", "requester_name",
+    "id",
+    "number",
+    "subject",
+    "type",
+    "channel",
+    "status",
+    "urgent",
+    "received_at",
+    "level",
+    "round",
+    "next_due_at",
+    "next_soon_at",
+    "next_clock",
+    "lead_unit__name",
+    "campus__name",
+    "requester_name",
 )
 
 
@@ -101,31 +116,43 @@ def unit_inbox(user: User, f: TicketFilter | None = None) -> QuerySet[Ticket]:
 def approval_queue(user: User) -> QuerySet[Ticket]:
     """R4.3: replies awaiting this head's approval."""
     units = roles_for(user).unit_ids(Role.UNIT_HEAD)
-    return _listing(Ticket.objects.filter(lead_unit_id__in=units, status=Status.PENDING_APPROVAL)).order_by("next_due_at", "id")
+    return _listing(Ticket.objects.filter(lead_unit_id__in=units, status=Status.PENDING_APPROVAL)).order_by(
+        "next_due_at", "id"
+    )
 
 
 def dispatch_queue(user: User) -> QuerySet[Ticket]:
     """R4.5: the Office's queue, oldest first."""
-    return _listing(visible_tickets(user, Ticket.objects.filter(status=Status.NEW))).order_by("received_at", "id")
+    return _listing(visible_tickets(user, Ticket.objects.filter(status=Status.NEW))).order_by(
+        "received_at", "id"
+    )
 
 
 def overdue_board(user: User, now: dt.datetime | None = None) -> QuerySet[Ticket]:
     """Open tickets past a deadline, across units, most overdue first (uses the partial index on next_due_at)."""
     now = now or timezone.now()
-    return _listing(visible_tickets(user, Ticket.objects.filter(next_due_at__lte=now))).order_by("next_due_at", "id")
-
-
-def overdue_by_unit(user: User, now: dt.datetime | None = None) -> list[dict[str, object]]:
-    now = now or timezone.now()
-    return list(
-        visible_tickets(user, Ticket.objects.filter(next_due_at__lte=now))
-        .values("lead_unit__name").annotate(n=Count("id")).order_by("-n", "lead_unit__name")
+    return _listing(visible_tickets(user, Ticket.objects.filter(next_due_at__lte=now))).order_by(
+        "next_due_at", "id"
     )
 
 
+def overdue_by_unit(user: User, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    now = now or timezone.now()
+    rows = (
+        visible_tickets(user, Ticket.objects.filter(next_due_at__lte=now))
+        .values("lead_unit__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "lead_unit__name")
+    )
+    return [dict(row) for row in rows]
+
+
 def redispatch_queue() -> QuerySet[RedispatchRequest]:
-    return (RedispatchRequest.objects.filter(decision=RedispatchRequest.Decision.PENDING)
-            .select_related("ticket", "from_unit", "suggested_unit", "requested_by").order_by("requested_at"))
+    return (
+        RedispatchRequest.objects.filter(decision=RedispatchRequest.Decision.PENDING)
+        .select_related("ticket", "from_unit", "suggested_unit", "requested_by")
+        .order_by("requested_at")
+    )
 
 
 def redispatch_counts() -> dict[str, int]:
@@ -136,15 +163,21 @@ def redispatch_counts() -> dict[str, int]:
 
 def instruction_requests(user: User) -> QuerySet[Note]:
     """R6.3: open requests for this leader's instruction."""
-    return (Note.objects.filter(kind=Note.Kind.ESCALATION, leader=user, answered=False)
-            .select_related("ticket", "ticket__lead_unit", "author").order_by("at"))
+    return (
+        Note.objects.filter(kind=Note.Kind.ESCALATION, leader=user, answered=False)
+        .select_related("ticket", "ticket__lead_unit", "author")
+        .order_by("at")
+    )
 
 
 def cohandling_inbox(user: User) -> QuerySet[CohandlingRequest]:
     """R3.3: co-handling requests to the person's units still waiting for an answer, nearest due first."""
     units = roles_for(user).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
-    return (CohandlingRequest.objects.filter(unit_id__in=units, answered_at__isnull=True)
-            .select_related("ticket", "unit").order_by("due_at"))
+    return (
+        CohandlingRequest.objects.filter(unit_id__in=units, answered_at__isnull=True)
+        .select_related("ticket", "unit")
+        .order_by("due_at")
+    )
 
 
 def my_requests(user: User) -> QuerySet[Ticket]:
@@ -172,15 +205,24 @@ class RepeatCandidate:
     score: float
 
 
-def repeat_candidates(*, requester: User | None, phone: str, subject: str, content: str, days: int = 90,
-                      limit: int = 5, exclude_id: int | None = None) -> list[RepeatCandidate]:
+def repeat_candidates(
+    *,
+    requester: User | None,
+    phone: str,
+    subject: str,
+    content: str,
+    days: int = 90,
+    limit: int = 5,
+    exclude_id: int | None = None,
+) -> list[RepeatCandidate]:
     """R6.1: the same requester's tickets of the last 90 days, ranked by text similarity (rjieba tokens)."""
     if requester is None and not phone:
         return []
     since = timezone.now() - dt.timedelta(days=days)
     who = Q(requester=requester) if requester is not None else Q(contact_phone=phone)
-    qs = Ticket.objects.filter(who, received_at__gte=since).only("id", "number", "subject", "status", "received_at",
-                                                                   "search_text")
+    qs = Ticket.objects.filter(who, received_at__gte=since).only(
+        "id", "number", "subject", "status", "received_at", "search_text"
+    )
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     probe = search_text(subject, content)
@@ -209,8 +251,9 @@ class ClockInfo:
     rule: str
 
 
-def pending_clocks(ticket_ids: list[int], *, kinds: tuple[str, ...] = (),
-                   now: dt.datetime | None = None) -> dict[int, ClockInfo]:
+def pending_clocks(
+    ticket_ids: list[int], *, kinds: tuple[str, ...] = (), now: dt.datetime | None = None
+) -> dict[int, ClockInfo]:
     """The nearest unmet clock (of ``kinds`` if given) of each ticket, for a page of tickets in one query."""
     now = now or timezone.now()
     qs = Clock.objects.filter(ticket_id__in=ticket_ids, met_at__isnull=True)
@@ -223,8 +266,10 @@ def pending_clocks(ticket_ids: list[int], *, kinds: tuple[str, ...] = (),
         output_field=CharField(),
     )
     found: dict[int, ClockInfo] = {}
-    rows = qs.annotate(state=state).order_by("ticket_id", "due_at", "id").values_list(
-        "ticket_id", "kind", "due_at", "state", "rule"
+    rows = (
+        qs.annotate(state=state)
+        .order_by("ticket_id", "due_at", "id")
+        .values_list("ticket_id", "kind", "due_at", "state", "rule")
     )
     for ticket_id, clock_kind, due_at, clock_state, rule in rows:
         found.setdefault(ticket_id, ClockInfo(clock_kind, due_at, clock_state, rule))
@@ -239,8 +284,11 @@ def pending_formal_replies(ticket_ids: list[int]) -> dict[int, Reply]:
 
 def school_leaders() -> QuerySet[User]:
     """R6.3: the people a unit may ask for an instruction."""
-    return (User.objects.filter(memberships__role=Role.LEADER, is_active=True).distinct()
-            .order_by("full_name", "username"))
+    return (
+        User.objects.filter(memberships__role=Role.LEADER, is_active=True)
+        .distinct()
+        .order_by("full_name", "username")
+    )
 
 
 def notes(ticket: Ticket) -> QuerySet[Note]:
@@ -248,17 +296,25 @@ def notes(ticket: Ticket) -> QuerySet[Note]:
 
 
 def cohandling_requests(ticket: Ticket) -> QuerySet[CohandlingRequest]:
-    return (CohandlingRequest.objects.filter(ticket=ticket)
-            .select_related("unit", "requested_by", "answered_by").order_by("requested_at", "id"))
+    return (
+        CohandlingRequest.objects.filter(ticket=ticket)
+        .select_related("unit", "requested_by", "answered_by")
+        .order_by("requested_at", "id")
+    )
 
 
 def redispatch_requests(ticket: Ticket) -> QuerySet[RedispatchRequest]:
-    return (RedispatchRequest.objects.filter(ticket=ticket)
-            .select_related("from_unit", "suggested_unit", "new_unit", "requested_by", "decided_by")
-            .order_by("requested_at", "id"))
+    return (
+        RedispatchRequest.objects.filter(ticket=ticket)
+        .select_related("from_unit", "suggested_unit", "new_unit", "requested_by", "decided_by")
+        .order_by("requested_at", "id")
+    )
 
 
 def cohandler_units(ticket: Ticket) -> list[str]:
     """Names of the units named as co-handlers (R3.3)."""
-    return list(TicketCohandlingUnit.objects.filter(ticket=ticket).order_by("unit__sort_order")
-                .values_list("unit__name", flat=True))
+    return list(
+        TicketCohandlingUnit.objects.filter(ticket=ticket)
+        .order_by("unit__sort_order")
+        .values_list("unit__name", flat=True)
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,10 +46,12 @@ class Action:
     sources: frozenset[Status]
     target: Status | None
     actors: frozenset[Actor]
-    label: str
+    label: str | Promise
 
 
-def _a(name: str, sources: set[Status], target: Status | None, actors: set[Actor], label: str) -> Action:
+def _a(
+    name: str, sources: set[Status], target: Status | None, actors: set[Actor], label: str | Promise
+) -> Action:
     return Action(name, frozenset(sources), target, frozenset(actors), label)
 
 
@@ -69,13 +72,49 @@ ACTIONS: dict[str, Action] = {
         _a("escalate", _WORKING, None, {Actor.LEAD}, _("Ask a leader for an instruction")),
         _a("instruct", _LED | {Status.NEW}, None, {Actor.LEADER}, _("Record an instruction")),
         _a("record_third_party", _WORKING, None, {Actor.LEAD}, _("Record a third party contacted")),
-        _a("submit_reply", {Status.HANDLING}, Status.PENDING_APPROVAL, {Actor.LEAD}, _("Submit the reply for approval")),
-        _a("approve_reply", {Status.PENDING_APPROVAL}, Status.REPLIED, {Actor.LEAD_HEAD}, _("Approve and send the reply")),
-        _a("return_reply", {Status.PENDING_APPROVAL}, Status.HANDLING, {Actor.LEAD_HEAD}, _("Return the reply")),
+        _a(
+            "submit_reply",
+            {Status.HANDLING},
+            Status.PENDING_APPROVAL,
+            {Actor.LEAD},
+            _("Submit the reply for approval"),
+        ),
+        _a(
+            "approve_reply",
+            {Status.PENDING_APPROVAL},
+            Status.REPLIED,
+            {Actor.LEAD_HEAD},
+            _("Approve and send the reply"),
+        ),
+        _a(
+            "return_reply",
+            {Status.PENDING_APPROVAL},
+            Status.HANDLING,
+            {Actor.LEAD_HEAD},
+            _("Return the reply"),
+        ),
         _a("request_redispatch", _LED, None, {Actor.LEAD}, _("Ask the Office to re-dispatch")),
         # R3.2: a request made while the reply awaited approval is still decided (rejected) after it is sent.
-        _a("decide_redispatch", set(Status) - {Status.NEW}, None, {Actor.OFFICE}, _("Decide a re-dispatch request")),
-        _a("amend", _LED | {Status.NEW, Status.REPLIED}, None, {Actor.LEAD, Actor.OFFICE}, _("Append an amendment")),
-        _a("reveal_contact", set(Status), None, {Actor.LEAD, Actor.OFFICE, Actor.INSPECTOR}, _("Show the full contact")),
+        _a(
+            "decide_redispatch",
+            set(Status) - {Status.NEW},
+            None,
+            {Actor.OFFICE},
+            _("Decide a re-dispatch request"),
+        ),
+        _a(
+            "amend",
+            _LED | {Status.NEW, Status.REPLIED},
+            None,
+            {Actor.LEAD, Actor.OFFICE},
+            _("Append an amendment"),
+        ),
+        _a(
+            "reveal_contact",
+            set(Status),
+            None,
+            {Actor.LEAD, Actor.OFFICE, Actor.INSPECTOR},
+            _("Show the full contact"),
+        ),
     ]
 }

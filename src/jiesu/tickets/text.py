@@ -17,7 +17,9 @@ STOPWORDS = frozenset(
 
 def tokens(text: str) -> list[str]:
     """Content words of ``text``: rjieba's tokens without punctuation, stopwords or single ASCII letters."""
-    return [t for t in rjieba.cut(text.lower()) if _WORD.search(t) and t not in STOPWORDS and len(t.strip()) > 0]
+    return [
+        t for t in rjieba.cut(text.lower()) if _WORD.search(t) and t not in STOPWORDS and len(t.strip()) > 0
+    ]
 
 
 def search_text(subject: str, content: str) -> str:

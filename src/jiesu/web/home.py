@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -12,8 +13,12 @@ from jiesu.org.selectors import RoleSet
 from jiesu.tickets.views.worklists import home_counts
 
 ROLE_WORK = {
-    Role.UNIT_HEAD: _("Approve your unit's formal replies; watch its tickets that are due soon or overdue (R4.3)."),
-    Role.INFO_OFFICER: _("Receive your unit's tickets, acknowledge, drive handling and report back (Art. 6)."),
+    Role.UNIT_HEAD: _(
+        "Approve your unit's formal replies; watch its tickets that are due soon or overdue (R4.3)."
+    ),
+    Role.INFO_OFFICER: _(
+        "Receive your unit's tickets, acknowledge, drive handling and report back (Art. 6)."
+    ),
     Role.UNIT_STAFF: _("Handle the tickets assigned to you."),
     Role.DISPATCHER: _("The dispatch queue (same day, R4.5), overdue supervision and re-dispatch requests."),
     Role.DUTY_OPERATOR: _("Record calls to the duty room, around the clock (Art. 3)."),
@@ -29,7 +34,7 @@ class HomeSection:
     title: str
     unit: str | None
     description: str
-    links: list[tuple[str, str, int | None]] = field(default_factory=list)
+    links: Sequence[tuple[str, str, int | None]] = field(default_factory=list)
 
 
 def home_sections(user: User, roles: RoleSet) -> list[HomeSection]:
@@ -40,7 +45,9 @@ def home_sections(user: User, roles: RoleSet) -> list[HomeSection]:
     ]
     worklists = [(label, url, count) for label, url, count in home_counts(user)]
     if worklists:
-        sections.insert(0, HomeSection(title=str(_("My worklists")), unit=None, description="", links=worklists))
+        sections.insert(
+            0, HomeSection(title=str(_("My worklists")), unit=None, description="", links=worklists)
+        )
     if roles.has(Role.SYSADMIN) or user.is_superuser:
         sections.append(
             HomeSection(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from jiesu.org.hours import is_open
+from jiesu.org.models import User
 from jiesu.org.selectors import hotline_directory, roles_for
 from jiesu.web.home import home_sections
 from jiesu.workcalendar.selectors import get_calendar
@@ -36,9 +39,8 @@ def hotlines(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role sees what it works on."""
-    return render(
-        request, "web/home.html", {"sections": home_sections(request.user, roles_for(request.user))}
-    )
+    user = cast(User, request.user)  # login_required
+    return render(request, "web/home.html", {"sections": home_sections(user, roles_for(user))})
 
 
 @require_GET

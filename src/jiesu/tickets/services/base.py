@@ -52,7 +52,7 @@ def publish(event: TicketEvent) -> None:
     """Side effects after commit (conventions): a rolled-back change publishes nothing."""
 
     def send() -> None:
-        for listener in list(_listeners):
+        for listener in _listeners:
             listener(event)
 
     transaction.on_commit(send)
@@ -123,7 +123,9 @@ def record(
 def save(ticket: Ticket, *fields: str) -> None:
     """Save the ticket's changed fields together with its nearest-deadline columns."""
     clockwork.refresh_next_due(ticket)
-    ticket.save(update_fields=[*fields, "next_due_at", "next_soon_at", "next_clock", "overdue_count", "updated_at"])
+    ticket.save(
+        update_fields=[*fields, "next_due_at", "next_soon_at", "next_clock", "overdue_count", "updated_at"]
+    )
 
 
 def next_number(day: dt.date) -> str:

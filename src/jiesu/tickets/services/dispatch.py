@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from jiesu.org.models import Unit, User
 from jiesu.tickets import clockwork
-from jiesu.tickets.errors import DomainError
+from jiesu.tickets.errors import Conflict, DomainError
 from jiesu.tickets.models import ClockKind, RedispatchRequest, Ticket, TicketCohandlingUnit
 from jiesu.tickets.services import base
 from jiesu.tickets.states import Status
@@ -26,8 +26,9 @@ def _add_cohandlers(ticket: Ticket, units: Sequence[Unit]) -> list[str]:
 
 
 @transaction.atomic
-def ticket_dispatch(*, actor: User, ticket: Ticket, lead_unit: Unit, cohandling_units: Sequence[Unit] = (),
-                    note: str = "") -> Ticket:
+def ticket_dispatch(
+    *, actor: User, ticket: Ticket, lead_unit: Unit, cohandling_units: Sequence[Unit] = (), note: str = ""
+) -> Ticket:
     """R4.5: the Office dispatches to a lead unit, optionally naming co-handling units (R3.3)."""
     ticket = base.lock(ticket)
     action = base.guard(actor, ticket, "dispatch")
@@ -39,10 +40,21 @@ def ticket_dispatch(*, actor: User, ticket: Ticket, lead_unit: Unit, cohandling_
     cohandlers = _add_cohandlers(ticket, cohandling_units)
     clockwork.meet_clock(ticket, ClockKind.DISPATCH, at)
     clockwork.meet_clock(ticket, ClockKind.MAILBOX, at)
-    base.record(ticket, actor=actor, action="dispatch", from_status=Status.NEW, to_status=ticket.status,
-                after={"lead_unit": lead_unit.name, "cohandling_units": cohandlers}, reason=note, public=True, at=at)
+    base.record(
+        ticket,
+        actor=actor,
+        action="dispatch",
+        from_status=Status.NEW,
+        to_status=ticket.status,
+        after={"lead_unit": lead_unit.name, "cohandling_units": cohandlers},
+        reason=note,
+        public=True,
+        at=at,
+    )
     base.save(ticket, "lead_unit")
-    base.publish(base.TicketEvent("dispatched", ticket.pk, ticket.number, actor.pk, {"lead_unit_id": lead_unit.pk}))
+    base.publish(
+        base.TicketEvent("dispatched", ticket.pk, ticket.number, actor.pk, {"lead_unit_id": lead_unit.pk})
+    )
     return ticket
 
 
@@ -54,41 +66,64 @@ def ticket_acknowledge(*, actor: User, ticket: Ticket) -> Ticket:
     at = base.now()
     base.move(ticket, action, expected=Status.DISPATCHED)
     clockwork.meet_clock(ticket, ClockKind.RESPONSE, at)
-    base.record(ticket, actor=actor, action="acknowledge", from_status=Status.DISPATCHED, to_status=ticket.status,
-                public=True, at=at)
+    base.record(
+        ticket,
+        actor=actor,
+        action="acknowledge",
+        from_status=Status.DISPATCHED,
+        to_status=ticket.status,
+        public=True,
+        at=at,
+    )
     base.save(ticket)
     return ticket
 
 
 @transaction.atomic
-def redispatch_request(*, actor: User, ticket: Ticket, reason: str, suggested_unit: Unit | None = None) -> RedispatchRequest:
+def redispatch_request(
+    *, actor: User, ticket: Ticket, reason: str, suggested_unit: Unit | None = None
+) -> RedispatchRequest:
     """R3.2: the lead unit may not pass a ticket on; it asks the Office, in writing. The clocks keep running."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "request_redispatch")
     if not reason.strip():
         raise DomainError(_("Give the reason for the re-dispatch request (R3.2)."), field="reason")
     if RedispatchRequest.objects.filter(ticket=ticket, decision=RedispatchRequest.Decision.PENDING).exists():
-        raise DomainError(_("A re-dispatch request for this ticket is already waiting for the Office."), code="conflict")
+        raise Conflict(_("A re-dispatch request for this ticket is already waiting for the Office."))
     assert ticket.lead_unit is not None  # noqa: S101 - guaranteed by the states that allow this action
     request = RedispatchRequest.objects.create(
-        ticket=ticket, from_unit=ticket.lead_unit, suggested_unit=suggested_unit, reason=reason.strip(),
-        requested_by=actor, requested_at=base.now(),
+        ticket=ticket,
+        from_unit=ticket.lead_unit,
+        suggested_unit=suggested_unit,
+        reason=reason.strip(),
+        requested_by=actor,
+        requested_at=base.now(),
     )
-    base.record(ticket, actor=actor, action="request_redispatch", reason=reason.strip(),
-                after={"suggested_unit": suggested_unit.name if suggested_unit else None})
-    base.publish(base.TicketEvent("redispatch_requested", ticket.pk, ticket.number, actor.pk, {"request_id": request.pk}))
+    base.record(
+        ticket,
+        actor=actor,
+        action="request_redispatch",
+        reason=reason.strip(),
+        after={"suggested_unit": suggested_unit.name if suggested_unit else None},
+    )
+    base.publish(
+        base.TicketEvent(
+            "redispatch_requested", ticket.pk, ticket.number, actor.pk, {"request_id": request.pk}
+        )
+    )
     return request
 
 
 @transaction.atomic
-def redispatch_decide(*, actor: User, request: RedispatchRequest, approve: bool, new_unit: Unit | None = None,
-                      note: str = "") -> RedispatchRequest:
+def redispatch_decide(
+    *, actor: User, request: RedispatchRequest, approve: bool, new_unit: Unit | None = None, note: str = ""
+) -> RedispatchRequest:
     """R3.2: the Office approves (new lead unit; clocks keep running from receipt) or rejects (with a note)."""
     ticket = base.lock(request.ticket)
     base.guard(actor, ticket, "decide_redispatch")
     request = RedispatchRequest.objects.select_for_update().get(pk=request.pk)
     if request.decision != RedispatchRequest.Decision.PENDING:
-        raise DomainError(_("This re-dispatch request has already been decided."), code="conflict")
+        raise Conflict(_("This re-dispatch request has already been decided."))
     at = base.now()
     request.decided_by, request.decided_at, request.decision_note = actor, at, note.strip()
     if approve:
@@ -106,12 +141,23 @@ def redispatch_decide(*, actor: User, request: RedispatchRequest, approve: bool,
         ticket.lead_unit = new_unit
         # The new lead unit acknowledges again; the response clock keeps its original result (R3.2).
         if ticket.status == Status.HANDLING:
-            updated = Ticket.objects.filter(pk=ticket.pk, status=Status.HANDLING).update(status=Status.DISPATCHED)
+            updated = Ticket.objects.filter(pk=ticket.pk, status=Status.HANDLING).update(
+                status=Status.DISPATCHED
+            )
             if updated == 1:
                 ticket.status = Status.DISPATCHED
-        base.record(ticket, actor=actor, action="redispatch", from_status=previous_status, to_status=ticket.status,
-                    before={"lead_unit": old.name if old else None}, after={"lead_unit": new_unit.name},
-                    reason=request.reason, public=True, at=at)
+        base.record(
+            ticket,
+            actor=actor,
+            action="redispatch",
+            from_status=previous_status,
+            to_status=ticket.status,
+            before={"lead_unit": old.name if old else None},
+            after={"lead_unit": new_unit.name},
+            reason=request.reason,
+            public=True,
+            at=at,
+        )
     else:
         if not note.strip():
             raise DomainError(_("Say why the request is rejected."), field="note")
@@ -119,6 +165,13 @@ def redispatch_decide(*, actor: User, request: RedispatchRequest, approve: bool,
         base.record(ticket, actor=actor, action="redispatch_rejected", reason=note.strip(), at=at)
     request.save()
     base.save(ticket, "lead_unit")
-    base.publish(base.TicketEvent("redispatch_decided", ticket.pk, ticket.number, actor.pk,
-                                  {"approved": approve, "request_id": request.pk}))
+    base.publish(
+        base.TicketEvent(
+            "redispatch_decided",
+            ticket.pk,
+            ticket.number,
+            actor.pk,
+            {"approved": approve, "request_id": request.pk},
+        )
+    )
     return request

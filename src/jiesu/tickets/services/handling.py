@@ -12,8 +12,16 @@ from django.utils.translation import gettext as _
 from jiesu.org.models import Role, Unit, User
 from jiesu.org.selectors import roles_for
 from jiesu.tickets import clockwork
-from jiesu.tickets.errors import DomainError, NotAllowed
-from jiesu.tickets.models import ClockKind, CohandlingRequest, Level, Note, Reply, Ticket, TicketCohandlingUnit
+from jiesu.tickets.errors import Conflict, DomainError, NotAllowed
+from jiesu.tickets.models import (
+    ClockKind,
+    CohandlingRequest,
+    Level,
+    Note,
+    Reply,
+    Ticket,
+    TicketCohandlingUnit,
+)
 from jiesu.tickets.services import base
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.selectors import get_calendar
@@ -39,8 +47,14 @@ def ticket_set_level(*, actor: User, ticket: Ticket, level: str, reason: str = "
     before = ticket.level
     ticket.level = level
     clockwork.level_clocks(ticket)
-    base.record(ticket, actor=actor, action="set_level", before={"level": before}, after={"level": level},
-                reason=reason.strip())
+    base.record(
+        ticket,
+        actor=actor,
+        action="set_level",
+        before={"level": before},
+        after={"level": level},
+        reason=reason.strip(),
+    )
     base.save(ticket, "level")
     return ticket
 
@@ -50,8 +64,13 @@ def contact_log(*, actor: User, ticket: Ticket, body: str) -> Note:
     """Art. 8.3: the unit contacts the requester to learn the details; each contact is logged."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "log_contact")
-    note = Note.objects.create(ticket=ticket, kind=Note.Kind.CONTACT, author=actor, at=base.now(),
-                               body=_text(body, "body", _("Describe the contact.")))
+    note = Note.objects.create(
+        ticket=ticket,
+        kind=Note.Kind.CONTACT,
+        author=actor,
+        at=base.now(),
+        body=_text(body, "body", _("Describe the contact.")),
+    )
     base.record(ticket, actor=actor, action="log_contact", after={"note": note.pk})
     return note
 
@@ -68,17 +87,34 @@ def cohandling_request(*, actor: User, ticket: Ticket, unit: Unit, request: str)
     deadline = rules.cohandling_due(at, calendar=get_calendar())
     TicketCohandlingUnit.objects.get_or_create(ticket=ticket, unit=unit)
     item = CohandlingRequest.objects.create(
-        ticket=ticket, unit=unit, request=body, requested_by=actor, requested_at=at, due_at=deadline.due,
-        soon_at=clockwork.soon_at(at, deadline.due), rule=deadline.rule_text[:200], provisional=deadline.provisional,
+        ticket=ticket,
+        unit=unit,
+        request=body,
+        requested_by=actor,
+        requested_at=at,
+        due_at=deadline.due,
+        soon_at=clockwork.soon_at(at, deadline.due),
+        rule=deadline.rule_text[:200],
+        provisional=deadline.provisional,
     )
-    base.record(ticket, actor=actor, action="request_cohandling", after={"unit": unit.name, "due": deadline.due.isoformat()},
-                reason=body, at=at)
-    base.publish(base.TicketEvent("cohandling_requested", ticket.pk, ticket.number, actor.pk, {"unit_id": unit.pk}))
+    base.record(
+        ticket,
+        actor=actor,
+        action="request_cohandling",
+        after={"unit": unit.name, "due": deadline.due.isoformat()},
+        reason=body,
+        at=at,
+    )
+    base.publish(
+        base.TicketEvent("cohandling_requested", ticket.pk, ticket.number, actor.pk, {"unit_id": unit.pk})
+    )
     return item
 
 
 @transaction.atomic
-def cohandling_answer(*, actor: User, item: CohandlingRequest, answer: str, finished: bool = True) -> CohandlingRequest:
+def cohandling_answer(
+    *, actor: User, item: CohandlingRequest, answer: str, finished: bool = True
+) -> CohandlingRequest:
     """R3.3: the co-handling unit answers in writing, or gives its reason and a progress report."""
     ticket = base.lock(item.ticket)
     base.guard(actor, ticket, "answer_cohandling")
@@ -86,15 +122,21 @@ def cohandling_answer(*, actor: User, item: CohandlingRequest, answer: str, fini
     if item.unit_id not in roles_for(actor).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF):
         raise NotAllowed(_("Only the unit that was asked can answer."))
     if item.answered_at is not None:
-        raise DomainError(_("This co-handling request has already been answered."), code="conflict")
+        raise Conflict(_("This co-handling request has already been answered."))
     message = _("Write the result.") if finished else _("Give the reason and the progress so far (R3.3).")
     item.answer = _text(answer, "answer", message)
     item.finished = finished
     item.answered_by, item.answered_at = actor, base.now()
     item.on_time = item.answered_at <= item.due_at
     item.save()
-    base.record(ticket, actor=actor, action="answer_cohandling", after={"unit": item.unit.name, "finished": finished},
-                reason=item.answer, at=item.answered_at)
+    base.record(
+        ticket,
+        actor=actor,
+        action="answer_cohandling",
+        after={"unit": item.unit.name, "finished": finished},
+        reason=item.answer,
+        at=item.answered_at,
+    )
     return item
 
 
@@ -104,26 +146,48 @@ def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: 
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "send_initial_reply")
     if ticket.level not in (Level.DEPARTMENT, Level.SCHOOL):
-        raise DomainError(_("Only department- and school-level tickets send an initial reply (R4.2)."), field="level")
+        raise DomainError(
+            _("Only department- and school-level tickets send an initial reply (R4.2)."), field="level"
+        )
     if Reply.objects.filter(ticket=ticket, stage=Reply.Stage.INITIAL, round=ticket.round).exists():
         # R4.2 延期: once told, the planned date moves only through planned_date_move, with a reason.
-        raise DomainError(_("The initial reply has been sent; move the planned date with a reason instead (R4.2)."),
-                          field="planned_date")
+        raise DomainError(
+            _("The initial reply has been sent; move the planned date with a reason instead (R4.2)."),
+            field="planned_date",
+        )
     text = _text(body, "body", _("Write the initial reply."))
     at = base.now()
     if planned_date <= timezone.localtime(at).date():
         raise DomainError(_("The planned date must be after today."), field="planned_date")
-    reply = Reply.objects.create(ticket=ticket, stage=Reply.Stage.INITIAL, round=ticket.round, body=text,
-                                 planned_date=planned_date, state=Reply.State.SENT, drafted_by=actor, drafted_at=at,
-                                 sent_at=at)
+    reply = Reply.objects.create(
+        ticket=ticket,
+        stage=Reply.Stage.INITIAL,
+        round=ticket.round,
+        body=text,
+        planned_date=planned_date,
+        state=Reply.State.SENT,
+        drafted_by=actor,
+        drafted_at=at,
+        sent_at=at,
+    )
     clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
     before = ticket.planned_reply_date
     ticket.planned_reply_date = planned_date
     clockwork.planned_clock(ticket)
-    base.record(ticket, actor=actor, action="initial_reply", before={"planned_date": str(before) if before else None},
-                after={"planned_date": str(planned_date), "reply": reply.pk}, reason=text, public=True, at=at)
+    base.record(
+        ticket,
+        actor=actor,
+        action="initial_reply",
+        before={"planned_date": str(before) if before else None},
+        after={"planned_date": str(planned_date), "reply": reply.pk},
+        reason=text,
+        public=True,
+        at=at,
+    )
     base.save(ticket, "planned_reply_date")
-    base.publish(base.TicketEvent("initial_reply", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
+    base.publish(
+        base.TicketEvent("initial_reply", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk})
+    )
     return reply
 
 
@@ -140,8 +204,15 @@ def planned_date_move(*, actor: User, ticket: Ticket, planned_date: dt.date, rea
     before = ticket.planned_reply_date
     ticket.planned_reply_date = planned_date
     clockwork.planned_clock(ticket)
-    base.record(ticket, actor=actor, action="move_planned_date", before={"planned_date": str(before)},
-                after={"planned_date": str(planned_date)}, reason=why, public=True)
+    base.record(
+        ticket,
+        actor=actor,
+        action="move_planned_date",
+        before={"planned_date": str(before)},
+        after={"planned_date": str(planned_date)},
+        reason=why,
+        public=True,
+    )
     base.save(ticket, "planned_reply_date")
     return ticket
 
@@ -153,11 +224,23 @@ def escalate(*, actor: User, ticket: Ticket, leader: User, body: str) -> Note:
     base.guard(actor, ticket, "escalate")
     if not roles_for(leader).has(Role.LEADER):
         raise DomainError(_("Choose a school leader."), field="leader")
-    note = Note.objects.create(ticket=ticket, kind=Note.Kind.ESCALATION, author=actor, at=base.now(), leader=leader,
-                               party=leader.get_full_name(),
-                               body=_text(body, "body", _("Explain what you need the leader to decide.")))
-    base.record(ticket, actor=actor, action="escalate", after={"leader": leader.get_full_name()}, reason=note.body)
-    base.publish(base.TicketEvent("instruction_requested", ticket.pk, ticket.number, actor.pk, {"leader_id": leader.pk}))
+    note = Note.objects.create(
+        ticket=ticket,
+        kind=Note.Kind.ESCALATION,
+        author=actor,
+        at=base.now(),
+        leader=leader,
+        party=leader.get_full_name(),
+        body=_text(body, "body", _("Explain what you need the leader to decide.")),
+    )
+    base.record(
+        ticket, actor=actor, action="escalate", after={"leader": leader.get_full_name()}, reason=note.body
+    )
+    base.publish(
+        base.TicketEvent(
+            "instruction_requested", ticket.pk, ticket.number, actor.pk, {"leader_id": leader.pk}
+        )
+    )
     return note
 
 
@@ -166,10 +249,18 @@ def instruct(*, actor: User, ticket: Ticket, body: str) -> Note:
     """R6.3: a leader's instruction is recorded on the ticket; it answers any open request to that leader."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "instruct")
-    note = Note.objects.create(ticket=ticket, kind=Note.Kind.INSTRUCTION, author=actor, at=base.now(),
-                               leader=actor, party=actor.get_full_name(),
-                               body=_text(body, "body", _("Write the instruction.")))
-    Note.objects.filter(ticket=ticket, kind=Note.Kind.ESCALATION, leader=actor, answered=False).update(answered=True)
+    note = Note.objects.create(
+        ticket=ticket,
+        kind=Note.Kind.INSTRUCTION,
+        author=actor,
+        at=base.now(),
+        leader=actor,
+        party=actor.get_full_name(),
+        body=_text(body, "body", _("Write the instruction.")),
+    )
+    Note.objects.filter(ticket=ticket, kind=Note.Kind.ESCALATION, leader=actor, answered=False).update(
+        answered=True
+    )
     base.record(ticket, actor=actor, action="instruct", reason=note.body)
     return note
 
@@ -179,9 +270,14 @@ def third_party_record(*, actor: User, ticket: Ticket, party: str, body: str) ->
     """R6.5: the unit itself contacts the third party and records whom and what was agreed."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "record_third_party")
-    note = Note.objects.create(ticket=ticket, kind=Note.Kind.THIRD_PARTY, author=actor, at=base.now(),
-                               party=_text(party, "party", _("Name the third party.")),
-                               body=_text(body, "body", _("Record what was agreed.")))
+    note = Note.objects.create(
+        ticket=ticket,
+        kind=Note.Kind.THIRD_PARTY,
+        author=actor,
+        at=base.now(),
+        party=_text(party, "party", _("Name the third party.")),
+        body=_text(body, "body", _("Record what was agreed.")),
+    )
     base.record(ticket, actor=actor, action="third_party", after={"party": note.party}, reason=note.body)
     return note
 
@@ -191,8 +287,13 @@ def amendment_add(*, actor: User, ticket: Ticket, body: str) -> Note:
     """R1.2: recorded content is never edited; corrections are appended."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "amend")
-    note = Note.objects.create(ticket=ticket, kind=Note.Kind.AMENDMENT, author=actor, at=base.now(),
-                               body=_text(body, "body", _("Write the correction.")))
+    note = Note.objects.create(
+        ticket=ticket,
+        kind=Note.Kind.AMENDMENT,
+        author=actor,
+        at=base.now(),
+        body=_text(body, "body", _("Write the correction.")),
+    )
     base.record(ticket, actor=actor, action="amend", reason=note.body, public=True)
     return note
 

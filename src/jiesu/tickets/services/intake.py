@@ -28,7 +28,9 @@ class Created:
     tracking_code: str  # shown once to the requester; only its hash is stored
 
 
-def _check_receiver(actor: User | None, channel: str, receiving_unit: Unit | None, requester: User | None) -> None:
+def _check_receiver(
+    actor: User | None, channel: str, receiving_unit: Unit | None, requester: User | None
+) -> None:
     """R2: who may record a request depends on its channel."""
     roles = roles_for(actor) if actor else None
     if channel == Channel.WEB:
@@ -74,9 +76,13 @@ def _check_fields(  # noqa: C901 - one check per rule, each with its own message
     if not anonymous and not requester_name.strip():
         raise DomainError(_("Give the requester's name (R1.2)."), field="requester_name")
     if not anonymous and not (contact_phone.strip() or contact_email.strip()):
-        raise DomainError(_("Give a phone number or an email address to reply to (R1.2)."), field="contact_phone")
+        raise DomainError(
+            _("Give a phone number or an email address to reply to (R1.2)."), field="contact_phone"
+        )
     if contact_phone and not all(c.isdigit() or c in "+- " for c in contact_phone):
-        raise DomainError(_("The phone number may contain only digits, spaces, + and -."), field="contact_phone")
+        raise DomainError(
+            _("The phone number may contain only digits, spaces, + and -."), field="contact_phone"
+        )
     if urgent and not urgent_reason.strip():
         raise DomainError(_("Say why the request is urgent (R1.5)."), field="urgent_reason")
     if received_at > base.now() + dt.timedelta(minutes=1):
@@ -118,9 +124,17 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     # R1.2: received_at to the minute, Asia/Shanghai.
     received = (received_at or base.now()).replace(second=0, microsecond=0)
     _check_fields(
-        channel=channel, type=type, content=content, requester_name=requester_name, contact_phone=contact_phone,
-        contact_email=contact_email, anonymous=anonymous, urgent=urgent, urgent_reason=urgent_reason,
-        received_at=received, source_name=source_name,
+        channel=channel,
+        type=type,
+        content=content,
+        requester_name=requester_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        anonymous=anonymous,
+        urgent=urgent,
+        urgent_reason=urgent_reason,
+        received_at=received,
+        source_name=source_name,
     )
     _check_receiver(actor, channel, receiving_unit, requester)
     content = content.strip()
@@ -156,17 +170,36 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     )
     clockwork.intake_clocks(ticket)
     base.record(
-        ticket, actor=actor, action="create", from_status="-", to_status=ticket.status, public=True, at=received,
-        after={"channel": channel, "type": type, "lead_unit": receiving_unit.name if direct and receiving_unit else None},
+        ticket,
+        actor=actor,
+        action="create",
+        from_status="-",
+        to_status=ticket.status,
+        public=True,
+        at=received,
+        after={
+            "channel": channel,
+            "type": type,
+            "lead_unit": receiving_unit.name if direct and receiving_unit else None,
+        },
     )
     if direct and acknowledge:
         # The receiving officer answered on the call: the response clock is met at intake (R4.1).
         ticket.status = Status.HANDLING
         clockwork.meet_clock(ticket, ClockKind.RESPONSE, base.now())
-        base.record(ticket, actor=actor, action="acknowledge", from_status=Status.DISPATCHED,
-                    to_status=Status.HANDLING, public=True)
+        base.record(
+            ticket,
+            actor=actor,
+            action="acknowledge",
+            from_status=Status.DISPATCHED,
+            to_status=Status.HANDLING,
+            public=True,
+        )
         ticket.save(update_fields=["status"])
     base.save(ticket)
-    base.publish(base.TicketEvent("received", ticket.pk, ticket.number, actor.pk if actor else None,
-                                  {"tracking_code": code}))
+    base.publish(
+        base.TicketEvent(
+            "received", ticket.pk, ticket.number, actor.pk if actor else None, {"tracking_code": code}
+        )
+    )
     return Created(ticket, code)

@@ -40,8 +40,10 @@ def _check_kind(ticket: Ticket, kind: str, body: str, suggestion: str, repeat_of
     if not body.strip():
         raise DomainError(_("Write the reply."), field="body")
     if kind in (ReplyKind.OUT_OF_REMIT, ReplyKind.UNSOLVABLE) and not suggestion.strip():
-        raise DomainError(_("Closing as out of remit or not solvable needs a suggestion to the requester (R6.2)."),
-                          field="suggestion")
+        raise DomainError(
+            _("Closing as out of remit or not solvable needs a suggestion to the requester (R6.2)."),
+            field="suggestion",
+        )
     if kind == ReplyKind.REPEAT:
         if repeat_of is None or repeat_of.pk == ticket.pk:
             raise DomainError(_("Choose the original request this one repeats (R6.1)."), field="repeat_of")
@@ -49,12 +51,21 @@ def _check_kind(ticket: Ticket, kind: str, body: str, suggestion: str, repeat_of
             ticket.contact_phone and repeat_of.contact_phone == ticket.contact_phone
         )
         if not same:
-            raise DomainError(_("A repeat must come from the same requester as the original (R6.1)."), field="repeat_of")
+            raise DomainError(
+                _("A repeat must come from the same requester as the original (R6.1)."), field="repeat_of"
+            )
 
 
 @transaction.atomic
-def reply_submit(*, actor: User, ticket: Ticket, body: str, kind: str = ReplyKind.ANSWER, suggestion: str = "",
-                 repeat_of: Ticket | None = None) -> Reply:
+def reply_submit(
+    *,
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    kind: str = ReplyKind.ANSWER,
+    suggestion: str = "",
+    repeat_of: Ticket | None = None,
+) -> Reply:
     """R4.3: the lead unit drafts the formal reply and submits it to its head. Flags R6.5 wording."""
     ticket = base.lock(ticket)
     action = base.guard(actor, ticket, "submit_reply")
@@ -64,42 +75,73 @@ def reply_submit(*, actor: User, ticket: Ticket, body: str, kind: str = ReplyKin
     at = base.now()
     text = body.strip()
     reply = Reply.objects.create(
-        ticket=ticket, stage=Reply.Stage.FORMAL, kind=kind, round=ticket.round, body=text,
-        suggestion=suggestion.strip(), state=Reply.State.PENDING, third_party_flag=flags_third_party(text),
-        drafted_by=actor, drafted_at=at,
+        ticket=ticket,
+        stage=Reply.Stage.FORMAL,
+        kind=kind,
+        round=ticket.round,
+        body=text,
+        suggestion=suggestion.strip(),
+        state=Reply.State.PENDING,
+        third_party_flag=flags_third_party(text),
+        drafted_by=actor,
+        drafted_at=at,
     )
     if kind == ReplyKind.REPEAT:
         ticket.repeat_of = repeat_of
     base.move(ticket, action, expected=Status.HANDLING)
-    base.record(ticket, actor=actor, action="submit_reply", from_status=Status.HANDLING, to_status=ticket.status,
-                after={"reply": reply.pk, "kind": kind, "third_party_flag": reply.third_party_flag}, at=at)
+    base.record(
+        ticket,
+        actor=actor,
+        action="submit_reply",
+        from_status=Status.HANDLING,
+        to_status=ticket.status,
+        after={"reply": reply.pk, "kind": kind, "third_party_flag": reply.third_party_flag},
+        at=at,
+    )
     base.save(ticket, "repeat_of")
-    base.publish(base.TicketEvent("reply_awaiting_approval", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
+    base.publish(
+        base.TicketEvent(
+            "reply_awaiting_approval", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}
+        )
+    )
     return reply
 
 
 def _pending(ticket: Ticket) -> Reply:
-    reply = Reply.objects.select_for_update().filter(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.PENDING).first()
+    reply = (
+        Reply.objects.select_for_update()
+        .filter(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.PENDING)
+        .first()
+    )
     if reply is None:
         raise Conflict(_("There is no reply awaiting approval."))
     return reply
 
 
 @transaction.atomic
-def reply_approve(*, actor: User, ticket: Ticket, comment: str = "", accept_third_party_wording: bool = False) -> Reply:
+def reply_approve(
+    *, actor: User, ticket: Ticket, comment: str = "", accept_third_party_wording: bool = False
+) -> Reply:
     """R4.3: the head approves and the reply is sent; the formal reply clock is met, the follow-up starts (R4.6)."""
     ticket = base.lock(ticket)
     action = base.guard(actor, ticket, "approve_reply")
     reply = _pending(ticket)
     if reply.third_party_flag and not accept_third_party_wording:
         raise DomainError(
-            _("The reply asks the requester to contact a third party themselves (R6.5). Return it, or confirm that "
-              "the wording is right."),
+            _(
+                "The reply asks the requester to contact a third party themselves (R6.5). Return it, or confirm that "
+                "the wording is right."
+            ),
             code="third_party_wording",
         )
     at = base.now()
     reply.state, reply.reviewed_by, reply.reviewed_at, reply.review_comment, reply.sent_at = (
-        Reply.State.SENT, actor, at, comment.strip(), at)
+        Reply.State.SENT,
+        actor,
+        at,
+        comment.strip(),
+        at,
+    )
     try:
         with transaction.atomic():
             reply.save()
@@ -115,9 +157,17 @@ def reply_approve(*, actor: User, ticket: Ticket, comment: str = "", accept_thir
         ticket.closed_at = at
     elif not ticket.anonymous:  # R1.3: anonymous letters get no follow-up
         clockwork.followup_clock(ticket, at)
-    base.record(ticket, actor=actor, action="approve_reply", from_status=Status.PENDING_APPROVAL,
-                to_status=ticket.status, after={"reply": reply.pk, "kind": reply.kind}, reason=comment.strip(),
-                public=True, at=at)
+    base.record(
+        ticket,
+        actor=actor,
+        action="approve_reply",
+        from_status=Status.PENDING_APPROVAL,
+        to_status=ticket.status,
+        after={"reply": reply.pk, "kind": reply.kind},
+        reason=comment.strip(),
+        public=True,
+        at=at,
+    )
     base.save(ticket, "closed_at")
     base.publish(base.TicketEvent("reply_sent", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
     return reply
@@ -132,11 +182,26 @@ def reply_return(*, actor: User, ticket: Ticket, comment: str) -> Reply:
         raise DomainError(_("Say what must change before the reply can go out."), field="comment")
     reply = _pending(ticket)
     at = base.now()
-    reply.state, reply.reviewed_by, reply.reviewed_at, reply.review_comment = Reply.State.RETURNED, actor, at, comment.strip()
+    reply.state, reply.reviewed_by, reply.reviewed_at, reply.review_comment = (
+        Reply.State.RETURNED,
+        actor,
+        at,
+        comment.strip(),
+    )
     reply.save()
     base.move(ticket, action, expected=Status.PENDING_APPROVAL)
-    base.record(ticket, actor=actor, action="return_reply", from_status=Status.PENDING_APPROVAL,
-                to_status=ticket.status, after={"reply": reply.pk}, reason=comment.strip(), at=at)
+    base.record(
+        ticket,
+        actor=actor,
+        action="return_reply",
+        from_status=Status.PENDING_APPROVAL,
+        to_status=ticket.status,
+        after={"reply": reply.pk},
+        reason=comment.strip(),
+        at=at,
+    )
     base.save(ticket)
-    base.publish(base.TicketEvent("reply_returned", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
+    base.publish(
+        base.TicketEvent("reply_returned", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk})
+    )
     return reply
