@@ -150,6 +150,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
     parser.add_argument("--explain", action="store_true", help="print the query plans")
+    parser.add_argument("--no-migrate", action="store_true", help="the database is migrated already")
     parser.add_argument("--try-index", action="store_true", help="also measure with the proposed inbox index")
     parser.add_argument("--quick", action="store_true", help="sizes 20000,100000 and 20 iterations")
     args = parser.parse_args()
@@ -166,7 +167,8 @@ def main() -> None:
     django_setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+    if not args.no_migrate:
+        call_command("migrate", verbosity=0)
     call_command("demo-org", stdout=open(os.devnull, "w"))  # noqa: SIM115 - one short call
     results = {size: _measure(size, args.seed, iterations, args.explain, args.try_index) for size in sizes}
     print(_report(results, sizes))

@@ -77,7 +77,7 @@ def test_hotline_for_another_unit_is_forbidden(as_token) -> None:
         ({"channel": "carrier_pigeon"}, 422, "validation_error", "channel"),
         ({"content": None}, 422, "validation_error", "content"),
         ({"content": "   "}, 400, "invalid", "content"),
-        ({"urgent": True}, 400, "invalid", "urgent_reason"),
+        ({"urgent": True, "urgent_reason": "漏水"}, 400, "invalid", "urgent"),  # R1.5: set by the receiver
     ],
 )
 def test_bad_input_is_a_json_error_naming_the_field(as_token, change, status, code, field) -> None:

@@ -105,9 +105,11 @@ def test_token_list_shows_prefixes_never_secrets(person, capsys) -> None:
     ],
 )
 def test_cli_errors_are_json_on_stderr_with_exit_status_2(
-    demo_org, capsys, argv: list[str], code: str
+    demo_org, capsys, monkeypatch, argv: list[str], code: str
 ) -> None:
     """Structured CLI errors: one JSON object on stderr, exit status 2, nothing created."""
+    # run_from_argv closes every connection when it ends; the test's transaction still needs its own.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
     with pytest.raises(SystemExit) as exited:
         Command().run_from_argv(["jiesu", "token", *argv])
     assert exited.value.code == 2

@@ -24,7 +24,7 @@ from jiesu.tickets import services
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Clock, Event, Reply, Ticket, TicketSequence
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import FAST_HASHERS, HEATING, beijing, drive, unit, user
+from tests.tickets.test_services_support import HEATING, beijing, drive, unit, user
 
 T = TypeVar("T")
 
@@ -43,11 +43,6 @@ pytestmark = [
         "test database file (DATABASES['default']['TEST']['NAME']) to exercise the races",
     ),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def race(count: int, work: Callable[[int], T]) -> list[T | Exception]:

@@ -15,12 +15,7 @@ from jiesu.tickets import services
 from jiesu.tickets.models import Event, Ticket
 from jiesu.tickets.services import TicketEvent, base
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import FAST_HASHERS, beijing, drive, today, unit, user, web_request
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+from tests.tickets.test_services_support import beijing, drive, today, unit, user, web_request
 
 
 @pytest.fixture
@@ -142,11 +137,6 @@ def test_history_rows_cannot_be_changed_or_deleted(demo_org: None) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="Event guards only instance save()/delete(); QuerySet.update()/delete() "
-    "bypass them (proposed fix: an EventQuerySet that refuses both)",
-)
 def test_history_rows_cannot_be_changed_in_bulk(demo_org: None) -> None:
     """R10.4: bulk updates and deletes of history are refused too."""
     web_request()

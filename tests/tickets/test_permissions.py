@@ -18,12 +18,7 @@ from jiesu.tickets.permissions import (
     visible_tickets,
 )
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import FAST_HASHERS, drive, unit, user, web_request
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+from tests.tickets.test_services_support import drive, unit, user, web_request
 
 
 @pytest.fixture

@@ -12,15 +12,10 @@ from jiesu.tickets import selectors, services
 from jiesu.tickets.models import Clock, CohandlingRequest, Ticket
 from jiesu.tickets.selectors import TicketFilter
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import FAST_HASHERS, at, unit, user, web_request
+from tests.tickets.test_services_support import at, beijing, unit, user, web_request
 
 TUESDAY_9 = at(2026, 3, 10, 9)
 BODY = "已安排维修师傅上门检修。"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture
@@ -151,8 +146,19 @@ def test_night_receipt_dispatch_is_the_nearest_clock(clock: Any) -> None:
 def test_urgent_response_is_thirty_minutes_at_any_hour(hour: int, clock: Any) -> None:
     """R4.1 / R1.5: urgent → received + 30 min, by night too."""
     clock(at(2026, 3, 10, hour))
-    ticket = web_request(urgent=True, urgent_reason="宿舍漏水")
-    assert due(ticket)["response"][0] == at(2026, 3, 10, hour, 30)
+    created = services.ticket_create(
+        actor=user("duty"),
+        channel="duty_room",
+        type="help",
+        campus=beijing(),
+        content="宿舍卫生间漏水，水已漫到走廊。",
+        requester_name="王同学",
+        requester_kind="student",
+        contact_phone="13812345678",
+        urgent=True,
+        urgent_reason="宿舍漏水",
+    )
+    assert due(created.ticket)["response"][0] == at(2026, 3, 10, hour, 30)
 
 
 @pytest.mark.django_db

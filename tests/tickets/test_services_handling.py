@@ -4,7 +4,6 @@ successful step records."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 
@@ -12,12 +11,7 @@ from jiesu.tickets import services
 from jiesu.tickets.errors import DomainError, NotAllowed
 from jiesu.tickets.models import Event, Note, Reply
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import FAST_HASHERS, drive, snapshot, today, unit, user
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+from tests.tickets.test_services_support import drive, snapshot, today, unit, user
 
 
 @pytest.mark.django_db

@@ -15,12 +15,7 @@ from jiesu.tickets.errors import DomainError, NotAllowed
 from jiesu.tickets.models import Clock, Event, Ticket, TicketSequence
 from jiesu.tickets.services.base import tracking_code_matches
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import FAST_HASHERS, HEATING, beijing, unit, user
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+from tests.tickets.test_services_support import HEATING, beijing, unit, user
 
 
 def _office(**fields: Any) -> Ticket:

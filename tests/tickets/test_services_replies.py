@@ -11,7 +11,6 @@ from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Clock, Event, Reply, ReplyKind, Ticket
 from jiesu.tickets.states import Status
 from tests.tickets.test_services_support import (
-    FAST_HASHERS,
     beijing,
     drive,
     snapshot,
@@ -19,11 +18,6 @@ from tests.tickets.test_services_support import (
     user,
     web_request,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def _submit(ticket: Ticket, body: str = "已安排师傅上门维修。", **extra: Any) -> Reply:

@@ -30,8 +30,6 @@ from jiesu.tickets.models import (
 from jiesu.tickets.states import Actor, Status
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# PBKDF2 makes the demo organization take ~30 s to load; tests do not need strong password hashes.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 HEATING = "宿舍楼3号楼302室暖气不热，室温只有12度，请尽快维修。"
 PLANNED_IN_DAYS = 7

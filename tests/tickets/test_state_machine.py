@@ -21,7 +21,6 @@ from jiesu.tickets.models import CohandlingRequest, RedispatchRequest, Ticket
 from jiesu.tickets.states import ACTIONS, Actor, Status
 from tests.tickets.test_services_support import (
     ALLOWED,
-    FAST_HASHERS,
     ROSTER,
     drive,
     snapshot,
@@ -32,11 +31,6 @@ from tests.tickets.test_services_support import (
 )
 
 Call = Callable[[Ticket, Any, dict[str, Any]], Any]
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def _cohandling_item(ticket: Ticket) -> dict[str, Any]:

@@ -104,6 +104,8 @@ def _database_from_url(url: str) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
+        # A file test database (not pytest-django's in-memory one) so the concurrency tests run on SQLite too.
+        config["TEST"] = {"NAME": str(VAR_DIR / "test-jiesu.sqlite3")}
         return config
     return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
 

@@ -134,6 +134,12 @@ class Ticket(models.Model):
             models.Index(fields=["requester", "received_at"], name="ticket_requester_received"),
             models.Index(fields=["received_at"], name="ticket_received"),
             models.Index(fields=["lead_unit", "received_at"], name="ticket_unit_received"),
+            # The unit inbox's first page scans only the unit's open tickets (R4.8 worklists at 1 M rows).
+            models.Index(
+                fields=["lead_unit", "next_due_at", "id"],
+                name="ticket_unit_open_due",
+                condition=Q(status__in=["new", "dispatched", "handling", "pending_approval"]),
+            ),
             models.Index(
                 fields=["next_due_at"],
                 name="ticket_open_due",
@@ -199,6 +205,20 @@ class TicketSequence(models.Model):
         return f"{self.day}: {self.last}"
 
 
+class EventQuerySet(models.QuerySet["Event"]):
+    """R10.4: bulk updates and deletes are refused like single-row ones."""
+
+    def update(self, **kwargs: object) -> int:
+        raise RuntimeError("ticket history is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("ticket history is append-only")
+
+    def purge_demo_history(self) -> int:
+        """Remove the history of demo tickets being reset (`jiesu demo-data --reset` only)."""
+        return self._raw_delete(self.db)
+
+
 class Event(models.Model):
     """R10.4: the append-only history. Written in the same transaction as each change; never updated."""
 
@@ -214,6 +234,8 @@ class Event(models.Model):
     after = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     public = models.BooleanField(default=False)  # shown to the requester in their timeline
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]

@@ -148,6 +148,7 @@ class Loader:
                 else rng.choice(staff.dispatchers)
             )
         urgent = pooled.text.type == "help" and unit in phrases.URGENT_REASONS and rng.random() < 0.06
+        urgent = urgent and channel != Channel.WEB  # R1.5: set by the receiver
         source_name, reference = ("", "")
         if channel == Channel.REFERRAL:
             source_name, pattern = rng.choice(phrases.REFERRAL_SOURCES)

@@ -62,7 +62,7 @@ def delete_demo_tickets() -> int:
         chunk = ids[start : start + 5000]
         Ticket.objects.filter(repeat_of_id__in=chunk).update(repeat_of=None)
         # R10.4's append-only rule governs the product; removing whole demo tickets is the one exception.
-        Event.objects.filter(ticket_id__in=chunk).delete()
+        Event.objects.filter(ticket_id__in=chunk).purge_demo_history()
         Ticket.objects.filter(pk__in=chunk).delete()
     return len(ids)
 

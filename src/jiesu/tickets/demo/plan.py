@@ -163,7 +163,9 @@ class Planner:
         campus = spec.campus_code
         text = request_text(rng, template, unit_name=self.unit_names[unit], kind_letter=letter, campus=campus)
         urgent = ""
-        if text.type == "help" and unit in phrases.URGENT_REASONS and rng.random() < 0.06:
+        # R1.5: urgency is set by whoever receives the request, so never on a web submission.
+        receiver = channel != Channel.WEB
+        if text.type == "help" and unit in phrases.URGENT_REASONS and rng.random() < 0.06 and receiver:
             urgent = phrases.URGENT_REASONS[unit]
         source_name = source_reference = ""
         if channel == Channel.REFERRAL:

@@ -83,6 +83,8 @@ def _check_fields(  # noqa: C901 - one check per rule, each with its own message
         raise DomainError(
             _("The phone number may contain only digits, spaces, + and -."), field="contact_phone"
         )
+    if urgent and channel == Channel.WEB:
+        raise DomainError(_("Urgency is set by the person who receives the request (R1.5)."), field="urgent")
     if urgent and not urgent_reason.strip():
         raise DomainError(_("Say why the request is urgent (R1.5)."), field="urgent_reason")
     if received_at > base.now() + dt.timedelta(minutes=1):
@@ -142,7 +144,7 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     code = base.new_tracking_code()
     number = base.next_number(timezone.localtime(received).date())
     direct = channel in DIRECT_CHANNELS
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         number=number,
         tracking_code_hash=base.hash_tracking_code(number, code),
         type=type,
@@ -168,7 +170,9 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         source_due_at=source_due_at,
         search_text=search_text(subject, content),
     )
-    clockwork.intake_clocks(ticket)
+    clocks = clockwork.intake_clocks(ticket)
+    ticket.save(force_insert=True)
+    clockwork.save_intake_clocks(ticket, clocks)
     base.record(
         ticket,
         actor=actor,
@@ -196,7 +200,7 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
             public=True,
         )
         ticket.save(update_fields=["status"])
-    base.save(ticket)
+        base.save(ticket)
     base.publish(
         base.TicketEvent(
             "received", ticket.pk, ticket.number, actor.pk if actor else None, {"tracking_code": code}
