@@ -65,7 +65,8 @@ def test_direct_ticket_clocks_step_by_step(clock: Any) -> None:
     clock(at(2026, 3, 10, 10))
     services.ticket_acknowledge(actor=user("officer"), ticket=ticket)
     assert due(ticket)["response"] == (at(2026, 3, 10, 11), at(2026, 3, 10, 10), True)
-    assert nearest(ticket) == (None, "", 0), "no level yet: nothing else is running"
+    # R4.2: until the level is set, the shortest (direct) reply clock runs, so the ticket is never without one.
+    assert nearest(ticket) == (at(2026, 3, 12), "reply", 0)
 
     services.ticket_set_level(actor=user("officer"), ticket=ticket, level="direct")
     reply = Clock.objects.get(ticket=ticket, kind="reply")

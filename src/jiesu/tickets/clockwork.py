@@ -152,6 +152,15 @@ def save_intake_clocks(ticket: Ticket, clocks: list[Clock]) -> None:
     Clock.objects.bulk_create(clocks)
 
 
+def default_reply_clock(ticket: Ticket) -> None:
+    """R4.2: until the unit sets the level, the shortest reply clock (direct, 1 working day) runs, so an
+    acknowledged ticket is never without a deadline; setting the level recomputes from received_at."""
+    if ticket.level:
+        return
+    deadline = rules.reply_due(ticket.received_at, level=Level.DIRECT, calendar=get_calendar())
+    set_clock(ticket, ClockKind.REPLY, ticket.received_at, deadline)
+
+
 def level_clocks(ticket: Ticket) -> None:
     """R4.2: a level (re)computes the reply clocks from received_at, never from the level change."""
     calendar = get_calendar()

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from jiesu.org.models import Role, User
@@ -110,7 +110,8 @@ def unit_inbox(user: User, f: TicketFilter | None = None) -> QuerySet[Ticket]:
     qs = Ticket.objects.filter(lead_unit_id__in=units, status__in=OPEN_STATUSES)
     if f:
         qs = apply_filter(qs, f)
-    return _listing(qs).order_by("next_due_at", "id")
+    # Nearest deadline first; tickets without an open clock last (NULLS LAST on both databases).
+    return _listing(qs).order_by(F("next_due_at").asc(nulls_last=True), "id")
 
 
 def approval_queue(user: User) -> QuerySet[Ticket]:

@@ -66,6 +66,7 @@ def ticket_acknowledge(*, actor: User, ticket: Ticket) -> Ticket:
     at = base.now()
     base.move(ticket, action, expected=Status.DISPATCHED)
     clockwork.meet_clock(ticket, ClockKind.RESPONSE, at)
+    clockwork.default_reply_clock(ticket)
     base.record(
         ticket,
         actor=actor,

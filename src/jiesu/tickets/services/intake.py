@@ -191,6 +191,7 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         # The receiving officer answered on the call: the response clock is met at intake (R4.1).
         ticket.status = Status.HANDLING
         clockwork.meet_clock(ticket, ClockKind.RESPONSE, base.now())
+        clockwork.default_reply_clock(ticket)
         base.record(
             ticket,
             actor=actor,
