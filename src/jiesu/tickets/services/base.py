@@ -18,7 +18,7 @@ from jiesu.tickets import clockwork
 from jiesu.tickets.errors import ACTOR_MESSAGE, STATE_MESSAGE, NotAllowed, TransitionError
 from jiesu.tickets.models import Event, Ticket
 from jiesu.tickets.permissions import relations
-from jiesu.tickets.states import ACTIONS, Action, Status
+from jiesu.tickets.states import ACTIONS, Action, Actor, Status
 
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 TRACKING_LENGTH = 10
@@ -75,7 +75,10 @@ def guard(actor: User | None, ticket: Ticket, action_name: str) -> Action:
             STATE_MESSAGE % {"action": action.label, "status": Status(ticket.status).label},
             code="transition_not_allowed",
         )
-    if actor is not None and not (relations(actor, ticket) & action.actors):
+    related = (
+        relations(actor, ticket, cohandler=Actor.COHANDLER in action.actors) if actor is not None else None
+    )
+    if related is not None and not (related & action.actors):
         raise NotAllowed(ACTOR_MESSAGE % {"action": action.label})
     return action
 
