@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from jiesu.cli import CliError
 from jiesu.org.models import User
 from jiesu.workcalendar import services
-from jiesu.workcalendar.management.cli import CliError
 from jiesu.workcalendar.models import CalendarOverride
 
 JIESU = str(Path(sys.executable).with_name("jiesu"))

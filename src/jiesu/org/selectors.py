@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
-
-from jiesu.org.models import Hotline, Membership, Role, Unit, User
+from jiesu.org.models import Hotline, Membership, Role, User
 
 _CACHE_ATTR = "_jiesu_roles"
 
@@ -75,16 +72,6 @@ def clear_roles_cache(user: User) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def units_with_role(role: Role) -> QuerySet[Unit]:
-    return Unit.objects.filter(memberships__role=role, is_active=True).distinct()
-
-
-def unit_head(unit: Unit) -> User | None:
-    """R3.1: the unit's one head (第一责任人)."""
-    membership = Membership.objects.filter(unit=unit, role=Role.UNIT_HEAD).select_related("user").first()
-    return membership.user if membership else None
-
-
 def hotline_directory() -> list[Hotline]:
     """§11: every active unit's hotlines, in directory order, fetched in one query."""
     return list(
@@ -92,7 +79,3 @@ def hotline_directory() -> list[Hotline]:
         .select_related("unit", "campus")
         .order_by("unit__sort_order", "unit_id", "campus__sort_order")
     )
-
-
-def people_in(units: Iterable[Unit], role: Role) -> QuerySet[User]:
-    return User.objects.filter(memberships__unit__in=list(units), memberships__role=role).distinct()

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from jiesu.tickets.models import Channel, Clock, ClockKind, Level, Ticket
@@ -193,7 +192,3 @@ def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> None:
 def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> None:
     """R4.6: the follow-up is due 48 clock hours after the formal reply is sent."""
     set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at))
-
-
-def first_unmet(ticket: Ticket) -> dt.datetime | None:
-    return Clock.objects.filter(ticket=ticket, met_at__isnull=True).aggregate(m=Min("due_at"))["m"]

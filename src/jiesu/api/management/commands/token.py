@@ -11,41 +11,23 @@ exit with status 2.
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
 from jiesu.api.models import ApiToken
 from jiesu.api.selectors import tokens_of
 from jiesu.api.services import token_create, token_revoke
+from jiesu.cli import CliError, JsonErrorCommand, JsonErrorParser
 from jiesu.org.models import User
 
 
-class CliError(Exception):
-    """A failure caused by the input: JSON on stderr, exit status 2."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code, self.message = code, message
-
-
-class _Parser(CommandParser):
-    def error(self, message: str) -> NoReturn:
-        raise CliError("bad_arguments", message)
-
-
-class Command(BaseCommand):
+class Command(JsonErrorCommand):
     help = "Create, list and revoke API bearer tokens."
 
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.__class__ = _Parser  # argparse errors become CliError (the subparsers get _Parser explicitly)
-        return parser
-
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", required=True, parser_class=_Parser)
+        sub = parser.add_subparsers(dest="action", required=True, parser_class=JsonErrorParser)
         create = sub.add_parser("create", help="issue a token for USERNAME and print it once")
         create.add_argument("username")
         create.add_argument("--name", default="", help="what the token is for, e.g. the integration's name")
@@ -53,15 +35,6 @@ class Command(BaseCommand):
         listing.add_argument("username")
         revoke = sub.add_parser("revoke", help="revoke the token with PREFIX")
         revoke.add_argument("prefix")
-
-    def run_from_argv(self, argv: list[str]) -> None:
-        try:
-            super().run_from_argv(argv)
-        except CliError as exc:
-            self.stderr.write(
-                json.dumps({"error": {"code": exc.code, "message": exc.message}}, ensure_ascii=False)
-            )
-            sys.exit(2)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]

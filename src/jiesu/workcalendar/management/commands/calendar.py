@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from jiesu.cli import CliError, JsonErrorCommand
 from jiesu.workcalendar import selectors, services
 from jiesu.workcalendar.core import DayInfo
 from jiesu.workcalendar.importing import CalendarImportError, decode, parse_calendar_csv
-from jiesu.workcalendar.management.cli import CliError, JsonErrorCommand
 from jiesu.workcalendar.models import CalendarOverride
 from jiesu.workcalendar.statutory import LUNAR_MAX_YEAR, LUNAR_MIN_YEAR
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from jiesu.cli import CliError, JsonErrorCommand
 from jiesu.workcalendar.clocks import SHANGHAI, Clock, ReplyLevel, compute_deadline
-from jiesu.workcalendar.management.cli import CliError, JsonErrorCommand
 from jiesu.workcalendar.selectors import get_calendar
 
 

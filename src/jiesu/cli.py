@@ -1,4 +1,5 @@
-"""Structured errors for the calendar commands: one JSON object on stderr, exit status 2 for bad input."""
+"""Structured command-line errors shared by every `jiesu` command: one JSON object on stderr, exit status 2
+for bad input (`jiesu deadline`, `jiesu calendar`, `jiesu token`)."""
 
 from __future__ import annotations
 
