@@ -57,11 +57,12 @@ def test_request_to_approved_reply(page, live_demo_org, shot) -> None:
     shot(page, "lifecycle-4-inbox")
     page.goto(page.base_url + f"/tickets/{number}/")
     page.locator("[data-testid=form-acknowledge] button[type=submit]").click()
-    page.wait_for_selector("[data-testid=action-set_level]")
+    page.wait_for_selector("[data-testid=event][data-action=acknowledge]")
     page.locator("[data-testid=action-set_level] summary").click()
     page.locator("[data-testid=form-set_level] select[name=level]").select_option("direct")
     page.locator("[data-testid=form-set_level] button[type=submit]").click()
-    page.wait_for_selector("[data-testid=clock-reply]")
+    # Wait for the reloaded page's history (the reply clock alone already runs from the acknowledgement).
+    page.wait_for_selector("[data-testid=event][data-action=set_level]")
 
     # 4. The officer drafts the formal reply and submits it for approval (R4.3).
     page.locator("[data-testid=action-submit_reply] summary").click()
