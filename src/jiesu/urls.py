@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("jiesu.tickets.urls_staff")),
     path("ledger/", include("jiesu.ledger.urls")),
     path("calendar/", include("jiesu.workcalendar.urls")),
+    path("notifications/", include("jiesu.notify.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -28,7 +28,11 @@ PATHS = [
     "/api/v1/tickets/{number}/redispatch/{request_id}/decide",
     "/api/v1/tickets/{number}/amendments",
     "/api/v1/tickets/{number}/contact/reveal",
+    "/api/v1/tickets/{number}/followup-attempts",
+    "/api/v1/tickets/{number}/followup",
+    "/api/v1/tickets/{number}/close-unsatisfied",
     "/api/v1/track",
+    "/api/v1/ratings/{token}",
 ]
 
 
@@ -42,6 +46,7 @@ def test_openapi_document_lists_every_endpoint_without_sign_in() -> None:
     schemes = doc["components"]["securitySchemes"]
     assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
     assert doc["paths"]["/api/v1/track"]["get"].get("security") in (None, [])
+    assert doc["paths"]["/api/v1/ratings/{token}"]["post"].get("security") in (None, [])  # R7.1: no sign-in
 
 
 def test_docs_page_uses_local_static_files(settings) -> None:

@@ -14,7 +14,16 @@ from jiesu.tickets import services
 from jiesu.tickets.demo import bulk, checks, corpus, generator, phrases, render
 from jiesu.tickets.demo.people import PREFIX, person_spec
 from jiesu.tickets.demo.progress import Progress
-from jiesu.tickets.models import DIRECT_CHANNELS, Event, Note, Reply, Ticket, TicketSequence
+from jiesu.tickets.models import (
+    DIRECT_CHANNELS,
+    Event,
+    Followup,
+    FollowupAttempt,
+    Note,
+    Reply,
+    Ticket,
+    TicketSequence,
+)
 from jiesu.tickets.services.replies import flags_third_party
 from jiesu.tickets.states import Status
 from jiesu.workcalendar.clocks import SHANGHAI
@@ -68,10 +77,12 @@ def test_small_run_has_varied_tickets_with_valid_histories(semester: generator.S
         assert HAN.search(ticket.subject) and HAN.search(ticket.content)
     replied = [t for t in tickets if t.status in (Status.REPLIED, Status.CLOSED)]
     assert replied
-    for ticket in replied:  # R4.3: only a head-approved formal reply is sent
-        reply = Reply.objects.get(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.SENT)
-        assert reply.reviewed_by_id is not None and reply.sent_at is not None
-        assert not reply.third_party_flag  # R6.5 wording never goes out
+    for ticket in replied:  # R4.3: only head-approved formal replies are sent, one per round (R7.2)
+        sent = list(Reply.objects.filter(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.SENT))
+        assert sorted(r.round for r in sent) == list(range(1, ticket.round + 1))
+        for reply in sent:
+            assert reply.reviewed_by_id is not None and reply.sent_at is not None
+            assert not reply.third_party_flag  # R6.5 wording never goes out
 
 
 @pytest.mark.django_db
@@ -208,3 +219,64 @@ def test_command_reports_what_it_wrote(demo_org: None) -> None:
     call_command("demo-data", "--tickets", "6", "--if-empty", "--quiet", stdout=out)  # make demo, again
     assert "already loaded" in out.getvalue()
     assert Ticket.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_follow_ups_close_or_reopen_as_the_services_write_them(demo_org: None) -> None:
+    """R4.6 / R7: replied requests are followed up (by call or online rating); a satisfied, resolved result
+    closes (销账), anything else reopens for a new round with a new reply; anonymous letters close on approval
+    (R1.3); some requests still await their follow-up."""
+    generator.generate(tickets=120, days=30, seed=11, now=NOW)
+    tickets = list(Ticket.objects.all())
+    assert checks.problems(tickets) == []
+    results = {(f.ticket_id, f.round): f for f in Followup.objects.all()}
+    assert results and {f.channel for f in results.values()} == {"phone", "online"}
+    for ticket in tickets:
+        if ticket.status == Status.CLOSED and ticket.repeat_of_id is None and not ticket.anonymous:
+            final = results[(ticket.pk, ticket.round)]
+            assert final.outcome in ("satisfied", "basically_satisfied") and final.resolved
+        for earlier in range(1, ticket.round):  # every earlier round ended without satisfaction (R7.2)
+            assert (ticket.pk, earlier) in results
+            ended = results[(ticket.pk, earlier)]
+            assert ended.outcome == "dissatisfied" or not ended.resolved
+        if ticket.anonymous and ticket.status in (Status.REPLIED, Status.CLOSED):
+            assert ticket.status == Status.CLOSED and (ticket.pk, 1) not in results
+    assert any(t.round > 1 for t in tickets), "some requests were reopened"
+    assert any(t.status == Status.REPLIED for t in tickets), "some still await their follow-up"
+    closed_events = Event.objects.filter(action="closed").count()
+    assert closed_events == sum(1 for f in results.values() if f.outcome != "dissatisfied" and f.resolved)
+
+
+@pytest.mark.django_db
+def test_bulk_follow_ups_write_the_rows_the_service_writes(demo_org: None) -> None:
+    """The bulk loader closes followed-up requests as ``followup_complete`` does: a reached call, the round's
+    result and a public "closed" event; anonymous letters close on approval (R1.3)."""
+    bulk.load(tickets=150, days=20, seed=3, now=NOW, batch=60)
+    closed = Event.objects.filter(action="closed")
+    assert closed.exists() and not Event.objects.filter(action="followup").exists()
+    assert (
+        closed.count() == Followup.objects.count() == FollowupAttempt.objects.filter(result="reached").count()
+    )
+    assert all(e.public and e.after["via"] == "phone" for e in closed)
+    assert not Ticket.objects.filter(anonymous=True, status=Status.REPLIED).exists()
+
+
+@pytest.mark.django_db
+def test_demo_history_notifies_nobody_and_leaves_the_sweep_nothing_old(demo_org: None) -> None:
+    """Demo data describes the past: nobody is notified of it (no inbox or outbox rows), and the past's missed
+    deadlines are recorded as a running worker would have, so the worker's first sweep announces nothing old."""
+    from django.utils import timezone
+
+    from jiesu.notify.models import Notification, Outbox
+    from jiesu.tickets.models import Breach, Clock
+    from jiesu.worker.sweep import run_sweep
+
+    out = io.StringIO()
+    call_command("demo-data", "--tickets", "40", "--days", "20", "--seed", "3", "--quiet", stdout=out)
+    assert not Notification.objects.exists() and not Outbox.objects.exists()
+    now = timezone.now()
+    assert not Clock.objects.filter(met_at__isnull=True, breached_at__isnull=True, due_at__lte=now).exists()
+    recorded = int(re.search(r"recorded (\d+) past missed deadlines", out.getvalue()).group(1))  # type: ignore[union-attr]
+    assert recorded == Breach.objects.count()
+    result = run_sweep(now=now)
+    assert (result.overdue, result.due_soon) == (0, 0)

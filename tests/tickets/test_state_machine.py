@@ -71,6 +71,14 @@ def _nothing(ticket: Ticket) -> dict[str, Any]:
     return {}
 
 
+def _after_three_rounds(ticket: Ticket) -> dict[str, Any]:
+    """R7.2: "closed unsatisfied" needs 3 rounds ended without satisfaction; the round counter is set directly
+    here (the full path is in test_services_followup.py), so only the state machine is under test."""
+    Ticket.objects.filter(pk=ticket.pk).update(round=4)
+    ticket.round = 4
+    return {}
+
+
 @dataclass(frozen=True)
 class Spec:
     """How to call one action's service with valid arguments, and the Event it writes."""
@@ -158,6 +166,24 @@ SPECS: dict[str, Spec] = {
         lambda t, a, c: services.amendment_add(actor=a, ticket=t, body="更正：房间号为303。"), "amend"
     ),
     "reveal_contact": Spec(lambda t, a, c: services.contact_reveal(actor=a, ticket=t), "reveal_contact"),
+    # R7.1 / R7.2: the follow-up call, its two outcomes, and the Office's end after 3 rounds.
+    "record_followup_attempt": Spec(
+        lambda t, a, c: services.followup_attempt_record(actor=a, ticket=t, result="no_answer"),
+        "followup_attempt",
+    ),
+    "close": Spec(
+        lambda t, a, c: services.followup_complete(actor=a, ticket=t, outcome="satisfied", resolved=True),
+        "closed",
+    ),
+    "reopen": Spec(
+        lambda t, a, c: services.followup_complete(actor=a, ticket=t, outcome="dissatisfied", resolved=False),
+        "reopened",
+    ),
+    "close_unsatisfied": Spec(
+        lambda t, a, c: services.ticket_close_unsatisfied(actor=a, ticket=t, reason="三轮回访均不满意。"),
+        "closed_unsatisfied",
+        prepare=_after_three_rounds,
+    ),
 }
 
 

@@ -355,7 +355,12 @@ def test_home_counts_name_each_worklist_of_the_person_with_its_size() -> None:
     dispatched()
     pending()
     counts = {url: n for _label, url, n in home_counts(user("head"))}
-    assert counts == {reverse("work:inbox"): 2, reverse("work:cohandling"): 0, reverse("work:approvals"): 1}
+    assert counts == {
+        reverse("work:inbox"): 2,
+        reverse("work:cohandling"): 0,
+        reverse("work:followups"): 0,  # R4.6 (issue 5)
+        reverse("work:approvals"): 1,
+    }
     office = {url: n for _label, url, n in home_counts(user("dispatcher"))}
     assert set(office) == {reverse("work:dispatch"), reverse("work:redispatch"), reverse("work:overdue")}
     assert home_counts(user("student")) == []

@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from jiesu.api import errors
 from jiesu.api.auth import BearerToken, WebSession
 from jiesu.api.docs import LocalSwagger
-from jiesu.api.endpoints import actions, tickets, track
+from jiesu.api.endpoints import actions, followup, tickets, track
 
 api = NinjaAPI(
     title="Jiesu API",
@@ -24,4 +24,6 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", tickets.router)
 api.add_router("", actions.router)
+api.add_router("", followup.router)
 api.add_router("", track.router)
+api.add_router("", followup.public)

@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from jiesu.org.models import Unit, User
 from jiesu.tickets import selectors
-from jiesu.tickets.models import Clock, CohandlingRequest, Note, RedispatchRequest, Reply, Ticket
+from jiesu.tickets.models import (
+    Clock,
+    CohandlingRequest,
+    Followup,
+    FollowupAttempt,
+    Note,
+    RedispatchRequest,
+    Reply,
+    Ticket,
+)
 from jiesu.tickets.permissions import is_requester, mask_email, mask_phone, may_see_full_contact, relations
 from jiesu.tickets.states import ACTIONS, Actor, Status
 
@@ -157,10 +166,26 @@ def _internals(ticket: Ticket) -> dict[str, Any]:
         .select_related("from_unit", "suggested_unit", "new_unit")
         .order_by("requested_at")
     )
+    followups = Followup.objects.filter(ticket=ticket).order_by("round")
+    attempts = FollowupAttempt.objects.filter(ticket=ticket).order_by("at", "id")
     return {
         "notes": [_note(n) for n in notes],
         "cohandling": [_cohandling(c) for c in cohandling],
         "redispatch_requests": [_redispatch(r) for r in redispatch],
+        "followups": [
+            {
+                "round": f.round,
+                "outcome": f.outcome,
+                "resolved": f.resolved,
+                "channel": f.channel,
+                "comment": f.comment,
+                "recorded_at": f.recorded_at,
+            }
+            for f in followups
+        ],
+        "followup_attempts": [
+            {"round": a.round, "at": a.at, "result": a.result, "note": a.note} for a in attempts
+        ],
     }
 
 

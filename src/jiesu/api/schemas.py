@@ -9,10 +9,10 @@ from typing import Literal
 from ninja import Field, Schema
 
 from jiesu.org.models import RequesterKind
-from jiesu.tickets.models import Channel, Level, ReplyKind, TicketType
+from jiesu.tickets.models import Channel, FollowupAttempt, FollowupOutcome, Level, ReplyKind, TicketType
 from jiesu.tickets.states import Status
 
-ListName = Literal["inbox", "mine", "dispatch", "overdue", "approvals", "all"]
+ListName = Literal["inbox", "mine", "dispatch", "overdue", "approvals", "followups", "all"]
 ClockState = Literal["ok", "due_soon", "overdue"]
 
 
@@ -200,6 +200,24 @@ class RedispatchOut(Schema):
     new_unit: UnitRef | None
 
 
+class FollowupOut(Schema):
+    """R7.1: one round's follow-up result (by call or online rating)."""
+
+    round: int
+    outcome: str
+    resolved: bool
+    channel: str
+    comment: str
+    recorded_at: dt.datetime
+
+
+class FollowupAttemptOut(Schema):
+    round: int
+    at: dt.datetime
+    result: str
+    note: str
+
+
 class TicketDetail(Schema):
     number: str
     subject: str
@@ -231,6 +249,10 @@ class TicketDetail(Schema):
     notes: list[NoteOut]
     cohandling: list[CohandlingOut]
     redispatch_requests: list[RedispatchOut]
+    followups: list[FollowupOut] = Field(default_factory=list, description="R7: per round (handlers only)")
+    followup_attempts: list[FollowupAttemptOut] = Field(
+        default_factory=list, description="R7.1 (handlers only)"
+    )
 
 
 # --- actions ----------------------------------------------------------------------------------------------------
@@ -318,6 +340,39 @@ class RedispatchDecideIn(Schema):
 class ContactRevealOut(Schema):
     phone: str
     email: str
+
+
+# --- follow-up (R4.6, R7) ---------------------------------------------------------------------------------------
+
+
+class FollowupAttemptIn(Schema):
+    result: FollowupAttempt.Result
+    note: str = Field("", max_length=500)
+
+
+class FollowupIn(Schema):
+    outcome: FollowupOutcome
+    resolved: bool = Field(False, description="ignored for unreachable (always false)")
+    comment: str = Field("", max_length=2000)
+
+
+class CloseUnsatisfiedIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class RatingIn(Schema):
+    """R7.1: the requester's online rating; "unreachable" is a call result, not a rating."""
+
+    outcome: Literal["satisfied", "basically_satisfied", "dissatisfied"]
+    resolved: bool
+    comment: str = Field("", max_length=2000)
+
+
+class RatingOut(Schema):
+    number: str
+    outcome: str
+    resolved: bool
+    closed: bool = Field(description="true: closed (销账); false: reopened for a new round (R7.2)")
 
 
 # --- public tracking --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ Defaults serve the embedded install: a SQLite file under ``var/``, DEBUG off. Pr
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "jiesu.org",
     "jiesu.workcalendar",
     "jiesu.tickets",
+    "jiesu.notify",
+    "jiesu.worker",
     "jiesu.ledger",
     "jiesu.api",
     "jiesu.web",
@@ -87,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jiesu.web.context_processors.roles",
+                "jiesu.notify.context_processors.unread",
             ],
         },
     },
@@ -175,6 +179,36 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "jiesu_cache"}
     }
+
+# --- Background work (huey): the queue lives in its own SQLite file by default, in Redis in production
+# (JIESU_QUEUE_URL=redis://host:6379/0). Under pytest tasks stay in memory unless a test starts a worker.
+TESTING = "pytest" in sys.modules
+QUEUE_URL = os.environ.get("JIESU_QUEUE_URL") or (
+    "memory://" if TESTING else f"sqlite:///{VAR_DIR / 'queue.sqlite3'}"
+)
+QUEUE_NAME = os.environ.get("JIESU_QUEUE_NAME", "jiesu")
+WORKER_THREADS = int(os.environ.get("JIESU_WORKER_THREADS", "2"))
+
+# --- Notifications: email through Django's backends (SMTP when EMAIL_HOST is set), SMS and WeCom through
+# pluggable backends that print to the worker's console by default.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = os.environ.get("JIESU_EMAIL_BACKEND", EMAIL_BACKEND)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "接诉即办 <jiesu@localhost>")
+JIESU_SMS_BACKEND = os.environ.get("JIESU_SMS_BACKEND", "jiesu.notify.backends.ConsoleSmsBackend")
+JIESU_WECOM_BACKEND = os.environ.get("JIESU_WECOM_BACKEND", "jiesu.notify.backends.ConsoleWecomBackend")
+JIESU_WECOM_WEBHOOK_URL = os.environ.get("JIESU_WECOM_WEBHOOK_URL", "")
+# Absolute links in messages (the rating link): the address requesters reach the site at.
+JIESU_SITE_URL = os.environ.get("JIESU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -183,13 +183,28 @@ class Clock(models.Model):
     on_time = models.BooleanField(null=True)
     provisional = models.BooleanField(default=False)  # R5.3
     rule = models.CharField(max_length=200)  # the rule id and words, shown beside the deadline
-    breached_at = models.DateTimeField(null=True, blank=True)  # recorded once by the sweep (next issue)
+    breached_at = models.DateTimeField(null=True, blank=True)  # R4.8: recorded once by the sweep (Breach)
+    soon_notified_at = models.DateTimeField(null=True, blank=True)  # "due soon" told once by the sweep
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["ticket", "kind", "round"], name="clock_unique_per_round")
         ]
-        indexes = [models.Index(fields=["due_at"], name="clock_open_due", condition=Q(met_at__isnull=True))]
+        indexes = [
+            models.Index(fields=["due_at"], name="clock_open_due", condition=Q(met_at__isnull=True)),
+            # The sweep reads only clocks that newly became due soon / overdue: its cost follows their number,
+            # not the number of open tickets.
+            models.Index(
+                fields=["due_at"],
+                name="clock_breach_pending",
+                condition=Q(met_at__isnull=True, breached_at__isnull=True),
+            ),
+            models.Index(
+                fields=["soon_at"],
+                name="clock_soon_pending",
+                condition=Q(met_at__isnull=True, soon_notified_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}:{self.kind}#{self.round}"
@@ -272,12 +287,24 @@ class CohandlingRequest(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     on_time = models.BooleanField(null=True)
+    breached_at = models.DateTimeField(null=True, blank=True)  # R4.4 breach, recorded once by the sweep
+    soon_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(
                 fields=["unit", "due_at"], name="cohandling_unit_due", condition=Q(answered_at__isnull=True)
-            )
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="cohandling_breach_pending",
+                condition=Q(answered_at__isnull=True, breached_at__isnull=True),
+            ),
+            models.Index(
+                fields=["soon_at"],
+                name="cohandling_soon_pending",
+                condition=Q(answered_at__isnull=True, soon_notified_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -431,3 +458,93 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Breach(models.Model):
+    """R4.8: a clock (or a co-handling request, R4.4) that passed its due instant unmet — recorded exactly once."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="breaches")
+    clock = models.OneToOneField(
+        Clock, null=True, blank=True, on_delete=models.CASCADE, related_name="breach"
+    )
+    cohandling = models.OneToOneField(
+        CohandlingRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="breach"
+    )
+    kind = models.CharField(max_length=16)  # a ClockKind value, or "cohandling"
+    round = models.PositiveSmallIntegerField(default=1)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clock__isnull=False, cohandling__isnull=True)
+                | Q(clock__isnull=True, cohandling__isnull=False),
+                name="breach_one_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["recorded_at"], name="breach_recorded")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind} breached {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class FollowupOutcome(models.TextChoices):
+    """R7.1."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+    UNREACHABLE = "unreachable", _("Unreachable")
+
+
+class Followup(models.Model):
+    """R4.6 / R7: the result of one round's follow-up — by the unit's call or the requester's online rating."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        ONLINE = "online", _("Online rating")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followups")
+    round = models.PositiveSmallIntegerField()
+    outcome = models.CharField(_("Outcome"), max_length=24, choices=FollowupOutcome.choices)
+    resolved = models.BooleanField(_("Resolved"))
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    comment = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["round"]
+        constraints = [models.UniqueConstraint(fields=["ticket", "round"], name="followup_one_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} round {self.round}: {self.outcome}"
+
+
+class FollowupAttempt(models.Model):
+    """R7.1: one recorded call attempt (time, result, note); three unanswered ones allow "unreachable"."""
+
+    class Result(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        NO_ANSWER = "no_answer", _("No answer")
+        BUSY = "busy", _("Line busy")
+        SWITCHED_OFF = "switched_off", _("Phone switched off")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followup_attempts")
+    round = models.PositiveSmallIntegerField()
+    at = models.DateTimeField()
+    result = models.CharField(max_length=16, choices=Result.choices)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "round"], name="followup_attempt_round")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} round {self.round} attempt: {self.result}"

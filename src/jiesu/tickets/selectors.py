@@ -16,6 +16,8 @@ from jiesu.tickets.models import (
     Clock,
     CohandlingRequest,
     Event,
+    Followup,
+    FollowupAttempt,
     Note,
     RedispatchRequest,
     Reply,
@@ -23,7 +25,7 @@ from jiesu.tickets.models import (
     TicketCohandlingUnit,
 )
 from jiesu.tickets.permissions import visible_tickets
-from jiesu.tickets.states import OPEN_STATUSES, Status
+from jiesu.tickets.states import CLOSED_STATUSES, OPEN_STATUSES, Status
 from jiesu.tickets.text import search_text, similarity
 
 OK, DUE_SOON, OVERDUE = "ok", "due_soon", "overdue"
@@ -176,6 +178,7 @@ def cohandling_inbox(user: User) -> QuerySet[CohandlingRequest]:
     units = roles_for(user).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
     return (
         CohandlingRequest.objects.filter(unit_id__in=units, answered_at__isnull=True)
+        .exclude(ticket__status__in=CLOSED_STATUSES)  # a closed ticket needs no more help (R7.2)
         .select_related("ticket", "unit")
         .order_by("due_at")
     )
@@ -318,4 +321,58 @@ def cohandler_units(ticket: Ticket) -> list[str]:
         TicketCohandlingUnit.objects.filter(ticket=ticket)
         .order_by("unit__sort_order")
         .values_list("unit__name", flat=True)
+    )
+
+
+# --- Follow-up (R4.6, R7) -------------------------------------------------------------------------------------
+
+
+def followups_due(user: User) -> QuerySet[Ticket]:
+    """R4.6: replied tickets of the person's units awaiting their follow-up, nearest follow-up deadline first.
+
+    A replied ticket's only open clock is its follow-up, so the stored nearest deadline is the follow-up's."""
+    units = roles_for(user).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
+    qs = Ticket.objects.filter(lead_unit_id__in=units, status=Status.REPLIED)
+    return _listing(qs).order_by(F("next_due_at").asc(nulls_last=True), "id")
+
+
+def unanswered_attempts(ticket_ids: list[int]) -> dict[int, int]:
+    """R7.1: unanswered call attempts of each ticket's current round, for a page of tickets in one query."""
+    rows = (
+        FollowupAttempt.objects.filter(ticket_id__in=ticket_ids, round=F("ticket__round"))
+        .exclude(result=FollowupAttempt.Result.REACHED)
+        .values("ticket_id")
+        .annotate(n=Count("id"))
+        .values_list("ticket_id", "n")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class FollowupRound:
+    """One round of the follow-up as the ticket page shows it: the call attempts and the result (if any)."""
+
+    round: int
+    attempts: list[FollowupAttempt]
+    result: Followup | None
+
+
+def followup_rounds(ticket: Ticket) -> list[FollowupRound]:
+    """R7.1 / R7.2: attempts and results per round, newest round first (two queries)."""
+    attempts = FollowupAttempt.objects.filter(ticket=ticket).select_related("by").order_by("at", "id")
+    results = {f.round: f for f in Followup.objects.filter(ticket=ticket).select_related("recorded_by")}
+    by_round: dict[int, list[FollowupAttempt]] = {}
+    for attempt in attempts:
+        by_round.setdefault(attempt.round, []).append(attempt)
+    current = {ticket.round} if ticket.status == Status.REPLIED else set()
+    rounds = sorted(set(by_round) | set(results) | current, reverse=True)
+    return [FollowupRound(r, by_round.get(r, []), results.get(r)) for r in rounds]
+
+
+def rated_reply(ticket: Ticket, round_: int) -> Reply | None:
+    """R7.1: the sent formal reply the requester rates (the one of the link's round)."""
+    return (
+        Reply.objects.filter(ticket=ticket, round=round_, stage=Reply.Stage.FORMAL, state=Reply.State.SENT)
+        .order_by("-sent_at", "-id")
+        .first()
     )

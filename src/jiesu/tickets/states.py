@@ -20,7 +20,7 @@ class Status(models.TextChoices):
     DISPATCHED = "dispatched", _("Awaiting acknowledgement")  # lead unit known, response clock running (R4.1)
     HANDLING = "handling", _("Handling")  # acknowledged; level set; co-handling, initial reply (R4.2–R4.4)
     PENDING_APPROVAL = "pending_approval", _("Reply awaiting approval")  # R4.3 head review
-    REPLIED = "replied", _("Replied, follow-up due")  # R4.6 / R7 follow-up (next issue)
+    REPLIED = "replied", _("Replied, follow-up due")  # R4.6 / R7 follow-up by call or online rating
     CLOSED = "closed", _("Closed")  # 销账 (R7.2) or closed as a repeat (R6.1)
     CLOSED_UNSATISFIED = "closed_unsatisfied", _("Closed unsatisfied")  # R7.2 after 3 rounds
 
@@ -92,6 +92,19 @@ ACTIONS: dict[str, Action] = {
             Status.HANDLING,
             {Actor.LEAD_HEAD},
             _("Return the reply"),
+        ),
+        # R4.6 / R7: the follow-up. Its outcome closes the ticket (销账) or reopens it for a new round;
+        # an online rating by the requester takes the same two moves (actor None: the signed link is the proof).
+        _a("record_followup_attempt", {Status.REPLIED}, None, {Actor.LEAD}, _("Record a follow-up call")),
+        _a("close", {Status.REPLIED}, Status.CLOSED, {Actor.LEAD}, _("Close after a satisfied follow-up")),
+        _a("reopen", {Status.REPLIED}, Status.HANDLING, {Actor.LEAD}, _("Reopen for a new round")),
+        # R7.2: after 3 rounds the Office may end it (the service checks the round counter).
+        _a(
+            "close_unsatisfied",
+            {Status.HANDLING, Status.PENDING_APPROVAL, Status.REPLIED},
+            Status.CLOSED_UNSATISFIED,
+            {Actor.OFFICE},
+            _("Close as unsatisfied"),
         ),
         _a("request_redispatch", _LED, None, {Actor.LEAD}, _("Ask the Office to re-dispatch")),
         # R3.2: a request made while the reply awaited approval is still decided (rejected) after it is sent.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jiesu.tickets.intake_views import downloads, staff, track, web
+from jiesu.tickets.intake_views import downloads, rating, staff, track, web
 
 app_name = "intake"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("requests/new/", web.request_new, name="new"),
     path("requests/created/", web.request_created, name="created"),
     path("requests/mine/", web.my_requests, name="mine"),
+    path("requests/mine/<str:number>/rate/", rating.rate_mine, name="rate_mine"),
+    path("rate/<str:token>/", rating.rate_by_link, name="rate"),
     path("intake/", staff.staff_intake, name="staff"),
     path("intake/repeats/", staff.repeat_candidates, name="repeats"),
     path("track/", track.track, name="track"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("work/inbox/", worklists.inbox, name="inbox"),
     path("work/inbox/acknowledge/", worklists.bulk_acknowledge, name="bulk_acknowledge"),
     path("work/approvals/", worklists.approvals, name="approvals"),
+    path("work/followups/", worklists.followups, name="followups"),
     path("work/dispatch/", worklists.dispatch, name="dispatch"),
     path("work/overdue/", worklists.overdue, name="overdue"),
     path("work/redispatch/", worklists.redispatch, name="redispatch"),

@@ -44,6 +44,7 @@ _LISTS: dict[str, Callable[[User], QuerySet[Ticket]]] = {
     "dispatch": selectors.dispatch_queue,
     "overdue": lambda user: selectors.overdue_board(user),
     "approvals": selectors.approval_queue,
+    "followups": selectors.followups_due,  # R4.6: replied tickets of my units awaiting the call back
     "all": lambda user: selectors.all_visible(user),
 }
 

@@ -2,7 +2,7 @@
 
 Same steps and clock arithmetic as the service path (the workcalendar's pure functions, ``clockwork.soon_at``),
 without the per-step queries: intake → dispatch → acknowledge → level → initial reply → formal reply →
-head approval → follow-up. Old requests have been followed up and closed (the steady state of a school's
+head approval → follow-up (the reached call, the round's result, "closed"). Old requests have been followed up and closed (the steady state of a school's
 database); recent ones stop where the present finds them; a few are neglected or stall (overdue now).
 """
 
@@ -16,7 +16,17 @@ from typing import Any
 from jiesu.tickets.clockwork import PlannedDeadline, soon_at
 from jiesu.tickets.demo import timeline
 from jiesu.tickets.demo.plan import weighted
-from jiesu.tickets.models import DIRECT_CHANNELS, Channel, ClockKind, Level, Reply, ReplyKind
+from jiesu.tickets.models import (
+    DIRECT_CHANNELS,
+    Channel,
+    ClockKind,
+    Followup,
+    FollowupAttempt,
+    FollowupOutcome,
+    Level,
+    Reply,
+    ReplyKind,
+)
 from jiesu.tickets.states import Status
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.clocks import end_of_day
@@ -45,6 +55,8 @@ class Built:
     clocks: list[Row] = field(default_factory=list)
     events: list[Row] = field(default_factory=list)
     replies: list[Row] = field(default_factory=list)
+    followups: list[Row] = field(default_factory=list)
+    attempts: list[Row] = field(default_factory=list)
 
 
 class BulkStory:
@@ -339,12 +351,13 @@ class BulkStory:
         )
         self._meet(ClockKind.REPLY, approved)
         self._meet(ClockKind.INITIAL_REPLY, approved)
-        if ticket["anonymous"]:  # R1.3: no follow-up; the ticket stays replied
+        if ticket["anonymous"]:  # R1.3: no follow-up and no rating: closed on approval
+            ticket["closed_at"] = approved
             self._move(
                 "approve_reply",
                 approved,
                 head,
-                Status.REPLIED,
+                Status.CLOSED,
                 public=True,
                 after={"reply": reply, "kind": ReplyKind.ANSWER},
             )
@@ -363,13 +376,36 @@ class BulkStory:
         )
         if called > self.now:
             return
+        self._followup(ticket, called)
+
+    def _followup(self, ticket: Row, called: dt.datetime) -> None:
+        """R7.1 / R7.2 as ``followup_complete`` writes it: the reached call, the round's result, the follow-up
+        clock met, closed (销账) with a public "closed" event."""
+        worker = self._worker()
+        outcome = (
+            FollowupOutcome.SATISFIED if self.rng.random() < 0.8 else FollowupOutcome.BASICALLY_SATISFIED
+        )
+        self.built.attempts.append(
+            {"round": 1, "at": called, "result": FollowupAttempt.Result.REACHED, "note": "", "by_id": worker}
+        )
+        self.built.followups.append(
+            {
+                "round": 1,
+                "outcome": outcome,
+                "resolved": True,
+                "channel": Followup.Channel.PHONE,
+                "comment": "",
+                "recorded_by_id": worker,
+                "recorded_at": called,
+            }
+        )
         self._meet(ClockKind.FOLLOWUP, called)
         ticket["closed_at"] = called
         self._move(
-            "followup",
+            "closed",
             called,
-            self._worker(),
+            worker,
             Status.CLOSED,
             public=True,
-            after={"outcome": "satisfied", "resolved": True},
+            after={"outcome": outcome, "resolved": True, "via": Followup.Channel.PHONE, "comment": ""},
         )

@@ -12,7 +12,7 @@ from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jiesu.tickets.demo.bulk_story import Built, Row
-from jiesu.tickets.models import Clock, Event, Reply, Ticket, TicketSequence
+from jiesu.tickets.models import Clock, Event, Followup, FollowupAttempt, Reply, Ticket, TicketSequence
 
 _UNSET = object()
 
@@ -63,9 +63,17 @@ class Writer:
         replies: list[Row] = []
         clocks: list[Row] = []
         events: list[Row] = []
+        followups: list[Row] = []
+        attempts: list[Row] = []
         for item in built:
             ticket_id = item.ticket["id"]
-            for rows, target in ((item.replies, replies), (item.clocks, clocks), (item.events, events)):
+            for rows, target in (
+                (item.replies, replies),
+                (item.clocks, clocks),
+                (item.events, events),
+                (item.followups, followups),
+                (item.attempts, attempts),
+            ):
                 for row in rows:
                     row["ticket_id"] = ticket_id
                     target.append(row)
@@ -73,6 +81,8 @@ class Writer:
         self.write(Reply, replies, with_id=True)
         self.write(Clock, clocks, with_id=False)
         self.write(Event, events, with_id=False)
+        self.write(Followup, followups, with_id=False)
+        self.write(FollowupAttempt, attempts, with_id=False)
 
     def write(self, model: type[models.Model], rows: list[Row], *, with_id: bool) -> None:
         if not rows:
@@ -125,7 +135,7 @@ class Writer:
         """Fresh planner statistics after a large load (PostgreSQL)."""
         if self.postgres:
             with self.connection.cursor() as cursor:
-                tables = (Ticket, Clock, Event, Reply)
+                tables = (Ticket, Clock, Event, Reply, Followup, FollowupAttempt)
                 cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in tables))
 
 

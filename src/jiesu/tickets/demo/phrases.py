@@ -103,3 +103,18 @@ REFERRAL_SOURCES = [
     ("中华全国总工会", "总工办转〔{year}〕{n}号"),
     ("涿州市12345便民服务热线", "ZZ12345-{day}{n}"),
 ]
+
+# R7.1 / R7.2: what requesters say on the follow-up call (or write with their online rating).
+FOLLOWUP_COMMENTS = {
+    "satisfied": ["问题已经解决了，谢谢老师。", "处理很及时，非常满意。", "已经好了，感谢学校。", ""],
+    "basically_satisfied": ["基本解决了，希望以后能更快一些。", "总体满意，个别细节还需要再注意。", ""],
+    "dissatisfied": [
+        "问题还没有彻底解决，希望再跟进一下。",
+        "回复比较笼统，没有说清楚具体什么时候解决。",
+        "处理后没几天又出现了同样的问题。",
+    ],
+}
+FOLLOWUP_REOPEN_REPLY = (
+    "您好！回访中您反映“{subject}”尚未完全解决，我们非常重视。{unit}已重新核查并安排专人跟进落实，"
+    "相关问题已于今日处理完毕，后续我们将持续关注。如仍有问题，请随时与我们联系。"
+)

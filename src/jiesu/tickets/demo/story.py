@@ -1,8 +1,10 @@
 """Play one demo request through the real services, step by step on the simulated clock.
 
 Most requests are handled promptly; some slowly (clocks met late); some are neglected at one step for days
-(overdue now, or met late); a few stall for good (the long-running list). Steps that would happen after the
-real present are not played, so the newest requests still await dispatch, acknowledgement or a reply.
+(overdue now, or met late); a few stall for good (the long-running list). After the reply, the follow-up
+(R4.6, R7): most requesters are satisfied and the ticket closes; some are not and it is reopened, replied to
+again and followed up again. Steps that would happen after the real present are not played, so the newest
+requests still await dispatch, acknowledgement, a reply or their follow-up.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class Story(ReplySteps):
             t = self._handle(plan, ticket, fate, t)
             self._stuck(fate, "reply")
             self._reply(plan, ticket, fate, t)
+            self._follow_up(plan, ticket)
         except Stop:
             pass
         return ticket

@@ -14,10 +14,13 @@ from jiesu.tickets.demo.people import Cast
 from jiesu.tickets.demo.plan import Plan
 from jiesu.tickets.demo.render import greeting, reply_text
 from jiesu.tickets.demo.timeline import SimClock, Stop, hours, local_date, minutes, office, working_day_end
-from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Level, ReplyKind, Ticket
+from jiesu.tickets.models import DIRECT_CHANNELS, Channel, FollowupAttempt, Level, ReplyKind, Ticket
+from jiesu.tickets.services.followup import closes
 from jiesu.workcalendar.clocks import SHANGHAI, end_of_day
 
 PROFILES = (("prompt", 76), ("slow", 16), ("neglect", 7), ("stuck", 1))
+# R7.1: the requester's verdict on the call; "unresolved": satisfied with the answer, the matter not yet settled.
+VERDICTS = (("satisfied", 70), ("basically_satisfied", 18), ("dissatisfied", 8), ("unresolved", 4))
 
 
 @dataclass
@@ -170,3 +173,47 @@ class ReplySteps:
         )
         self.clock.set(office(rng, t + minutes(rng, 20, 180), calendar))
         services.reply_approve(actor=self.cast.heads[ticket.lead_unit.code], ticket=ticket)
+
+    def _follow_up(self, plan: Plan, ticket: Ticket, rounds_left: int = 2) -> None:
+        """R4.6 / R7: the unit calls back, mostly within 48 h (some requesters rate online first); most are
+        satisfied (closed, 销账); some are not — reopened, a new reply the head approves, followed up again (R7.2).
+        A call that would come after the present is not played: the ticket still awaits its follow-up."""
+        if plan.anonymous:
+            return  # R1.3: closed on approval, no follow-up
+        rng, calendar = self.rng, self.cast.calendar
+        lead = ticket.lead_unit
+        assert lead is not None  # noqa: S101 - replied
+        delay = hours(rng, 50, 120) if rng.random() < 0.08 else hours(rng, 1, 40)  # some overdue (R4.8)
+        t = self.clock.set(office(rng, self.clock.at + delay, calendar))
+        verdict = (
+            self._weighted(VERDICTS) if rounds_left > 1 else rng.choice(["satisfied", "basically_satisfied"])
+        )
+        outcome = {"unresolved": "satisfied"}.get(verdict, verdict)
+        resolved = verdict not in ("dissatisfied", "unresolved")
+        comment = rng.choice(phrases.FOLLOWUP_COMMENTS["dissatisfied" if not resolved else outcome])
+        if rng.random() < 0.2:  # R7.1: the requester rated online from "my requests"; no call needed
+            services.followup_rate_online(
+                requester=self.requesters[plan.requester],
+                ticket=ticket,
+                outcome=outcome,
+                resolved=resolved,
+                comment=comment,
+            )
+        else:
+            officer = self._worker(lead)
+            for _missed in range(rng.choices([0, 1, 2], weights=[80, 15, 5])[0]):
+                result = rng.choice([FollowupAttempt.Result.NO_ANSWER, FollowupAttempt.Result.BUSY])
+                services.followup_attempt_record(actor=officer, ticket=ticket, result=result)
+                t = self.clock.set(t + minutes(rng, 30, 180))
+            services.followup_complete(
+                actor=officer, ticket=ticket, outcome=outcome, resolved=resolved, comment=comment
+            )
+        if closes(outcome, resolved):
+            return
+        # R7.2 再回复、再解释、再落实、再解决: a new formal reply within 1 working day, approved by the head again.
+        t = self.clock.set(office(rng, t + hours(rng, 1, 6), calendar))
+        body = phrases.FOLLOWUP_REOPEN_REPLY.format(subject=plan.subject, unit=lead.name)
+        services.reply_submit(actor=self._worker(lead), ticket=ticket, body=body)
+        self.clock.set(office(rng, t + minutes(rng, 20, 180), calendar))
+        services.reply_approve(actor=self.cast.heads[lead.code], ticket=ticket)
+        self._follow_up(plan, ticket, rounds_left - 1)

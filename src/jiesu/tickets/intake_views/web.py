@@ -77,7 +77,8 @@ def request_created(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_requests(request: HttpRequest) -> HttpResponse:
-    """R10.1: the requester's own tickets, newest first, status in plain words."""
+    """R10.1: the requester's own tickets, newest first, status in plain words; R7.1 a replied one offers
+    "rate this reply" (anonymous letters have no requester, so never show here, R1.3)."""
     page = Paginator(selectors.my_requests(signed_in_user(request)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -1,11 +1,24 @@
 """Every write to a ticket goes through these services (conventions: services for writes)."""
 
-from jiesu.tickets.services.base import TicketEvent, publish, subscribe, unsubscribe
+from jiesu.tickets.services.base import (
+    TicketEvent,
+    publish,
+    subscribe,
+    subscribe_in_transaction,
+    unsubscribe,
+    unsubscribe_in_transaction,
+)
 from jiesu.tickets.services.dispatch import (
     redispatch_decide,
     redispatch_request,
     ticket_acknowledge,
     ticket_dispatch,
+)
+from jiesu.tickets.services.followup import (
+    followup_attempt_record,
+    followup_complete,
+    followup_rate_online,
+    ticket_close_unsatisfied,
 )
 from jiesu.tickets.services.handling import (
     amendment_add,
@@ -33,6 +46,9 @@ __all__ = [
     "contact_reveal",
     "escalate",
     "flags_third_party",
+    "followup_attempt_record",
+    "followup_complete",
+    "followup_rate_online",
     "initial_reply_send",
     "instruct",
     "planned_date_move",
@@ -43,10 +59,13 @@ __all__ = [
     "reply_return",
     "reply_submit",
     "subscribe",
+    "subscribe_in_transaction",
     "third_party_record",
     "ticket_acknowledge",
+    "ticket_close_unsatisfied",
     "ticket_create",
     "ticket_dispatch",
     "ticket_set_level",
     "unsubscribe",
+    "unsubscribe_in_transaction",
 ]

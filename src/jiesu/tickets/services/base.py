@@ -6,7 +6,8 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ class TicketEvent:
 
 
 _listeners: list[Callable[[TicketEvent], None]] = []
+_writers: list[Callable[[TicketEvent], None]] = []
 
 
 def subscribe(listener: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
@@ -48,8 +50,39 @@ def unsubscribe(listener: Callable[[TicketEvent], None]) -> None:
     _listeners.remove(listener)
 
 
+def subscribe_in_transaction(writer: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
+    """Register a writer that runs inside the change's transaction (the notification outbox): its rows
+    commit or roll back with the change."""
+    _writers.append(writer)
+    return writer
+
+
+def unsubscribe_in_transaction(writer: Callable[[TicketEvent], None]) -> None:
+    _writers.remove(writer)
+
+
+_muted = 0
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Write tickets and their history without telling anyone: demo data describes the past, and nobody is
+    notified of events that "happened" months ago. Only `jiesu demo-data` uses it."""
+    global _muted
+    _muted += 1
+    try:
+        yield
+    finally:
+        _muted -= 1
+
+
 def publish(event: TicketEvent) -> None:
-    """Side effects after commit (conventions): a rolled-back change publishes nothing."""
+    """In-transaction writers run now; side effects after commit (conventions): a rolled-back change
+    publishes nothing and leaves no outbox row."""
+    if _muted:
+        return
+    for writer in _writers:
+        writer(event)
 
     def send() -> None:
         for listener in _listeners:

@@ -34,10 +34,24 @@ def _text(value: str, field: str, message: str) -> str:
 
 
 @transaction.atomic
+def _first_round_only(ticket: Ticket) -> None:
+    """R7.2: a reopened round's formal reply is due 1 working day after the reopening; the level and the
+    planned date (R4.2) set the first round's clocks only."""
+    if ticket.round > 1:
+        raise DomainError(
+            _(
+                "This request was reopened: its new formal reply is due within 1 working day of the reopening "
+                "(R7.2), so the level and the planned date no longer change."
+            ),
+            code="reopened_round",
+        )
+
+
 def ticket_set_level(*, actor: User, ticket: Ticket, level: str, reason: str = "") -> Ticket:
     """R4.2: the level sets the reply clocks, always counted from received_at; a change recomputes them."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "set_level")
+    _first_round_only(ticket)
     if level not in Level.values:
         raise DomainError(_("Unknown handling level."), field="level")
     if ticket.level == level:
@@ -145,6 +159,7 @@ def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: 
     """R4.2: levels department and school send an initial reply naming the planned date of the formal one."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "send_initial_reply")
+    _first_round_only(ticket)
     if ticket.level not in (Level.DEPARTMENT, Level.SCHOOL):
         raise DomainError(
             _("Only department- and school-level tickets send an initial reply (R4.2)."), field="level"
@@ -196,6 +211,7 @@ def planned_date_move(*, actor: User, ticket: Ticket, planned_date: dt.date, rea
     """R4.2 延期: the planned date moves only with a recorded reason."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "move_planned_date")
+    _first_round_only(ticket)
     if ticket.planned_reply_date is None:
         raise DomainError(_("Send the initial reply with a planned date first."), field="planned_date")
     why = _text(reason, "reason", _("Give the reason for moving the planned date (R4.2)."))

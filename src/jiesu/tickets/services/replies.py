@@ -147,7 +147,9 @@ def reply_approve(
             reply.save()
     except IntegrityError:
         raise Conflict(_("A formal reply has already been sent for this round.")) from None
-    closes = reply.kind == ReplyKind.REPEAT  # R6.1: not handled twice; the original carries on
+    # R6.1: a repeat is not handled twice (the original carries on); R1.3: an anonymous letter gets no
+    # follow-up and no rating, so nothing would ever move it on from "replied" — both close on approval.
+    closes = reply.kind == ReplyKind.REPEAT or ticket.anonymous
     if closes:
         action = type(action)(action.name, action.sources, Status.CLOSED, action.actors, action.label)
     base.move(ticket, action, expected=Status.PENDING_APPROVAL)
@@ -155,7 +157,7 @@ def reply_approve(
     clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
     if closes:
         ticket.closed_at = at
-    elif not ticket.anonymous:  # R1.3: anonymous letters get no follow-up
+    else:
         clockwork.followup_clock(ticket, at)
     base.record(
         ticket,

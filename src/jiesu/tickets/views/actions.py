@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from jiesu.org.models import Role, Unit, User
 from jiesu.org.selectors import roles_for
 from jiesu.tickets import forms as f
+from jiesu.tickets import forms_followup as ff
 from jiesu.tickets import selectors, services
 from jiesu.tickets.models import CohandlingRequest, Level, RedispatchRequest, Reply, Ticket
 from jiesu.tickets.permissions import relations
+from jiesu.tickets.services.followup import max_rounds
 from jiesu.tickets.states import ACTIONS, Actor
 
 Run = Callable[[User, Ticket, dict[str, Any]], object]
@@ -89,6 +91,11 @@ class Spec:
     done: Promise
     choices: Callable[[Kit], dict[str, Any]] = _none
     when: Callable[[Kit], bool] = _always
+    gate: str = ""  # the states.ACTIONS row deciding who sees the form (default: the form's own name)
+    label: Promise | None = None  # the form's title (default: the state machine's label of ``gate``)
+
+    def action(self, name: str) -> str:
+        return self.gate or name
 
 
 def _units(kit: Kit) -> dict[str, Any]:
@@ -212,6 +219,29 @@ SPECS: dict[str, Spec] = {
         choices=_units,
         when=lambda kit: not kit.redispatch_pending,
     ),
+    # R7.1: the lead unit's follow-up call; its result closes or reopens (R7.2), both moves share one form.
+    "record_followup_attempt": Spec(
+        ff.FollowupAttemptForm,
+        lambda a, t, d: services.followup_attempt_record(
+            actor=a, ticket=t, result=d["result"], note=d["note"]
+        ),
+        _("The call attempt was recorded."),
+    ),
+    "followup": Spec(
+        ff.FollowupResultForm,
+        lambda a, t, d: services.followup_complete(
+            actor=a, ticket=t, outcome=d["outcome"], resolved=d["resolved"], comment=d["comment"]
+        ),
+        _("The follow-up result was recorded."),
+        gate="close",
+        label=_("Record the follow-up result"),
+    ),
+    "close_unsatisfied": Spec(
+        ff.CloseUnsatisfiedForm,
+        lambda a, t, d: services.ticket_close_unsatisfied(actor=a, ticket=t, reason=d["reason"]),
+        _("The ticket was closed as unsatisfied."),
+        when=lambda kit: kit.ticket.round > max_rounds(),  # R7.2: only after 3 rounds
+    ),
     "amend": Spec(
         f.AmendForm,
         lambda a, t, d: services.amendment_add(actor=a, ticket=t, body=d["body"]),
@@ -237,14 +267,16 @@ class ActionView:
 
 def allowed(kit: Kit, name: str) -> bool:
     """The state machine allows the action from this status, for this person, and its own condition holds."""
-    action = ACTIONS[name]
-    return kit.ticket.status in action.sources and bool(kit.rels & action.actors) and SPECS[name].when(kit)
+    spec = SPECS[name]
+    action = ACTIONS[spec.action(name)]
+    return kit.ticket.status in action.sources and bool(kit.rels & action.actors) and spec.when(kit)
 
 
 def build(kit: Kit, name: str, data: Any = None, next_url: str = "") -> ActionView:
     spec = SPECS[name]
     form = spec.form(data, ticket=kit.ticket, user=kit.user, auto_id=f"id_{name}_%s", **spec.choices(kit))
-    return ActionView(name, str(ACTIONS[name].label), form, kit.ticket.number, next_url)
+    label = spec.label or ACTIONS[spec.action(name)].label
+    return ActionView(name, str(label), form, kit.ticket.number, next_url)
 
 
 def available(kit: Kit) -> list[ActionView]:

@@ -13,7 +13,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jiesu.tickets.models import Channel, Event, Level, ReplyKind, TicketType
+from jiesu.tickets.models import (
+    Channel,
+    Event,
+    Followup,
+    FollowupAttempt,
+    FollowupOutcome,
+    Level,
+    ReplyKind,
+    TicketType,
+)
 from jiesu.tickets.states import Status
 
 EVENT_LABELS = {
@@ -37,6 +46,10 @@ EVENT_LABELS = {
     "redispatch_rejected": gettext_lazy("Re-dispatch request rejected"),
     "amend": gettext_lazy("Amendment added"),
     "reveal_contact": gettext_lazy("Full contact viewed"),
+    "followup_attempt": gettext_lazy("Follow-up call attempted"),
+    "closed": gettext_lazy("Closed after the follow-up"),
+    "reopened": gettext_lazy("Reopened for a new round"),
+    "closed_unsatisfied": gettext_lazy("Closed unsatisfied by the Office"),
 }
 
 FIELD_LABELS = {
@@ -54,8 +67,22 @@ FIELD_LABELS = {
     "party": gettext_lazy("Third party"),
     "channel": gettext_lazy("Channel"),
     "type": gettext_lazy("Type"),
+    "result": gettext_lazy("Call result"),
+    "outcome": gettext_lazy("Requester's verdict"),
+    "resolved": gettext_lazy("Resolved"),
+    "via": gettext_lazy("Follow-up by"),
+    "comment": gettext_lazy("Comment"),
+    "round": gettext_lazy("Round"),
 }
-_CHOICES: dict[str, Any] = {"level": Level, "kind": ReplyKind, "channel": Channel, "type": TicketType}
+_CHOICES: dict[str, Any] = {
+    "level": Level,
+    "kind": ReplyKind,
+    "channel": Channel,
+    "type": TicketType,
+    "result": FollowupAttempt.Result,
+    "outcome": FollowupOutcome,
+    "via": Followup.Channel,
+}
 
 
 def event_label(action: str) -> str:
@@ -111,12 +138,20 @@ def changes(event: Event) -> list[Change]:
     ]
 
 
+def _actor(event: Event) -> str:
+    if event.actor is not None:
+        return event.actor.get_full_name()
+    if isinstance(event.after, dict) and event.after.get("via") == Followup.Channel.ONLINE:
+        return _("The requester, by the rating link")  # R7.1: the signed link, no sign-in
+    return _("System")
+
+
 def staff_history(events: Iterable[Event]) -> list[HistoryRow]:
     """R10.4: actor, time, action in words, status before → after, field changes, reason."""
     return [
         HistoryRow(
             at=e.at,
-            actor=e.actor.get_full_name() if e.actor else _("System"),
+            actor=_actor(e),
             action=e.action,
             label=event_label(e.action),
             from_status=status_label(e.from_status),
@@ -161,6 +196,21 @@ def _public_text(event: Event, unit: str) -> tuple[str, str]:
         ),
         "approve_reply": (_("%(unit)s sent the formal reply.") % {"unit": unit}, ""),
         "amend": (_("An addition was made to your request."), ""),
+        # R7.2: the follow-up's outcome, in the requester's words (the staff comment is not shown).
+        "closed": (
+            _("Your request was closed after the follow-up (%(outcome)s).")
+            % {"outcome": _show("outcome", after.get("outcome"))},
+            "",
+        ),
+        "reopened": (
+            _("The follow-up found the matter not settled; %(unit)s is handling it again (round %(round)s).")
+            % {"unit": unit, "round": after.get("round", "—")},
+            "",
+        ),
+        "closed_unsatisfied": (
+            _("The Office closed your request after several rounds of handling."),
+            event.reason,
+        ),
     }
     return words.get(event.action, (event_label(event.action), ""))
 

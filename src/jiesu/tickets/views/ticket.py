@@ -24,8 +24,11 @@ from jiesu.tickets.permissions import (
     mask_phone,
     may_see_full_contact,
 )
+from jiesu.tickets.states import Status
 from jiesu.tickets.views import actions, history
 from jiesu.tickets.views.common import StaffRequest, form_error_status, safe_next
+
+_FOLLOWED_UP = frozenset({Status.REPLIED, Status.CLOSED, Status.CLOSED_UNSATISFIED})
 
 
 def _contact(request: StaffRequest, ticket: Ticket, *, revealed: bool = False) -> dict[str, Any]:
@@ -59,6 +62,10 @@ def _staff_context(
         "cohandler_units": selectors.cohandler_units(ticket),
         "cohandling": list(selectors.cohandling_requests(ticket)),
         "redispatch": list(selectors.redispatch_requests(ticket)),
+        # R7: only a ticket that reached its follow-up has rounds to show (no queries before that).
+        "followup_rounds": selectors.followup_rounds(ticket)
+        if ticket.round > 1 or ticket.status in _FOLLOWED_UP
+        else [],
         "history": history.staff_history(selectors.timeline(ticket, public_only=False)),
         "actions": forms,
         "bound": bound,
@@ -71,6 +78,10 @@ def _requester_context(ticket: Ticket) -> dict[str, Any]:
         "amendments": list(Note.objects.filter(ticket=ticket, kind=Note.Kind.AMENDMENT).only("at", "body")),
         "replies": list(selectors.replies(ticket, sent_only=True)),
         "timeline": history.public_timeline(selectors.timeline(ticket, public_only=True)),
+        # R7.1: the requester rates the sent reply online (never an anonymous letter, R1.3).
+        "rate_url": reverse("intake:rate_mine", args=[ticket.number])
+        if ticket.status == Status.REPLIED and not ticket.anonymous
+        else "",
     }
 
 

@@ -58,6 +58,13 @@ WORKLISTS = [
         lambda u: selectors.cohandling_inbox(u).count(),
     ),
     Worklist(
+        "followups",
+        gettext_lazy("Follow-ups due"),
+        "work:followups",
+        UNIT_ROLES,
+        lambda u: selectors.followups_due(u).count(),
+    ),
+    Worklist(
         "approvals",
         gettext_lazy("Replies awaiting approval"),
         "work:approvals",
@@ -126,6 +133,18 @@ def inbox(request: StaffRequest) -> HttpResponse:
     return render(
         request, "tickets/staff/inbox.html", {"filters": filters, "page": page, "rows": _rows(items)}
     )
+
+
+@requires(*UNIT_ROLES)
+@require_GET
+def followups(request: StaffRequest) -> HttpResponse:
+    """R4.6 / R7.1: my units' replied tickets awaiting the call back, nearest follow-up deadline first, with the
+    countdown badge and this round's unanswered attempts (three allow "unreachable")."""
+    page = paginate(request, selectors.followups_due(request.user))
+    items = list(page.object_list)
+    attempts = selectors.unanswered_attempts([t.pk for t in items])
+    rows = [(t, clock, attempts.get(t.pk, 0)) for t, clock in _rows(items, kinds=("followup",))]
+    return render(request, "tickets/staff/followups.html", {"page": page, "rows": rows})
 
 
 def _acknowledge_one(user: User, number: str) -> str:

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class NotifyConfig(AppConfig):
+    name = "jiesu.notify"
+    verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        """Every ticket event is written to the inbox and outbox inside its own transaction; after the commit a
+        worker is woken to deliver (issue 5 §3)."""
+        from jiesu.notify import services as notify  # noqa: PLC0415 - apps load before their models
+        from jiesu.tickets import services as tickets  # noqa: PLC0415
+
+        def write(event: tickets.TicketEvent) -> None:
+            notify.notify_ticket_event(event)
+
+        tickets.subscribe_in_transaction(write)
+        tickets.subscribe(notify.on_ticket_event_committed)

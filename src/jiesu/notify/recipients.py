@@ -1,0 +1,246 @@
+"""Who hears of what (issue 5 §3): event → routes (a message and its audiences) → people and addresses.
+
+``ROUTES`` maps each event name to its routes; unknown names are ignored. The routes name audiences
+(``Spec``); ``plan.Plan`` fetches the people behind them for a whole batch of events at once.
+
+Audiences:
+- a unit's members are its head and its information officers (R3.1: the people who receive and drive its
+  tickets); unit staff handle what they are given and are not told of every ticket;
+- the Office is its dispatchers (as the sweep's overdue summary);
+- the requester is told about their own ticket only (R10.1): in the inbox when they have an account, by email
+  and SMS at the contact on the ticket (their channel choices apply when they have an account; a caller
+  without one gets both). Anonymous letters tell nobody (R1.3).
+
+Never the actor (they know what they did) — except the receipt of a request, which carries the tracking code
+the requester must keep (R10.1): it still goes to their email and phone, though not to their inbox.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiesu.notify.messages import absolute, redact
+from jiesu.notify.models import Preference
+from jiesu.org.models import Role, User
+from jiesu.tickets import rating
+from jiesu.tickets.models import ClockKind, FollowupOutcome, Ticket
+from jiesu.tickets.states import Status
+
+UNIT_MEMBER_ROLES = (Role.UNIT_HEAD, Role.INFO_OFFICER)
+OFFICE_ROLES = (Role.DISPATCHER,)
+COHANDLING = "cohandling"  # the sweep's clock name for a co-handling request's own clock (R4.4)
+RECEIPTS = frozenset({"received"})  # still sent to the requester's email/phone when they are the actor
+
+# An audience: ("unit", unit id), ("head", unit id), ("user", user id), ("requester", ticket id), ("office", 0).
+Spec = tuple[str, int]
+
+
+class AlertLike(Protocol):
+    """A ticket event or a sweep alert: what happened, to which ticket, with which facts."""
+
+    @property
+    def event(self) -> str: ...
+
+    @property
+    def ticket_id(self) -> int | None: ...
+
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Route:
+    """One message (``key`` in ``messages.TEMPLATES``) for some audiences, with its own facts."""
+
+    key: str
+    specs: tuple[Spec, ...]
+    context: dict[str, Any] = field(default_factory=dict)
+    requester: bool = False  # the requester's words and link (their ticket page, or tracking without account)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One person (or one contact without an account) and the addresses their channel choices allow."""
+
+    user_id: int | None
+    email: str = ""
+    phone: str = ""
+    wecom: str = ""
+
+    def channels(self) -> list[tuple[str, str]]:
+        pairs = (("email", self.email), ("sms", self.phone), ("wecom", self.wecom))
+        return [(channel, address) for channel, address in pairs if address]
+
+
+_DEFAULTS = Preference()
+
+
+def preference(user: User) -> Preference:
+    """The person's channel choices (loaded with ``select_related("notify_preference")``), or the defaults."""
+    try:
+        return user.notify_preference  # type: ignore[no-any-return]
+    except Preference.DoesNotExist:
+        return _DEFAULTS
+
+
+def person_target(user: User) -> Target:
+    prefs = preference(user)
+    return Target(
+        user.pk,
+        email=user.email if prefs.email else "",
+        phone=user.phone if prefs.sms else "",
+        wecom=user.username if prefs.wecom else "",  # the WeCom userid is the username (models.Preference)
+    )
+
+
+def local(value: dt.datetime | str | None) -> str:
+    """A deadline in words: 2026-11-26 14:00 (Asia/Shanghai)."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
+def _clock_label(kind: str) -> str:
+    if kind == COHANDLING:
+        return _("Co-handling answer")
+    return str(ClockKind(kind).label) if kind in ClockKind.values else kind
+
+
+def _outcome_label(outcome: str) -> str:
+    return str(FollowupOutcome(outcome).label) if outcome in FollowupOutcome.values else outcome
+
+
+# --- Routes: one function per event name; unknown names are ignored ---------------------------------------
+Facts = Mapping[str, Any]  # the ticket row plus what the event's records add
+RouteFn = Callable[[Facts, Mapping[str, Any]], list[Route]]
+
+
+def _lead(t: Facts) -> tuple[Spec, ...]:
+    return (("unit", t["lead_unit_id"]),) if t["lead_unit_id"] else ()
+
+
+def _received(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    context = {"code": data.get("tracking_code", ""), "track_url": absolute(reverse("intake:track"))}
+    return [Route("received", (("requester", t["id"]),), context, requester=True)]
+
+
+def _reply_sent(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    # R7.1 / R1.3: the rating link only while the follow-up is open (not for repeats closed at once, nor
+    # anonymous letters, which nobody is told of anyway).
+    if t["status"] == Status.REPLIED and not t["anonymous"]:
+        days = rating.link_lifetime().days
+        # rating_url reads only the ticket's pk and round: a stand-in saves a query.
+        stand_in = Ticket(pk=t["id"], number=t["number"], round=t["round"])
+        context = {"rating_url": rating.rating_url(stand_in), "days": days}
+        return [Route("reply_sent", (("requester", t["id"]),), context, requester=True)]
+    return [Route("reply_sent_plain", (("requester", t["id"]),), requester=True)]
+
+
+def _to_requester(key: str) -> RouteFn:
+    return lambda t, data: [Route(key, (("requester", t["id"]),), requester=True)]
+
+
+def _to_lead_unit(key: str) -> RouteFn:
+    return lambda t, data: [Route(key, _lead(t))]
+
+
+def _cohandling(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    item = t.get("cohandling") or {}
+    context = {"asked_unit": item.get("unit__name", ""), "due": local(item.get("due_at"))}
+    return [Route("cohandling_requested", (("unit", int(data["unit_id"])),), context)]
+
+
+def _awaiting(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    return [Route("reply_awaiting_approval", (("head", t["lead_unit_id"]),))] if t["lead_unit_id"] else []
+
+
+def _returned(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    reply = t.get("reply") or {}
+    if not reply:
+        return []
+    context = {"comment": redact(reply["review_comment"])}
+    return [Route("reply_returned", (("user", reply["drafted_by_id"]),), context)]
+
+
+def _reopened(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    context = {
+        "round": data.get("round", t["round"]),
+        "outcome": _outcome_label(str(data.get("outcome", ""))),
+    }
+    return [Route("reopened", _lead(t), context)]
+
+
+def _rated(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    # A rating that reopens the ticket is told by "reopened"; one that closes it spares the unit a call.
+    if not data.get("closed"):
+        return []
+    return [Route("rated", _lead(t), {"outcome": _outcome_label(str(data.get("outcome", "")))})]
+
+
+def _redispatch_requested(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    request = t.get("redispatch") or {}
+    context = {"unit": request.get("from_unit__name", ""), "reason": redact(request.get("reason", ""))}
+    return [Route("redispatch_requested", (("office", 0),), context)]
+
+
+def _redispatch_decided(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    request = t.get("redispatch") or {}
+    if not request:
+        return []
+    asked = (("unit", request["from_unit_id"]),)
+    if not data.get("approved"):
+        context = {"note": redact(request.get("decision_note", ""))}
+        return [Route("redispatch_rejected", asked, context)]
+    new_unit = {"unit": request.get("new_unit__name", "")}
+    routes = [Route("redispatch_approved", asked, new_unit)]
+    if request.get("new_unit_id"):
+        routes.append(Route("redispatched", (("unit", request["new_unit_id"]),), new_unit))
+    return routes
+
+
+def _instruction(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    return (
+        [Route("instruction_requested", (("user", int(data["leader_id"])),))] if data.get("leader_id") else []
+    )
+
+
+def _clock_alert(key: str) -> RouteFn:
+    """The sweep's alerts (R4.4, R4.6, R4.8): the lead unit, or for a co-handling clock the unit asked."""
+
+    def route(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+        kind = str(data.get("clock", ""))
+        specs = (("unit", int(data["unit_id"])),) if kind == COHANDLING and data.get("unit_id") else _lead(t)
+        context = {"clock": _clock_label(kind), "due": local(data.get("due_at") or t["next_due_at"])}
+        return [Route(key, specs, context)] if specs else []
+
+    return route
+
+
+ROUTES: dict[str, RouteFn] = {
+    "received": _received,
+    "initial_reply": _to_requester("initial_reply"),
+    "reply_sent": _reply_sent,
+    "closed": _to_requester("closed"),
+    "closed_unsatisfied": _to_requester("closed_unsatisfied"),
+    "dispatched": _to_lead_unit("dispatched"),
+    "cohandling_requested": _cohandling,
+    "reply_awaiting_approval": _awaiting,
+    "reply_returned": _returned,
+    "reopened": _reopened,
+    "rated": _rated,
+    "redispatch_requested": _redispatch_requested,
+    "redispatch_decided": _redispatch_decided,
+    "instruction_requested": _instruction,
+    "due_soon": _clock_alert("due_soon"),
+    "overdue": _clock_alert("overdue"),
+    "followup_due": _clock_alert("followup_due"),
+}

@@ -1,0 +1,328 @@
+"""Follow-up and closure (R4.6, R7.1, R7.2, R1.3): the lead unit's call back, the requester's online rating, the
+outcome that closes (销账) or reopens the ticket for a new round, and the Office's "closed unsatisfied".
+
+One outcome rule for both channels (R7.2): satisfied or basically satisfied AND resolved closes the ticket;
+anything else reopens it — ``round + 1``, status ``handling``, a new 1-working-day formal reply clock from the
+reopening — and the new reply goes through the head's approval again (``reply_submit`` / ``reply_approve`` work
+per round; ``reply_approve`` starts the next follow-up clock).
+
+Recorded calls: ``followup_complete`` records the reached call itself (one ``FollowupAttempt`` with result
+``reached``) unless the officer already logged a reached attempt in this round, so every phone result has the
+call that produced it; "unreachable" needs three unanswered attempts in the round (R7.1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from jiesu.org.models import User
+from jiesu.tickets import clockwork, rating
+from jiesu.tickets.errors import Conflict, DomainError, NotAllowed
+from jiesu.tickets.models import Clock, ClockKind, Followup, FollowupAttempt, FollowupOutcome, Reply, Ticket
+from jiesu.tickets.services import base
+from jiesu.tickets.states import Action, Status
+
+UNREACHABLE_ATTEMPTS = 3  # R7.1: "unreachable after 3 recorded attempts"
+SATISFIED = frozenset({FollowupOutcome.SATISFIED, FollowupOutcome.BASICALLY_SATISFIED})
+# The requester rates online; only the unit's call can find them unreachable.
+ONLINE_OUTCOMES = frozenset({*SATISFIED, FollowupOutcome.DISSATISFIED})
+
+
+class RatingNotOpen(Conflict):
+    """The ticket is not waiting for a rating (closed as a repeat, being handled, …)."""
+
+    code = "rating_not_open"
+
+
+def max_rounds() -> int:
+    """R7.2: how many rounds must end without satisfaction before the Office may close unsatisfied."""
+    rules = getattr(settings, "JIESU_RULES", {}) or {}
+    return int(rules.get("max_rounds_before_close", 3))
+
+
+def closes(outcome: str, resolved: bool) -> bool:
+    """R7.2: satisfied or basically satisfied, and resolved → closed (销账); anything else reopens."""
+    return outcome in SATISFIED and resolved
+
+
+def _check_outcome(outcome: str, allowed: frozenset[FollowupOutcome]) -> None:
+    if outcome not in allowed:
+        raise DomainError(_("Choose the follow-up outcome."), field="outcome")
+
+
+@transaction.atomic
+def followup_attempt_record(*, actor: User, ticket: Ticket, result: str, note: str = "") -> FollowupAttempt:
+    """R7.1: the lead unit records one call attempt of this round (time, result, note)."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "record_followup_attempt")
+    if result not in FollowupAttempt.Result.values:
+        raise DomainError(_("Choose how the call went."), field="result")
+    at = base.now()
+    attempt = FollowupAttempt.objects.create(
+        ticket=ticket, round=ticket.round, at=at, result=result, note=note.strip(), by=actor
+    )
+    base.record(
+        ticket,
+        actor=actor,
+        action="followup_attempt",
+        after={"result": result, "round": ticket.round},
+        reason=attempt.note,
+        at=at,
+    )
+    base.publish(
+        base.TicketEvent(
+            "followup_attempt",
+            ticket.pk,
+            ticket.number,
+            actor.pk,
+            {"result": result, "round": ticket.round, "attempt_id": attempt.pk},
+        )
+    )
+    return attempt
+
+
+@transaction.atomic
+def followup_complete(
+    *, actor: User, ticket: Ticket, outcome: str, resolved: bool, comment: str = ""
+) -> Followup:
+    """R7.1 / R7.2: the unit's call result. Closes the ticket or reopens it for a new round."""
+    ticket = base.lock(ticket)
+    _check_outcome(outcome, frozenset(FollowupOutcome))
+    action = base.guard(actor, ticket, "close" if closes(outcome, resolved) else "reopen")
+    at = base.now()
+    attempts = FollowupAttempt.objects.filter(ticket=ticket, round=ticket.round)
+    if outcome == FollowupOutcome.UNREACHABLE:
+        unanswered = attempts.exclude(result=FollowupAttempt.Result.REACHED).count()
+        if unanswered < UNREACHABLE_ATTEMPTS:
+            raise DomainError(
+                _(
+                    "Record at least %(needed)d unanswered call attempts before marking the requester "
+                    "unreachable (R7.1); %(done)d recorded so far."
+                )
+                % {"needed": UNREACHABLE_ATTEMPTS, "done": unanswered},
+                field="outcome",
+                code="too_few_attempts",
+            )
+        resolved = False  # nobody could confirm it
+    elif not attempts.filter(result=FollowupAttempt.Result.REACHED).exists():
+        FollowupAttempt.objects.create(
+            ticket=ticket, round=ticket.round, at=at, result=FollowupAttempt.Result.REACHED, by=actor
+        )
+    return _conclude(
+        ticket,
+        action,
+        actor=actor,
+        outcome=outcome,
+        resolved=resolved,
+        comment=comment,
+        channel=Followup.Channel.PHONE,
+        at=at,
+    )
+
+
+def _rated_ticket(
+    token: str | None, requester: User | None, ticket: Ticket | None
+) -> tuple[Ticket, int | None]:
+    """The ticket a rating is for (and the token's round), or a clear refusal."""
+    if token is not None:
+        ticket_id, token_round = rating.read_token(token)
+        found = Ticket.objects.filter(pk=ticket_id).first()
+        if found is None:
+            raise DomainError(rating.INVALID_MESSAGE, code="rating_link_invalid")
+        return found, token_round
+    if requester is None or ticket is None:
+        raise TypeError("followup_rate_online needs a token, or the signed-in requester and their ticket")
+    if ticket.requester_id is None or ticket.requester_id != requester.pk:
+        raise NotAllowed(_("Only the person who raised the request can rate its reply."))
+    return ticket, None
+
+
+def check_rating_open(ticket: Ticket, token_round: int | None) -> None:
+    """R7.1 / R1.3: refuse, with a clear message, a rating the ticket no longer takes (the rating page checks
+    this before showing the form; the service checks it again under the lock)."""
+    if ticket.anonymous:
+        raise DomainError(_("Anonymous requests are not rated (R1.3)."), code="rating_not_available")
+    if token_round is not None:
+        if Followup.objects.filter(ticket=ticket, round=token_round).exists():
+            raise rating.RatingLinkGone(
+                _("This reply has already been rated or followed up. Thank you for your feedback."),
+                code="rating_link_used",
+            )
+        if token_round != ticket.round:
+            raise rating.RatingLinkGone(
+                _("This rating link belongs to an earlier reply. Use the link of the latest reply."),
+                code="rating_link_old",
+            )
+    if ticket.status != Status.REPLIED:
+        raise RatingNotOpen(_("This request is not waiting for a rating."))
+
+
+@transaction.atomic
+def followup_rate_online(
+    *,
+    token: str | None = None,
+    requester: User | None = None,
+    ticket: Ticket | None = None,
+    outcome: str,
+    resolved: bool,
+    comment: str = "",
+) -> Followup:
+    """R7.1: the requester rates the reply online — by the signed link (no sign-in) or from "my requests".
+
+    Single use: once the round has its follow-up result (by call or by rating) the link is refused; a link of an
+    earlier round is refused; anonymous requests are never rated (R1.3). The outcome then closes or reopens the
+    ticket exactly as a call would (R7.2); the unit needs no call."""
+    found, token_round = _rated_ticket(token, requester, ticket)
+    ticket = base.lock(found)
+    check_rating_open(ticket, token_round)
+    _check_outcome(outcome, ONLINE_OUTCOMES)
+    # actor None for the guard: the signed link (or being the requester) is the proof, not a staff relation.
+    action = base.guard(None, ticket, "close" if closes(outcome, resolved) else "reopen")
+    round_ = ticket.round
+    followup = _conclude(
+        ticket,
+        action,
+        actor=requester,
+        outcome=outcome,
+        resolved=resolved,
+        comment=comment,
+        channel=Followup.Channel.ONLINE,
+        at=base.now(),
+    )
+    base.publish(
+        base.TicketEvent(
+            "rated",
+            ticket.pk,
+            ticket.number,
+            requester.pk if requester else None,
+            {"outcome": outcome, "resolved": resolved, "round": round_, "closed": action.name == "close"},
+        )
+    )
+    return followup
+
+
+def _conclude(
+    ticket: Ticket,
+    action: Action,
+    *,
+    actor: User | None,
+    outcome: str,
+    resolved: bool,
+    comment: str,
+    channel: str,
+    at: dt.datetime,
+) -> Followup:
+    """R7.2, shared by the call and the rating: store the round's result, meet the follow-up clock, then close
+    (销账) or reopen with round + 1 and a new 1-working-day formal reply clock from the reopening."""
+    round_ = ticket.round
+    try:
+        with transaction.atomic():
+            followup = Followup.objects.create(
+                ticket=ticket,
+                round=round_,
+                outcome=outcome,
+                resolved=resolved,
+                channel=channel,
+                comment=comment.strip(),
+                recorded_by=actor,
+                recorded_at=at,
+            )
+    except IntegrityError:
+        raise Conflict(_("The follow-up result of this round has already been recorded.")) from None
+    clockwork.meet_clock(ticket, ClockKind.FOLLOWUP, at)
+    base.move(ticket, action, expected=Status.REPLIED)
+    facts = {"outcome": outcome, "resolved": resolved, "via": channel, "comment": followup.comment}
+    data = {"outcome": outcome, "resolved": resolved, "channel": channel, "round": round_}
+    actor_id = actor.pk if actor else None
+    if action.name == "close":
+        ticket.closed_at = at
+        base.record(
+            ticket,
+            actor=actor,
+            action="closed",
+            from_status=Status.REPLIED,
+            to_status=ticket.status,
+            after=facts,
+            public=True,
+            at=at,
+        )
+        base.save(ticket, "closed_at")
+        base.publish(base.TicketEvent("closed", ticket.pk, ticket.number, actor_id, data))
+        return followup
+    ticket.round = round_ + 1  # clocks are per round: set it before the new reply clock
+    clockwork.reopen_reply_clock(ticket, at)
+    base.record(
+        ticket,
+        actor=actor,
+        action="reopened",
+        from_status=Status.REPLIED,
+        to_status=ticket.status,
+        before={"round": round_},
+        after={**facts, "round": ticket.round},
+        public=True,
+        at=at,
+    )
+    base.save(ticket, "round")
+    base.publish(
+        base.TicketEvent("reopened", ticket.pk, ticket.number, actor_id, {**data, "round": ticket.round})
+    )
+    return followup
+
+
+@transaction.atomic
+def ticket_close_unsatisfied(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
+    """R7.2: after 3 rounds ended without satisfaction the Office may end the ticket as "closed unsatisfied",
+    with a written reason. It counts as unresolved (its Followup rows say so). The round's open clocks are met
+    at the closing instant (keeping whether that was on time, R4.8), so the ticket leaves every worklist."""
+    ticket = base.lock(ticket)
+    action = base.guard(actor, ticket, "close_unsatisfied")
+    limit = max_rounds()
+    if ticket.round <= limit:
+        raise DomainError(
+            _(
+                "A ticket can be closed unsatisfied only after %(rounds)d rounds ended without satisfaction "
+                "(R7.2); this one is in round %(round)d."
+            )
+            % {"rounds": limit, "round": ticket.round},
+            code="too_few_rounds",
+        )
+    why = reason.strip()
+    if not why:
+        raise DomainError(_("Write the reason for closing the ticket unsatisfied (R7.2)."), field="reason")
+    at = base.now()
+    previous = ticket.status
+    open_kinds = list(
+        Clock.objects.filter(ticket=ticket, round=ticket.round, met_at__isnull=True).values_list(
+            "kind", flat=True
+        )
+    )
+    for kind in open_kinds:
+        clockwork.meet_clock(ticket, ClockKind(kind), at)
+    # A draft awaiting the head's approval is not sent: it is returned with the Office's reason.
+    Reply.objects.filter(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.PENDING).update(
+        state=Reply.State.RETURNED, reviewed_by=actor, reviewed_at=at, review_comment=why
+    )
+    base.move(ticket, action, expected=previous)
+    ticket.closed_at = at
+    base.record(
+        ticket,
+        actor=actor,
+        action="closed_unsatisfied",
+        from_status=previous,
+        to_status=ticket.status,
+        after={"round": ticket.round},
+        reason=why,
+        public=True,
+        at=at,
+    )
+    base.save(ticket, "closed_at")
+    base.publish(
+        base.TicketEvent(
+            "closed_unsatisfied", ticket.pk, ticket.number, actor.pk, {"round": ticket.round, "reason": why}
+        )
+    )
+    return ticket

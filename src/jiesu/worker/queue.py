@@ -1,0 +1,58 @@
+"""The huey instance, built from ``settings.QUEUE_URL``.
+
+``sqlite:///path`` (the embedded default: a queue file beside the database, so the web process and the worker
+share it without a server), ``redis://…`` (production; several workers on several machines share one queue)
+or ``memory://`` (tests that do not start a worker: enqueued tasks stay in this process and never run).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from django.conf import settings
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+
+
+def build_huey(url: str, name: str) -> Huey:
+    scheme = urlparse(url).scheme
+    if scheme == "sqlite":
+        path = url.removeprefix("sqlite://")
+        path = path[1:] if path.startswith("//") else path  # sqlite:////abs and sqlite:///abs both work
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(name=name, filename=path, results=False, timeout=30)
+    if scheme in {"redis", "rediss", "unix"}:
+        return RedisHuey(name=name, url=url, results=False)
+    if scheme == "memory":
+        return MemoryHuey(name=name, results=False)
+    raise ValueError(f"JIESU_QUEUE_URL: unsupported queue {url!r} (sqlite://, redis:// or memory://)")
+
+
+huey = build_huey(settings.QUEUE_URL, settings.QUEUE_NAME)
+
+
+# Wake-ups are coalesced per process: one delivery task scheduled KICK_DELAY ahead covers every outbox row
+# committed before it runs, so a burst of commits (intake under load) costs one queue write, not one each.
+KICK_DELAY = 0.5
+_kick_lock = threading.Lock()
+_next_kick_at = 0.0
+
+
+def enqueue_delivery() -> None:
+    """Ask a worker to deliver the outbox soon (called after a commit that wrote outbox rows).
+
+    The minute sweep also delivers, so a lost wake-up only delays a message; under ``memory://`` nothing runs.
+    """
+    global _next_kick_at
+    if isinstance(huey, MemoryHuey):
+        return
+    now = time.monotonic()
+    with _kick_lock:
+        if now < _next_kick_at:
+            return  # a delivery already scheduled after this commit will see its rows
+        _next_kick_at = now + KICK_DELAY
+    from jiesu.worker.tasks import deliver  # noqa: PLC0415 - tasks import this module
+
+    deliver.schedule(delay=KICK_DELAY)

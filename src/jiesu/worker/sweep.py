@@ -1,0 +1,163 @@
+"""The minute sweep (issue 5 §4, R4.8): breaches and due-soon clocks → notifications, plus the daily digest.
+
+Each batch of clocks is taken, recorded and notified in ONE transaction (``tickets.sweep`` + ``notify``), so a
+worker killed mid-sweep leaves no clock marked without its notification and none notified twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from jiesu.notify.services import Alert, notify_bulk, notify_users
+from jiesu.org.models import Membership, Role, User
+from jiesu.tickets import sweep as ticket_sweep
+from jiesu.tickets.models import Ticket
+from jiesu.tickets.states import OPEN_STATUSES, Status
+from jiesu.workcalendar.selectors import get_calendar
+from jiesu.worker.models import Digest
+
+log = logging.getLogger(__name__)
+
+BATCH = int(os.environ.get("JIESU_SWEEP_BATCH", "1000"))
+
+
+@dataclass
+class SweepResult:
+    overdue: int = 0
+    due_soon: int = 0
+    notifications: int = 0
+    digests: int = 0
+
+
+def _office() -> list[User]:
+    ids = Membership.objects.filter(role=Role.DISPATCHER).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def run_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> SweepResult:
+    """Sweep until no clock is newly due; each batch commits with its notifications."""
+    now = now or timezone.now()
+    size = batch or BATCH
+    result = SweepResult()
+    for take in ticket_sweep.BATCHES:
+        while True:
+            with transaction.atomic():
+                got = take(now, size)
+                if got.alerts:
+                    result.notifications += notify_bulk(
+                        [Alert(a.event, a.ticket_id, a.data) for a in got.alerts]
+                    )
+            if take in ticket_sweep.BREACHES:
+                result.overdue += len(got.alerts)
+            else:
+                result.due_soon += len(got.alerts)
+            if got.taken < size:
+                break
+    if result.overdue:
+        result.notifications += _office_summary(result.overdue)
+    result.digests = make_digests(now=now)
+    if result.overdue or result.due_soon or result.digests:
+        log.info("sweep: %s", result)
+    return result
+
+
+def _office_summary(count: int) -> int:
+    """R4.8: the Office hears of new breaches once per sweep, not once per ticket."""
+    with override("zh-hans"), transaction.atomic():
+        return notify_users(
+            "overdue_summary",
+            _office(),
+            title=_("%(count)d deadlines were newly missed") % {"count": count},
+            body=_("%(count)d deadlines were missed since the last check. See the overdue board.")
+            % {"count": count},
+            url=reverse("work:overdue"),
+        )
+
+
+def digest_due(now: dt.datetime) -> bool:
+    """The digest goes out once a working day, from ``digest_time`` (default 08:00, Asia/Shanghai)."""
+    local = timezone.localtime(now)
+    hour, minute = (int(p) for p in str(_rules().get("digest_time", "08:00")).split(":"))
+    return local.time() >= dt.time(hour, minute) and get_calendar().is_working_day(local.date())
+
+
+def _rules() -> dict[str, object]:
+    from django.conf import settings  # noqa: PLC0415
+
+    return dict(getattr(settings, "JIESU_RULES", {}))
+
+
+_digests_done_for: dt.date | None = None
+
+
+def make_digests(*, now: dt.datetime) -> int:
+    """A daily digest for each unit head: open, overdue, due soon, awaiting approval, follow-ups due."""
+    global _digests_done_for
+    day = timezone.localdate(now)
+    if _digests_done_for == day or not digest_due(now):
+        return 0  # (this process already saw every head's digest for today made)
+    done = set(Digest.objects.filter(day=day).values_list("unit_id", flat=True))
+    heads: dict[int, User] = {
+        int(m.unit_id): m.user  # type: ignore[arg-type]  # heads always have a unit
+        for m in Membership.objects.filter(role=Role.UNIT_HEAD, user__is_active=True)
+        .exclude(unit_id__in=done)
+        .select_related("user")
+    }
+    if not heads:
+        _digests_done_for = day
+        return 0
+    live = [*OPEN_STATUSES, Status.REPLIED]
+    figures_by_unit: dict[int, dict[str, int]] = {}
+    rows = (
+        Ticket.objects.filter(lead_unit_id__in=list(heads), status__in=live)
+        .values("lead_unit_id")
+        .annotate(
+            n_open=Count("id", filter=Q(status__in=list(OPEN_STATUSES))),
+            n_overdue=Count("id", filter=Q(next_due_at__lte=now)),
+            n_due_soon=Count("id", filter=Q(next_soon_at__lte=now, next_due_at__gt=now)),
+            n_approval=Count("id", filter=Q(status=Status.PENDING_APPROVAL)),
+            n_followups=Count("id", filter=Q(status=Status.REPLIED)),
+        )
+    )
+    for row in rows:
+        figures_by_unit[int(row["lead_unit_id"])] = {
+            "open": row["n_open"],
+            "overdue": row["n_overdue"],
+            "due_soon": row["n_due_soon"],
+            "approval": row["n_approval"],
+            "followups": row["n_followups"],
+        }
+    made = 0
+    empty = dict.fromkeys(("open", "overdue", "due_soon", "approval", "followups"), 0)
+    for unit_id, head in heads.items():
+        figures = figures_by_unit.get(unit_id, empty)
+        try:
+            with transaction.atomic():
+                Digest.objects.create(unit_id=unit_id, day=day, counts=figures)
+                made += notify_users("digest", [head], **_digest_text(day, figures))
+        except IntegrityError:
+            continue  # another worker made it first
+    return made
+
+
+def _digest_text(day: dt.date, figures: dict[str, int]) -> dict[str, str]:
+    with override("zh-hans"):
+        title = _("Daily digest for %(day)s") % {"day": f"{day:%Y-%m-%d}"}
+        body = (
+            _(
+                "Open: %(open)d; overdue: %(overdue)d; due soon: %(due_soon)d; replies awaiting your approval: "
+                "%(approval)d; follow-ups due: %(followups)d."
+            )
+            % figures
+        )
+    return {"title": title, "body": body, "url": reverse("work:inbox")}

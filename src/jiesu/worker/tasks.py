@@ -1,0 +1,52 @@
+"""The worker's tasks. ``jiesu worker`` runs them; the web process only enqueues ``deliver`` after commits.
+
+- ``sweep`` every minute (R4.8): breaches, due-soon clocks, the daily digest; then the outbox.
+- ``deliver``: send what the outbox holds (retries with back-off live in ``notify.delivery``).
+
+Both are safe to run on several workers at once: the sweep takes its rows with SKIP LOCKED (PostgreSQL) or
+under SQLite's single write lock, and delivery claims each outbox row with a conditional update.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import close_old_connections
+from huey import crontab
+
+from jiesu.notify.delivery import deliver_due
+from jiesu.worker.queue import huey
+from jiesu.worker.sweep import run_sweep
+
+log = logging.getLogger(__name__)
+
+
+@huey.pre_execute()
+def _fresh_connection(task: object) -> None:
+    close_old_connections()  # a long-lived worker thread must not reuse a broken or stale connection
+
+
+@huey.post_execute()
+def _release_connection(task: object, task_value: object, exc: object) -> None:
+    close_old_connections()
+
+
+def deliver_all(limit: int = 200) -> int:
+    """Deliver until the outbox has nothing due (each call claims at most ``limit`` rows)."""
+    sent = 0
+    while True:
+        handled = deliver_due(limit=limit)
+        sent += handled
+        if handled < limit:
+            return sent
+
+
+@huey.periodic_task(crontab(minute="*"), retries=0)
+def sweep() -> None:
+    run_sweep()
+    deliver_all()
+
+
+@huey.task(retries=2, retry_delay=10)
+def deliver() -> None:
+    deliver_all()

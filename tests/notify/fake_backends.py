@@ -1,0 +1,25 @@
+"""Channel backends for the delivery tests (named by dotted path in override_settings)."""
+
+from __future__ import annotations
+
+import threading
+
+from jiesu.notify.backends import Backend
+
+SENT: list[tuple[str, str, str]] = []  # (address, body, key) of every message a test backend accepted
+_lock = threading.Lock()
+
+
+class RecordingBackend(Backend):
+    """Accepts every message and remembers it."""
+
+    def send(self, *, address: str, subject: str, body: str, key: str) -> None:
+        with _lock:
+            SENT.append((address, body, key))
+
+
+class FailingBackend(Backend):
+    """Refuses every message, as a gateway that is down."""
+
+    def send(self, *, address: str, subject: str, body: str, key: str) -> None:
+        raise ConnectionError("SMS gateway unreachable")
