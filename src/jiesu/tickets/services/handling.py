@@ -33,7 +33,6 @@ def _text(value: str, field: str, message: str) -> str:
     return value.strip()
 
 
-@transaction.atomic
 def _first_round_only(ticket: Ticket) -> None:
     """R7.2: a reopened round's formal reply is due 1 working day after the reopening; the level and the
     planned date (R4.2) set the first round's clocks only."""
@@ -47,6 +46,7 @@ def _first_round_only(ticket: Ticket) -> None:
         )
 
 
+@transaction.atomic
 def ticket_set_level(*, actor: User, ticket: Ticket, level: str, reason: str = "") -> Ticket:
     """R4.2: the level sets the reply clocks, always counted from received_at; a change recomputes them."""
     ticket = base.lock(ticket)
