@@ -44,7 +44,7 @@ demo: install
 	$(BIN)/jiesu demo-data --tickets 3000 --days 120 --seed 2026 --if-empty
 	$(BIN)/jiesu demo-org
 	@echo "Serving the demo on http://$(HOST):$(PORT)/ with the background worker beside it (Ctrl-C stops both)"
-	@DEBUG=1 $(BIN)/jiesu worker & worker=$$!; \
+	@DEBUG=1 JIESU_SITE_URL=http://$(HOST):$(PORT) $(BIN)/jiesu worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 JIESU_SITE_URL=http://$(HOST):$(PORT) $(BIN)/jiesu runserver --noreload $(HOST):$(PORT)
 

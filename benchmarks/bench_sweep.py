@@ -59,6 +59,10 @@ def _steady_state() -> None:
             "lead_unit_id = COALESCE(lead_unit_id, %s) WHERE status <> 'handling' OR lead_unit_id IS NULL",
             [logistics],
         )
+        cur.execute(
+            "DELETE FROM tickets_breach WHERE clock_id IN (SELECT id FROM tickets_clock WHERE round = %s)",
+            [BENCH_ROUND],
+        )
         cur.execute("DELETE FROM tickets_clock WHERE round = %s", [BENCH_ROUND])
         cur.execute(
             "UPDATE tickets_clock SET breached_at = COALESCE(breached_at, due_at), "

@@ -187,6 +187,18 @@ def _checked(page: str, name: str) -> bool:
     return "checked" in before.rsplit("<input", 1)[1] + after.split(">", 1)[0]
 
 
+def test_requesters_are_not_offered_wecom_and_never_get_it(demo_org: None) -> None:
+    """R10.1: a requester's messages (tracking code, reply, rating link) never go to WeCom, whose webhook
+    posts into a staff group chat; the setting is not offered to them, and a forged POST is ignored."""
+    client = signed_in("student")
+    page = client.get("/notifications/settings/").content.decode()
+    assert 'name="wecom"' not in page and 'name="email"' in page
+    assert client.post("/notifications/settings/", {"email": "on", "wecom": "on"}).status_code == 302
+    assert Preference.objects.get(user__username="student").wecom is False
+    drive(Status.REPLIED)
+    assert not Outbox.objects.filter(channel="wecom", address="student").exists()
+
+
 def test_sms_without_a_mobile_number_is_refused_with_a_clear_message(demo_org: None) -> None:
     response = signed_in("officer").post("/notifications/settings/", {"email": "on", "sms": "on"})
     assert response.status_code == 400

@@ -249,6 +249,7 @@ def test_the_office_closes_unsatisfied_only_after_three_rounds_with_a_reason(
     assert (ticket.status, ticket.closed_at, ticket.next_due_at) == (Status.CLOSED_UNSATISFIED, closing, None)
     assert not Clock.objects.filter(ticket=ticket, met_at__isnull=True).exists()
     assert clock(ticket, ClockKind.REPLY, 4).met_at == closing
+    assert clock(ticket, ClockKind.REPLY, 4).on_time is None  # ended, not met: no on-time credit (R8.6)
     officer = user("officer")
     assert ticket.number not in {t.number for t in selectors.unit_inbox(officer)}
     assert not selectors.followups_due(officer).exists()
@@ -305,6 +306,17 @@ def test_an_anonymous_letter_closes_on_approval() -> None:
     assert not selectors.followups_due(user("officer")).exists()
     with pytest.raises(TransitionError):
         services.followup_complete(actor=user("officer"), ticket=ticket, outcome="satisfied", resolved=True)
+    # Data written before this rule held (an anonymous letter left in "replied") is still refused, clearly.
+    Ticket.objects.filter(pk=ticket.pk).update(status=Status.REPLIED)
+    for attempt in (
+        lambda: services.followup_complete(
+            actor=user("officer"), ticket=ticket, outcome="satisfied", resolved=True
+        ),
+        lambda: services.followup_attempt_record(actor=user("officer"), ticket=ticket, result="no_answer"),
+    ):
+        with pytest.raises(DomainError) as refused:
+            attempt()
+        assert refused.value.code == "no_followup"
 
 
 @pytest.mark.parametrize(
@@ -327,6 +339,7 @@ def test_the_reopened_reply_clock_is_one_working_day_from_the_reopening(
     call(ticket, "dissatisfied", False, reopened)
     reply_clock = clock(fresh(ticket), ClockKind.REPLY, 2)
     assert (reply_clock.started_at, reply_clock.due_at) == (reopened, due)
+    assert reply_clock.rule.startswith("R7.2")  # the rule shown beside the deadline is the reopening's
 
 
 def test_the_follow_up_clock_is_48_clock_hours_and_a_late_call_counts_late() -> None:

@@ -234,3 +234,49 @@ def test_two_sweeps_at_once_record_each_breach_once(demo_org: None) -> None:
     )
     assert len(list(per_recipient)) == len(set(per_recipient))
     assert connection.vendor == "postgresql"
+
+
+def test_the_offices_own_deadlines_alert_the_office(demo_org: None) -> None:
+    """R4.5: a ticket awaiting dispatch has no lead unit; its dispatch and response clocks coming due and
+    missed are told to the Office's dispatchers, per ticket."""
+    with time_machine.travel(START, tick=False):
+        ticket = web_request()
+    dispatch = Clock.objects.get(ticket=ticket, kind=ClockKind.DISPATCH)
+    response = Clock.objects.get(ticket=ticket, kind=ClockKind.RESPONSE)
+    run_sweep(now=response.soon_at + dt.timedelta(minutes=1))
+    assert Notification.objects.filter(
+        event="due_soon", ticket=ticket, recipient__username="dispatcher"
+    ).exists()
+    run_sweep(now=dispatch.due_at + dt.timedelta(minutes=1))
+    told = Notification.objects.filter(event="overdue", ticket=ticket).values_list(
+        "recipient__username", flat=True
+    )
+    assert set(told) == {"dispatcher"}
+    assert len(told) == 2  # the response clock and the dispatch clock
+
+
+def test_a_moved_deadline_is_reminded_again_but_a_breach_is_recorded_once(demo_org: None) -> None:
+    """R4.2 + R4.8: after the planned reply date moves, the new deadline gets its own "due soon" reminder;
+    a clock already breached is not breached (or told) twice."""
+    from jiesu.tickets import services
+    from tests.tickets.test_services_support import user
+
+    with time_machine.travel(START, tick=False):
+        ticket = drive(Status.HANDLING, level="department", cohandling=False)
+    reply = Clock.objects.get(ticket=ticket, kind=ClockKind.REPLY)
+    first = reply.soon_at + dt.timedelta(minutes=1)
+    run_sweep(now=first)
+    assert Notification.objects.filter(event="due_soon", ticket=ticket).count() == 2  # head and officer
+    with time_machine.travel(first, tick=False):
+        services.planned_date_move(
+            actor=user("officer"),
+            ticket=ticket,
+            planned_date=reply.due_at.date() + dt.timedelta(days=7),
+            reason="需等待配件到货。",
+        )
+    moved = Clock.objects.get(pk=reply.pk)
+    assert moved.soon_notified_at is None and moved.due_at > reply.due_at
+    run_sweep(now=moved.soon_at + dt.timedelta(minutes=1))
+    assert Notification.objects.filter(event="due_soon", ticket=ticket).count() == 4
+    run_sweep(now=moved.due_at + dt.timedelta(minutes=1))
+    assert Breach.objects.filter(clock=moved).count() == 1

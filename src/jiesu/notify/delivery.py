@@ -26,9 +26,11 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from jiesu.notify import backends
 from jiesu.notify.models import Outbox, OutboxState
@@ -130,7 +132,28 @@ def _senders() -> Iterator[dict[str, backends.Backend]]:
             backend.close()
 
 
-def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+# Messages carrying a secret (the tracking code of a receipt, the single-use rating link of a sent reply) keep
+# only their subject once delivered: the body is not kept in plain text any longer than needed (R10.1).
+SECRET_EVENTS = frozenset({"received", "reply_sent"})
+
+
+def _redacted() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("(Sent. The text held a tracking code or a rating link and is not kept.)")
+
+
+def _renew(row: Outbox, at: dt.datetime) -> bool:
+    """Extend this worker's lease right before sending: a row whose lease ran out while earlier rows of the
+    batch were being sent (a slow SMTP server) may have been claimed by another worker — then skip it."""
+    return (
+        Outbox.objects.filter(pk=row.pk, state=OutboxState.SENDING, attempts=row.attempts).update(
+            lease_until=at + LEASE
+        )
+        == 1
+    )
+
+
+def deliver_due(*, now: dt.datetime | None = None, limit: int = 50) -> int:
     """Claim up to ``limit`` due outbox rows, send them, record each result. Returns how many rows were taken
     (sent, rescheduled or failed), so a caller can loop while a full batch comes back."""
     stamp = now  # an explicit instant (tests, a replayed sweep) is also the sending time
@@ -138,6 +161,9 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
     rows = claim(now, limit)
     with _senders() as opened:
         for row in rows:
+            if not _renew(row, stamp or timezone.now()):
+                log.warning("outbox %s: the claim was lost before sending; another worker has it", row.pk)
+                continue
             try:
                 backend = opened.get(row.channel) or opened.setdefault(
                     row.channel, backends.load(row.channel)
@@ -148,7 +174,9 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 200) -> int:
             except Exception as error:  # noqa: BLE001 - any failure of a channel is a retry, not a crash
                 _failed(row, error, now)
                 continue
-            _finish(
-                row, state=OutboxState.SENT, sent_at=stamp or timezone.now(), lease_until=None, last_error=""
-            )
+            sent: dict[str, object] = {"state": OutboxState.SENT, "lease_until": None, "last_error": ""}
+            sent["sent_at"] = stamp or timezone.now()
+            if row.event in SECRET_EVENTS:
+                sent["body"] = _redacted()
+            _finish(row, **sent)
     return len(rows)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiesu.notify import selectors
 from jiesu.org.models import User
+from jiesu.org.selectors import roles_for
 
 
 class PreferenceForm(forms.Form):
@@ -21,6 +22,8 @@ class PreferenceForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not roles_for(user).is_staff_member:
+            del self.fields["wecom"]  # WeCom is the staff's channel; requesters' messages never use it
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -30,6 +33,7 @@ class PreferenceForm(forms.Form):
             self.add_error(
                 "sms", _("There is no mobile number on your account, so text messages cannot be sent.")
             )
+        data.setdefault("wecom", False)
         return data
 
 

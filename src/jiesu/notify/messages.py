@@ -223,7 +223,9 @@ def _sms(text: str) -> str:
 
 def _finish(title: str, body: str, inbox_body: str, sms: str, url: str) -> Rendered:
     link = absolute(url)
-    title = title[:200]
+    title = " ".join(title.split())[
+        :200
+    ]  # one line: a newline in a subject would make the email header invalid
     footer = str(_("Open in Jiesu: %(link)s") % {"link": link}) if link else ""
     closing = str(_("This message was sent automatically by Jiesu; please do not reply to it."))
     return Rendered(

@@ -217,6 +217,8 @@ class _People:
                 user.pk,
                 email=(t["contact_email"] or user.email) if prefs.email else "",
                 phone=(t["contact_phone"] or user.phone) if prefs.sms else "",
-                wecom=user.username if prefs.wecom else "",
+                # Never WeCom: a requester's messages carry their tracking code, reply and rating link, and the
+                # WeCom webhook backend posts into a staff group chat (R10.1).
+                wecom="",
             )
         ]

@@ -35,7 +35,10 @@ from jiesu.tickets.states import Status
 
 UNIT_MEMBER_ROLES = (Role.UNIT_HEAD, Role.INFO_OFFICER)
 OFFICE_ROLES = (Role.DISPATCHER,)
-COHANDLING = "cohandling"  # the sweep's clock name for a co-handling request's own clock (R4.4)
+COHANDLING = "cohandling"
+OFFICE_CLOCKS = frozenset(
+    {ClockKind.DISPATCH, ClockKind.MAILBOX}
+)  # the sweep's clock name for a co-handling request's own clock (R4.4)
 RECEIPTS = frozenset({"received"})  # still sent to the requester's email/phone when they are the actor
 
 # An audience: ("unit", unit id), ("head", unit id), ("user", user id), ("requester", ticket id), ("office", 0).
@@ -214,11 +217,19 @@ def _instruction(t: Facts, data: Mapping[str, Any]) -> list[Route]:
 
 
 def _clock_alert(key: str) -> RouteFn:
-    """The sweep's alerts (R4.4, R4.6, R4.8): the lead unit, or for a co-handling clock the unit asked."""
+    """The sweep's alerts (R4.4, R4.6, R4.8): the lead unit; for a co-handling clock the unit asked; for the
+    Office's own clocks (R4.5 dispatch, R4.7 mailbox triage) and any clock of a ticket not yet dispatched, the
+    Office."""
 
     def route(t: Facts, data: Mapping[str, Any]) -> list[Route]:
         kind = str(data.get("clock", ""))
-        specs = (("unit", int(data["unit_id"])),) if kind == COHANDLING and data.get("unit_id") else _lead(t)
+        specs: tuple[Spec, ...]
+        if kind == COHANDLING and data.get("unit_id"):
+            specs = (("unit", int(data["unit_id"])),)
+        elif kind in OFFICE_CLOCKS or not _lead(t):
+            specs = (("office", 0),)
+        else:
+            specs = _lead(t)
         context = {"clock": _clock_label(kind), "due": local(data.get("due_at") or t["next_due_at"])}
         return [Route(key, specs, context)] if specs else []
 

@@ -207,7 +207,8 @@ _wrote_outbox: weakref.WeakValueDictionary[int, TicketEvent] = weakref.WeakValue
 def notify_ticket_event(event: TicketEvent) -> int:
     """The in-transaction writer for every ticket event (``subscribe_in_transaction``); unknown names are
     ignored. Returns the number of inbox and outbox rows written."""
-    plan = Plan([Alert(event.name, event.ticket_id, dict(event.data))])
+    with messages.language():  # route texts (outcome labels …) in the site's language, not the actor's
+        plan = Plan([Alert(event.name, event.ticket_id, dict(event.data))])
     if not plan.items:
         return 0
     # The wake-up after commit comes from the listener below (tickets.services.subscribe).
@@ -231,7 +232,9 @@ def notify_bulk(alerts: Sequence[AlertLike]) -> int:
     returns the rows written."""
     if not alerts:
         return 0
-    notes, outbox = _write_plan(Plan(alerts), actor_id=None, now=timezone.now(), combine=True)
+    with messages.language():
+        plan = Plan(alerts)
+    notes, outbox = _write_plan(plan, actor_id=None, now=timezone.now(), combine=True)
     return notes + outbox
 
 

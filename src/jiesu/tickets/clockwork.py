@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu.tickets.models import Channel, Clock, ClockKind, Level, Ticket
@@ -46,6 +47,18 @@ class PlannedDeadline:
         return _("R4.2 formal reply: by the end of the planned date given in the initial reply")
 
 
+@dataclass(frozen=True)
+class ReopenedDeadline:
+    """R7.2: a reopened round's formal reply is due 1 working day after the reopening."""
+
+    due: dt.datetime
+    provisional: bool = False
+
+    @property
+    def rule_text(self) -> str:
+        return _("R7.2 reopened: formal reply within 1 working day after the reopening")
+
+
 def soon_at(started_at: dt.datetime, due_at: dt.datetime) -> dt.datetime:
     """R4.8: the instant from which a clock is due soon (the earlier of the two thresholds, not before start)."""
     window = due_at - started_at
@@ -67,6 +80,16 @@ def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline
             "rule": deadline.rule_text[:200],
         },
     )
+    if (
+        clock.met_at is None
+        and clock.breached_at is None
+        and clock.soon_notified_at is not None
+        and clock.soon_at > timezone.now()
+    ):
+        # A moved deadline (R4.2 planned date, R5.3 calendar import) gets its own "due soon" reminder. A clock
+        # already breached stays breached: the miss is a fact (R4.8), recorded once.
+        clock.soon_notified_at = None
+        clock.save(update_fields=["soon_notified_at"])
     if clock.met_at is not None:
         on_time = clock.met_at <= clock.due_at
         if clock.on_time != on_time:
@@ -186,7 +209,7 @@ def planned_clock(ticket: Ticket) -> None:
 def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> None:
     """R7.2: a reopened ticket gets a new 1-working-day formal reply clock from the reopening."""
     deadline = rules.reply_due(reopened_at, level=Level.DIRECT, calendar=get_calendar())
-    set_clock(ticket, ClockKind.REPLY, reopened_at, deadline)
+    set_clock(ticket, ClockKind.REPLY, reopened_at, ReopenedDeadline(deadline.due, deadline.provisional))
 
 
 def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> None:

@@ -81,6 +81,8 @@ def recompute_open_deadlines(years: set[int]) -> int:
         deadline = rules.cohandling_due(item.requested_at, calendar=calendar)
         item.due_at, item.provisional = deadline.due, deadline.provisional
         item.soon_at = clockwork.soon_at(item.requested_at, deadline.due)
-        item.save(update_fields=["due_at", "provisional", "soon_at"])
+        if item.breached_at is None and item.soon_at > timezone.now():
+            item.soon_notified_at = None  # the new window's "due soon" is told again by the sweep
+        item.save(update_fields=["due_at", "provisional", "soon_at", "soon_notified_at"])
         changed += 1
     return changed

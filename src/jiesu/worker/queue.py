@@ -7,6 +7,7 @@ or ``memory://`` (tests that do not start a worker: enqueued tasks stay in this 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from pathlib import Path
@@ -29,6 +30,8 @@ def build_huey(url: str, name: str) -> Huey:
         return MemoryHuey(name=name, results=False)
     raise ValueError(f"JIESU_QUEUE_URL: unsupported queue {url!r} (sqlite://, redis:// or memory://)")
 
+
+log = logging.getLogger(__name__)
 
 huey = build_huey(settings.QUEUE_URL, settings.QUEUE_NAME)
 
@@ -55,4 +58,9 @@ def enqueue_delivery() -> None:
         _next_kick_at = now + KICK_DELAY
     from jiesu.worker.tasks import deliver  # noqa: PLC0415 - tasks import this module
 
-    deliver.schedule(delay=KICK_DELAY)
+    try:
+        deliver.schedule(delay=KICK_DELAY)
+    except Exception:  # noqa: BLE001 - the change is committed; the minute sweep delivers anyway
+        with _kick_lock:
+            _next_kick_at = 0.0
+        log.exception("could not wake the worker (queue %s); the next sweep delivers", settings.QUEUE_URL)

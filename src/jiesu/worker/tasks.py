@@ -31,7 +31,7 @@ def _release_connection(task: object, task_value: object, exc: object) -> None:
     close_old_connections()
 
 
-def deliver_all(limit: int = 200) -> int:
+def deliver_all(limit: int = 50) -> int:
     """Deliver until the outbox has nothing due (each call claims at most ``limit`` rows)."""
     sent = 0
     while True:

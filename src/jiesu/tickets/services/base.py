@@ -97,7 +97,13 @@ def now() -> dt.datetime:
 
 def lock(ticket: Ticket) -> Ticket:
     """Re-read the ticket under a row lock (PostgreSQL) / the write lock (SQLite IMMEDIATE transactions)."""
-    return Ticket.objects.select_for_update(of=("self",)).select_related("lead_unit").get(pk=ticket.pk)
+    # FOR NO KEY UPDATE: rows that only reference the ticket (history, clocks' breaches, notifications — the
+    # sweep inserts them under KEY SHARE locks) never wait on, or deadlock with, a ticket being changed.
+    return (
+        Ticket.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("lead_unit")
+        .get(pk=ticket.pk)
+    )
 
 
 def guard(actor: User | None, ticket: Ticket, action_name: str) -> Action:

@@ -59,6 +59,7 @@ def followup_attempt_record(*, actor: User, ticket: Ticket, result: str, note: s
     """R7.1: the lead unit records one call attempt of this round (time, result, note)."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "record_followup_attempt")
+    _not_anonymous(ticket)
     if result not in FollowupAttempt.Result.values:
         raise DomainError(_("Choose how the call went."), field="result")
     at = base.now()
@@ -93,6 +94,7 @@ def followup_complete(
     ticket = base.lock(ticket)
     _check_outcome(outcome, frozenset(FollowupOutcome))
     action = base.guard(actor, ticket, "close" if closes(outcome, resolved) else "reopen")
+    _not_anonymous(ticket)
     at = base.now()
     attempts = FollowupAttempt.objects.filter(ticket=ticket, round=ticket.round)
     if outcome == FollowupOutcome.UNREACHABLE:
@@ -139,6 +141,12 @@ def _rated_ticket(
     if ticket.requester_id is None or ticket.requester_id != requester.pk:
         raise NotAllowed(_("Only the person who raised the request can rate its reply."))
     return ticket, None
+
+
+def _not_anonymous(ticket: Ticket) -> None:
+    """R1.3: anonymous letters get no follow-up (they close when their reply is sent; older data may differ)."""
+    if ticket.anonymous:
+        raise DomainError(_("Anonymous requests get no follow-up (R1.3)."), code="no_followup")
 
 
 def check_rating_open(ticket: Ticket, token_round: int | None) -> None:
@@ -276,8 +284,8 @@ def _conclude(
 @transaction.atomic
 def ticket_close_unsatisfied(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     """R7.2: after 3 rounds ended without satisfaction the Office may end the ticket as "closed unsatisfied",
-    with a written reason. It counts as unresolved (its Followup rows say so). The round's open clocks are met
-    at the closing instant (keeping whether that was on time, R4.8), so the ticket leaves every worklist."""
+    with a written reason. It counts as unresolved (its Followup rows say so). The round's open clocks end at the
+    closing instant, neither on time nor late, so the ticket leaves every worklist."""
     ticket = base.lock(ticket)
     action = base.guard(actor, ticket, "close_unsatisfied")
     limit = max_rounds()
@@ -295,13 +303,9 @@ def ticket_close_unsatisfied(*, actor: User, ticket: Ticket, reason: str) -> Tic
         raise DomainError(_("Write the reason for closing the ticket unsatisfied (R7.2)."), field="reason")
     at = base.now()
     previous = ticket.status
-    open_kinds = list(
-        Clock.objects.filter(ticket=ticket, round=ticket.round, met_at__isnull=True).values_list(
-            "kind", flat=True
-        )
-    )
-    for kind in open_kinds:
-        clockwork.meet_clock(ticket, ClockKind(kind), at)
+    # The round's open clocks end here without being met: no reply or call was made, so they count neither
+    # on time nor late (on_time NULL) in the rates (R8.6); a breach already recorded stays.
+    Clock.objects.filter(ticket=ticket, met_at__isnull=True).update(met_at=at, on_time=None)
     # A draft awaiting the head's approval is not sent: it is returned with the Office's reason.
     Reply.objects.filter(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.PENDING).update(
         state=Reply.State.RETURNED, reviewed_by=actor, reviewed_at=at, review_comment=why

@@ -24,7 +24,8 @@ class Command(BaseCommand):
         from jiesu.worker import tasks  # noqa: PLC0415 - registers the tasks with the queue
         from jiesu.worker.queue import huey  # noqa: PLC0415
 
-        logging.getLogger("huey").setLevel(logging.INFO)
+        # huey logs every task run at INFO (a sweep a minute); the sweep logs what it found itself.
+        logging.getLogger("huey").setLevel(logging.WARNING)
         logging.getLogger("jiesu").setLevel(logging.INFO)
         logging.basicConfig(format="%(asctime)s %(name)s %(levelname)s %(message)s")
         periodic = not options["no_periodic"]
