@@ -13,7 +13,7 @@ from jiesu.org.models import Campus, Role, Unit, User
 from jiesu.org.selectors import roles_for
 from jiesu.tickets import clockwork
 from jiesu.tickets.errors import DomainError, NotAllowed
-from jiesu.tickets.models import DIRECT_CHANNELS, Channel, ClockKind, Ticket, TicketType
+from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Clock, ClockKind, Ticket, TicketType
 from jiesu.tickets.services import base
 from jiesu.tickets.states import Status
 from jiesu.tickets.text import search_text
@@ -93,7 +93,6 @@ def _check_fields(  # noqa: C901 - one check per rule, each with its own message
         raise DomainError(_("Name the body that referred the request (R2.6)."), field="source_name")
 
 
-@transaction.atomic
 def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     *,
     actor: User | None,
@@ -117,7 +116,11 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     source_reference: str = "",
     source_due_at: dt.datetime | None = None,
 ) -> Created:
-    """Record a request. Direct channels make the receiving unit the lead unit (R2); others await dispatch."""
+    """Record a request. Direct channels make the receiving unit the lead unit (R2); others await dispatch.
+
+    Validation, the receiver's roles, the text's tokens and the clocks (pure arithmetic) are worked out before
+    the transaction opens: on SQLite the transaction holds the database's only write lock (``BEGIN
+    IMMEDIATE``), so intake keeps it just for its writes — the number, the rows, the history, the outbox."""
     if requester is not None:
         requester_name = requester_name or requester.get_full_name()
         requester_kind = requester_kind or requester.kind
@@ -142,11 +145,8 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     content = content.strip()
     subject = (subject.strip() or content.splitlines()[0])[:120]
     code = base.new_tracking_code()
-    number = base.next_number(timezone.localtime(received).date())
     direct = channel in DIRECT_CHANNELS
     ticket = Ticket(
-        number=number,
-        tracking_code_hash=base.hash_tracking_code(number, code),
         type=type,
         channel=channel,
         campus=campus,
@@ -171,8 +171,20 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         search_text=search_text(subject, content),
     )
     clocks = clockwork.intake_clocks(ticket)
+    with transaction.atomic():
+        return _write(ticket, clocks, code, actor=actor, acknowledge=direct and acknowledge)
+
+
+def _write(
+    ticket: Ticket, clocks: list[Clock], code: str, *, actor: User | None, acknowledge: bool
+) -> Created:
+    """Intake's writes, in one transaction (R10.4: the history with the change)."""
+    ticket.number = base.next_number(timezone.localtime(ticket.received_at).date())
+    ticket.tracking_code_hash = base.hash_tracking_code(ticket.number, code)
     ticket.save(force_insert=True)
     clockwork.save_intake_clocks(ticket, clocks)
+    received = ticket.received_at
+    direct = ticket.channel in DIRECT_CHANNELS
     base.record(
         ticket,
         actor=actor,
@@ -182,12 +194,12 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         public=True,
         at=received,
         after={
-            "channel": channel,
-            "type": type,
-            "lead_unit": receiving_unit.name if direct and receiving_unit else None,
+            "channel": ticket.channel,
+            "type": ticket.type,
+            "lead_unit": ticket.lead_unit.name if direct and ticket.lead_unit else None,
         },
     )
-    if direct and acknowledge:
+    if acknowledge:
         # The receiving officer answered on the call: the response clock is met at intake (R4.1).
         ticket.status = Status.HANDLING
         clockwork.meet_clock(ticket, ClockKind.RESPONSE, base.now())
