@@ -115,6 +115,19 @@ def test_the_officer_records_attempts_and_a_result_from_the_page() -> None:
     )
 
 
+def test_a_reopened_round_does_not_offer_the_level_or_planned_date_forms() -> None:
+    """R7.2: the reopened round's reply clock is 1 working day from the reopening; the forms that set the first
+    round's clocks (level, initial reply, planned date) are no longer offered, the reply form is."""
+    ticket = replied()
+    before = page("officer", Ticket.objects.get(pk=ticket.pk))
+    services.followup_complete(actor=user("officer"), ticket=ticket, outcome="dissatisfied", resolved=False)
+    html = page("officer", Ticket.objects.get(pk=ticket.pk))
+    assert 'data-testid="form-submit_reply"' in html
+    for name in ("set_level", "send_initial_reply", "move_planned_date"):
+        assert f'data-testid="form-{name}"' not in html
+    assert 'data-testid="form-followup"' in before
+
+
 def test_unreachable_too_early_is_shown_beside_the_field() -> None:
     """R7.1: "unreachable" before three unanswered calls re-renders with the message (400) and writes nothing;
     an unanswered "resolved?" is asked for unless unreachable."""

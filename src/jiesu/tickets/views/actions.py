@@ -156,6 +156,7 @@ SPECS: dict[str, Spec] = {
         f.SetLevelForm,
         lambda a, t, d: services.ticket_set_level(actor=a, ticket=t, level=d["level"], reason=d["reason"]),
         _("The handling level is set; the reply deadlines follow it."),
+        when=lambda kit: kit.ticket.round == 1,  # R7.2: a reopened round runs on its own 1-working-day clock
     ),
     "log_contact": Spec(
         f.ContactLogForm,
@@ -169,7 +170,9 @@ SPECS: dict[str, Spec] = {
         ),
         _("The initial reply was sent."),
         when=lambda kit: (
-            kit.ticket.level in (Level.DEPARTMENT, Level.SCHOOL) and kit.ticket.planned_reply_date is None
+            kit.ticket.round == 1
+            and kit.ticket.level in (Level.DEPARTMENT, Level.SCHOOL)
+            and kit.ticket.planned_reply_date is None
         ),
     ),
     "move_planned_date": Spec(
@@ -178,7 +181,7 @@ SPECS: dict[str, Spec] = {
             actor=a, ticket=t, planned_date=d["planned_date"], reason=d["reason"]
         ),
         _("The planned date was moved."),
-        when=lambda kit: kit.ticket.planned_reply_date is not None,
+        when=lambda kit: kit.ticket.round == 1 and kit.ticket.planned_reply_date is not None,
     ),
     "submit_reply": Spec(
         f.ReplySubmitForm,
