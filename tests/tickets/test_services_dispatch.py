@@ -197,3 +197,21 @@ def test_approval_to_an_inactive_unit_is_refused(demo_org: None) -> None:
             actor=user("dispatcher"), request=request, approve=True, new_unit=closed_unit
         )
     assert refused.value.field == "new_unit"
+
+
+@pytest.mark.django_db
+def test_a_cohandler_made_lead_unit_is_no_longer_a_cohandler(demo_org: None) -> None:
+    """R3.2 / R3.3: re-dispatched to the unit that co-handled it, 图书馆 now leads it and is not also listed as
+    a co-handler (nor sees it in its co-handling inbox as someone else's ticket)."""
+    from jiesu.tickets.models import TicketCohandlingUnit
+
+    ticket = drive(Status.HANDLING)  # co-handled by 图书馆
+    assert TicketCohandlingUnit.objects.filter(ticket=ticket, unit=unit("library")).exists()
+    request = _ask(ticket)
+    services.redispatch_decide(
+        actor=user("dispatcher"), request=request, approve=True, new_unit=unit("library")
+    )
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.lead_unit == unit("library")
+    assert not TicketCohandlingUnit.objects.filter(ticket=ticket, unit=unit("library")).exists()
+    assert ticket in visible_tickets(user("library_officer"))

@@ -140,6 +140,8 @@ def redispatch_decide(
         old = ticket.lead_unit
         previous_status = ticket.status
         ticket.lead_unit = new_unit
+        # A co-handler that becomes the lead unit leads it now; it is no longer listed as co-handling (R3.3).
+        TicketCohandlingUnit.objects.filter(ticket=ticket, unit=new_unit).delete()
         # The new lead unit acknowledges again; the response clock keeps its original result (R3.2).
         if ticket.status == Status.HANDLING:
             updated = Ticket.objects.filter(pk=ticket.pk, status=Status.HANDLING).update(
