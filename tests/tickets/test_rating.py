@@ -112,8 +112,8 @@ def test_the_link_expires_after_seven_days() -> None:
 
 
 def test_the_lifetime_is_a_setting(settings) -> None:
-    """``JIESU_RULES["rating_link_days"]`` (default 7) sets the link's lifetime."""
-    settings.JIESU_RULES = {"rating_link_days": 2}
+    """R7.1: ``JIESU_RULES["RATING_LINK_DAYS"]`` (default 7) sets the link's lifetime."""
+    settings.JIESU_RULES = {"RATING_LINK_DAYS": 2}
     _ticket, token = replied_with_link()
     with pytest.raises(rating.RatingLinkGone):
         rate(token, when=SENT + dt.timedelta(days=2, minutes=1))

@@ -263,8 +263,8 @@ def test_the_office_closes_unsatisfied_only_after_three_rounds_with_a_reason(
 
 
 def test_the_round_limit_is_a_setting(settings) -> None:
-    """R7.2: ``JIESU_RULES["max_rounds_before_close"]`` (default 3) sets how many rounds must end first."""
-    settings.JIESU_RULES = {"max_rounds_before_close": 1}
+    """R7.2: ``JIESU_RULES["MAX_ROUNDS_BEFORE_CLOSE"]`` (default 3) sets how many rounds must end first."""
+    settings.JIESU_RULES = {"MAX_ROUNDS_BEFORE_CLOSE": 1}
     ticket = replied()
     call(ticket, "dissatisfied", False, START + dt.timedelta(hours=3))
     services.ticket_close_unsatisfied(actor=user("duty"), ticket=ticket, reason="经研究暂无法解决。")

@@ -282,3 +282,15 @@ def test_refusal_message_is_chinese_with_the_compiled_catalog(demo_org: None) ->
         services.ticket_acknowledge(actor=user("officer"), ticket=ticket)
     assert _CJK.search(str(refused.value)), str(refused.value)
     assert "Acknowledge" not in str(refused.value)
+
+
+def test_a_service_may_only_choose_a_declared_alternative_target() -> None:
+    """The state table names every state a move may lead to: approve_reply → replied, or closed for a repeat
+    (R6.1) or an anonymous letter (R1.3); any other target is a programming error, refused before the update."""
+    from jiesu.tickets.services import base
+
+    approve = ACTIONS["approve_reply"]
+    assert approve.leads_to(Status.REPLIED) and approve.leads_to(Status.CLOSED)
+    assert not approve.leads_to(Status.HANDLING)
+    with pytest.raises(ValueError, match="never leads to"):
+        base.move(Ticket(pk=1), approve, expected=Status.PENDING_APPROVAL, target=Status.HANDLING)

@@ -202,31 +202,13 @@ def test_sweep_notifications_reach_the_outbox_for_email(dispatched) -> None:
 def test_two_sweeps_at_once_record_each_breach_once(demo_org: None) -> None:
     """On PostgreSQL two workers sweeping at the same instant split the rows (SKIP LOCKED): every breach once,
     every overdue notification once."""
-    import threading
-
-    from django.db import connections
+    from tests.tickets.test_concurrency import race
 
     with time_machine.travel(START, tick=False):
         tickets = [web_request() for _ in range(40)]
     later = START + dt.timedelta(days=3)
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(2)
-
-    def sweep_once() -> None:
-        try:
-            barrier.wait()
-            run_sweep(now=later, batch=5)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=sweep_once) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = race(2, lambda _i: run_sweep(now=later, batch=5))
+    assert not [r for r in results if isinstance(r, Exception)], results
     clocks = Clock.objects.filter(ticket__in=tickets).count()
     assert Breach.objects.count() == clocks
     per_recipient = Notification.objects.filter(event="overdue").values_list(
@@ -280,3 +262,12 @@ def test_a_moved_deadline_is_reminded_again_but_a_breach_is_recorded_once(demo_o
     assert Notification.objects.filter(event="due_soon", ticket=ticket).count() == 4
     run_sweep(now=moved.due_at + dt.timedelta(minutes=1))
     assert Breach.objects.filter(clock=moved).count() == 1
+
+
+def test_the_digest_time_is_a_setting(demo_org: None, settings) -> None:
+    """``JIESU_RULES["DIGEST_TIME"]`` moves the heads' digest: none at 09:00 when set to 09:30, one at 09:45."""
+    settings.JIESU_RULES = {"DIGEST_TIME": "09:30"}
+    run_sweep(now=at(2026, 11, 24, 9, 0))
+    assert not Notification.objects.filter(event="digest").exists()
+    run_sweep(now=at(2026, 11, 24, 9, 45))
+    assert Notification.objects.filter(event="digest", recipient__username="head").count() == 1

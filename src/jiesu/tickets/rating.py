@@ -1,7 +1,7 @@
 """R7.1 online rating: the reply notification carries a signed link (no sign-in) to rate the reply.
 
 The token names the ticket and the follow-up round and is signed with the site's secret (Django's signing,
-timestamped); it expires after ``rating_link_days`` (default 7) and works once — a round that already has its
+timestamped); it expires after ``RATING_LINK_DAYS`` (default 7) and works once — a round that already has its
 follow-up result refuses it.
 """
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Ticket
+from jiesu.workcalendar.rules import clock_rules
 
 SALT = "jiesu.tickets.rating"
 INVALID_MESSAGE = gettext_lazy("This rating link is not valid. Check that it was copied in full.")
@@ -29,8 +30,7 @@ class RatingLinkGone(DomainError):
 
 
 def link_lifetime() -> dt.timedelta:
-    days = int(getattr(settings, "JIESU_RULES", {}).get("rating_link_days", 7))  # type: ignore[call-overload]
-    return dt.timedelta(days=days)
+    return dt.timedelta(days=clock_rules().RATING_LINK_DAYS)
 
 
 def make_token(ticket: Ticket) -> str:

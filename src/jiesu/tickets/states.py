@@ -47,12 +47,22 @@ class Action:
     target: Status | None
     actors: frozenset[Actor]
     label: str | Promise
+    # Other states the move may lead to, chosen by the service from the ticket's facts (still data here).
+    alternatives: frozenset[Status] = frozenset()
+
+    def leads_to(self, status: Status) -> bool:
+        return status == self.target or status in self.alternatives
 
 
 def _a(
-    name: str, sources: set[Status], target: Status | None, actors: set[Actor], label: str | Promise
+    name: str,
+    sources: set[Status],
+    target: Status | None,
+    actors: set[Actor],
+    label: str | Promise,
+    alternatives: frozenset[Status] = frozenset(),
 ) -> Action:
-    return Action(name, frozenset(sources), target, frozenset(actors), label)
+    return Action(name, frozenset(sources), target, frozenset(actors), label, alternatives)
 
 
 _WORKING = {Status.HANDLING, Status.PENDING_APPROVAL}
@@ -85,6 +95,8 @@ ACTIONS: dict[str, Action] = {
             Status.REPLIED,
             {Actor.LEAD_HEAD},
             _("Approve and send the reply"),
+            # R6.1 a repeat's reply and R1.3 an anonymous letter's reply close the ticket: no follow-up.
+            alternatives=frozenset({Status.CLOSED}),
         ),
         _a(
             "return_reply",

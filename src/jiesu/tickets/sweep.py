@@ -50,123 +50,111 @@ def _locked(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs  # SQLite: the IMMEDIATE transaction already holds the only write lock
 
 
-def _iso(value: dt.datetime) -> str:
-    return value.isoformat()
+Row = dict[str, Any]
+
+
+def _take(
+    model: type[Clock] | type[CohandlingRequest],
+    *,
+    unmet: str,
+    mark: str,
+    when: str,
+    fields: tuple[str, ...],
+    now: dt.datetime,
+    limit: int,
+) -> list[Row]:
+    """Up to ``limit`` rows still unmet (``unmet`` empty) and not yet swept (``mark`` empty) whose ``when``
+    instant has passed, oldest first, marked swept at ``now``. Must run inside a transaction."""
+    pending = {f"{unmet}__isnull": True, f"{mark}__isnull": True, f"{when}__lte": now}
+    query = _locked(model.objects.filter(**pending).order_by(when, "id"))  # type: ignore[attr-defined]
+    rows = list(query.values("id", "ticket_id", "due_at", "ticket__status", *fields)[:limit])
+    if rows:
+        model.objects.filter(pk__in=[r["id"] for r in rows]).update(**{mark: now})  # type: ignore[attr-defined]
+    return rows
+
+
+def _open(rows: list[Row]) -> list[Row]:
+    """Rows of tickets still open: a closed ticket's forgotten clock is marked but neither breached nor told."""
+    return [r for r in rows if r["ticket__status"] not in CLOSED_STATUSES]
+
+
+def _data(row: Row) -> dict[str, Any]:
+    if "unit_id" in row:  # a co-handling request: its asked unit is told (R4.4)
+        return {"clock": COHANDLING, "unit_id": row["unit_id"], "due_at": row["due_at"].isoformat()}
+    return {"clock": row["kind"], "round": row["round"], "due_at": row["due_at"].isoformat()}
+
+
+def _breach(row: Row, now: dt.datetime) -> Breach:
+    if "unit_id" in row:
+        return Breach(
+            ticket_id=row["ticket_id"],
+            cohandling_id=row["id"],
+            kind=COHANDLING,
+            unit_id=row["unit_id"],
+            due_at=row["due_at"],
+            recorded_at=now,
+        )
+    return Breach(
+        ticket_id=row["ticket_id"],
+        clock_id=row["id"],
+        kind=row["kind"],
+        round=row["round"],
+        unit_id=row["ticket__lead_unit_id"],
+        due_at=row["due_at"],
+        recorded_at=now,
+    )
+
+
+def _overdue(rows: list[Row], now: dt.datetime) -> Batch:
+    """R4.8: record each newly missed deadline once (``Breach``) and alert it."""
+    live = _open(rows)
+    Breach.objects.bulk_create(_breach(r, now) for r in live)
+    return Batch(len(rows), [ClockAlert("overdue", r["ticket_id"], _data(r)) for r in live])
+
+
+def _soon(rows: list[Row], now: dt.datetime) -> Batch:
+    """R4.8: a clock entering its due-soon window is told once, unless it is already overdue (that alert
+    follows). A follow-up clock's alert is ``followup_due`` (R4.6: call the requester back)."""
+    alerts = [
+        ClockAlert(
+            "followup_due" if r.get("kind") == ClockKind.FOLLOWUP else "due_soon", r["ticket_id"], _data(r)
+        )
+        for r in _open(rows)
+        if r["due_at"] > now
+    ]
+    return Batch(len(rows), alerts)
+
+
+def _clocks(mark: str, when: str, now: dt.datetime, limit: int) -> list[Row]:
+    fields = ("kind", "round", "ticket__lead_unit_id")
+    return _take(Clock, unmet="met_at", mark=mark, when=when, fields=fields, now=now, limit=limit)
+
+
+def _requests(mark: str, when: str, now: dt.datetime, limit: int) -> list[Row]:
+    fields = ("unit_id",)
+    return _take(
+        CohandlingRequest, unmet="answered_at", mark=mark, when=when, fields=fields, now=now, limit=limit
+    )
 
 
 def breach_batch(now: dt.datetime, limit: int) -> Batch:
-    """Record up to ``limit`` clocks that passed their due instant unmet (oldest first); one alert each.
-
-    Must run inside a transaction. Clocks of closed tickets are marked without an alert (nothing to do)."""
-    rows = list(
-        _locked(
-            Clock.objects.filter(met_at__isnull=True, breached_at__isnull=True, due_at__lte=now).order_by(
-                "due_at", "id"
-            )
-        ).values_list("id", "ticket_id", "kind", "round", "due_at", "ticket__lead_unit_id", "ticket__status")[
-            :limit
-        ]
-    )
-    if not rows:
-        return Batch(0, [])
-    Clock.objects.filter(pk__in=[r[0] for r in rows]).update(breached_at=now)
-    alerts: list[ClockAlert] = []
-    breaches: list[Breach] = []
-    for clock_id, ticket_id, kind, round_, due_at, unit_id, status in rows:
-        if status in CLOSED_STATUSES:
-            continue
-        breaches.append(
-            Breach(
-                ticket_id=ticket_id,
-                clock_id=clock_id,
-                kind=kind,
-                round=round_,
-                unit_id=unit_id,
-                due_at=due_at,
-                recorded_at=now,
-            )
-        )
-        alerts.append(
-            ClockAlert("overdue", ticket_id, {"clock": kind, "round": round_, "due_at": _iso(due_at)})
-        )
-    Breach.objects.bulk_create(breaches)
-    return Batch(len(rows), alerts)
+    """Clocks that passed their due instant unmet (R4.8)."""
+    return _overdue(_clocks("breached_at", "due_at", now, limit), now)
 
 
 def soon_batch(now: dt.datetime, limit: int) -> Batch:
-    """Mark up to ``limit`` clocks that entered their due-soon window (R4.8); alert those not yet overdue.
-
-    A follow-up clock's alert is ``followup_due`` (R4.6: call the requester back), the others ``due_soon``."""
-    rows = list(
-        _locked(
-            Clock.objects.filter(
-                met_at__isnull=True, soon_notified_at__isnull=True, soon_at__lte=now
-            ).order_by("soon_at", "id")
-        ).values_list("id", "ticket_id", "kind", "round", "due_at", "ticket__status")[:limit]
-    )
-    if not rows:
-        return Batch(0, [])
-    Clock.objects.filter(pk__in=[r[0] for r in rows]).update(soon_notified_at=now)
-    alerts = [
-        ClockAlert(
-            "followup_due" if kind == ClockKind.FOLLOWUP else "due_soon",
-            ticket_id,
-            {"clock": kind, "round": round_, "due_at": _iso(due_at)},
-        )
-        for _id, ticket_id, kind, round_, due_at, status in rows
-        if due_at > now and status not in CLOSED_STATUSES
-    ]
-    return Batch(len(rows), alerts)
+    """Clocks that entered their due-soon window (R4.8)."""
+    return _soon(_clocks("soon_notified_at", "soon_at", now, limit), now)
 
 
 def cohandling_breach_batch(now: dt.datetime, limit: int) -> Batch:
-    """R4.4: a co-handling request not answered within its working day; the asked unit is told."""
-    rows = list(
-        _locked(
-            CohandlingRequest.objects.filter(
-                answered_at__isnull=True, breached_at__isnull=True, due_at__lte=now
-            ).order_by("due_at", "id")
-        ).values_list("id", "ticket_id", "unit_id", "due_at", "ticket__status")[:limit]
-    )
-    if not rows:
-        return Batch(0, [])
-    CohandlingRequest.objects.filter(pk__in=[r[0] for r in rows]).update(breached_at=now)
-    live = [r for r in rows if r[4] not in CLOSED_STATUSES]
-    Breach.objects.bulk_create(
-        Breach(
-            ticket_id=ticket_id,
-            cohandling_id=item_id,
-            kind=COHANDLING,
-            unit_id=unit_id,
-            due_at=due_at,
-            recorded_at=now,
-        )
-        for item_id, ticket_id, unit_id, due_at, _status in live
-    )
-    alerts = [
-        ClockAlert("overdue", ticket_id, {"clock": COHANDLING, "unit_id": unit_id, "due_at": _iso(due_at)})
-        for _id, ticket_id, unit_id, due_at, _status in live
-    ]
-    return Batch(len(rows), alerts)
+    """R4.4: co-handling requests not answered within their working day."""
+    return _overdue(_requests("breached_at", "due_at", now, limit), now)
 
 
 def cohandling_soon_batch(now: dt.datetime, limit: int) -> Batch:
-    rows = list(
-        _locked(
-            CohandlingRequest.objects.filter(
-                answered_at__isnull=True, soon_notified_at__isnull=True, soon_at__lte=now
-            ).order_by("soon_at", "id")
-        ).values_list("id", "ticket_id", "unit_id", "due_at", "ticket__status")[:limit]
-    )
-    if not rows:
-        return Batch(0, [])
-    CohandlingRequest.objects.filter(pk__in=[r[0] for r in rows]).update(soon_notified_at=now)
-    alerts = [
-        ClockAlert("due_soon", ticket_id, {"clock": COHANDLING, "unit_id": unit_id, "due_at": _iso(due_at)})
-        for _id, ticket_id, unit_id, due_at, status in rows
-        if due_at > now and status not in CLOSED_STATUSES
-    ]
-    return Batch(len(rows), alerts)
+    """R4.4 / R4.8: co-handling requests entering their due-soon window."""
+    return _soon(_requests("soon_notified_at", "soon_at", now, limit), now)
 
 
 BREACHES = (breach_batch, cohandling_breach_batch)

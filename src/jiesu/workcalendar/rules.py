@@ -1,4 +1,5 @@
-"""The clock parameters of rules §4, read from ``settings.JIESU_RULES`` over the rules' defaults.
+"""The rule parameters (the clocks of rules §4, and the numbers of §7 and the digest), read from
+``settings.JIESU_RULES`` over the rules' defaults.
 
 Keys (all optional; a missing key takes the default shown):
 
@@ -18,6 +19,9 @@ key                            default    meaning
 ``FOLLOWUP_HOURS``             ``48``     R4.6 clock hours for the follow-up after the formal reply
 ``MAILBOX_DAYS``               ``1``      R4.7 calendar days after the day of arrival to triage a letter
 ``CALENDAR_CACHE_SECONDS``     ``5``      how long a process trusts its cached calendar before re-checking
+``RATING_LINK_DAYS``           ``7``      R7.1 days the requester's online rating link stays valid
+``MAX_ROUNDS_BEFORE_CLOSE``    ``3``      R7.2 rounds that must end unsatisfied before "closed unsatisfied"
+``DIGEST_TIME``                ``"08:00"`` the unit heads' daily digest goes out from this time on working days
 =============================  =========  ===============================================================
 
 Times may be ``"HH:MM"`` strings or ``datetime.time``. ``JIESU_RULES`` is shared by every app, so keys this
@@ -53,6 +57,9 @@ class ClockRules:
     FOLLOWUP_HOURS: int = 48
     MAILBOX_DAYS: int = 1
     CALENDAR_CACHE_SECONDS: int = 5
+    RATING_LINK_DAYS: int = 7  # R7.1
+    MAX_ROUNDS_BEFORE_CLOSE: int = 3  # R7.2
+    DIGEST_TIME: dt.time = dt.time(8, 0)
 
 
 def _coerce(name: str, default: object, value: Any) -> Any:

@@ -23,6 +23,7 @@ from jiesu.org.models import Membership, Role, User
 from jiesu.tickets import sweep as ticket_sweep
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import OPEN_STATUSES, Status
+from jiesu.workcalendar.rules import clock_rules
 from jiesu.workcalendar.selectors import get_calendar
 from jiesu.worker.models import Digest
 
@@ -85,16 +86,9 @@ def _office_summary(count: int) -> int:
 
 
 def digest_due(now: dt.datetime) -> bool:
-    """The digest goes out once a working day, from ``digest_time`` (default 08:00, Asia/Shanghai)."""
+    """The digest goes out once a working day, from ``DIGEST_TIME`` (default 08:00, Asia/Shanghai)."""
     local = timezone.localtime(now)
-    hour, minute = (int(p) for p in str(_rules().get("digest_time", "08:00")).split(":"))
-    return local.time() >= dt.time(hour, minute) and get_calendar().is_working_day(local.date())
-
-
-def _rules() -> dict[str, object]:
-    from django.conf import settings  # noqa: PLC0415
-
-    return dict(getattr(settings, "JIESU_RULES", {}))
+    return local.time() >= clock_rules().DIGEST_TIME and get_calendar().is_working_day(local.date())
 
 
 _digests_done_for: dt.date | None = None

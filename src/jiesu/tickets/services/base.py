@@ -122,16 +122,20 @@ def guard(actor: User | None, ticket: Ticket, action_name: str) -> Action:
     return action
 
 
-def move(ticket: Ticket, action: Action, *, expected: str) -> None:
-    """Apply the action's target state with a conditional update (a second racer finds no row)."""
-    if action.target is None or action.target == expected:
+def move(ticket: Ticket, action: Action, *, expected: str, target: Status | None = None) -> None:
+    """Apply the action's target state (or one of its declared alternatives) with a conditional update (a
+    second racer finds no row)."""
+    if target is not None and not action.leads_to(target):
+        raise ValueError(f"{action.name} never leads to {target}")  # a programming error, not a user's
+    target = target or action.target
+    if target is None or target == expected:
         return
-    updated = Ticket.objects.filter(pk=ticket.pk, status=expected).update(status=action.target)
+    updated = Ticket.objects.filter(pk=ticket.pk, status=expected).update(status=target)
     if updated != 1:
         raise TransitionError(
             STATE_MESSAGE % {"action": action.label, "status": Status(expected).label}, code="conflict"
         )
-    ticket.status = action.target
+    ticket.status = target
 
 
 def record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -63,8 +64,17 @@ def ticket_acknowledge(*, actor: User, ticket: Ticket) -> Ticket:
     """R4.1: the lead unit acknowledges; the response clock is met."""
     ticket = base.lock(ticket)
     action = base.guard(actor, ticket, "acknowledge")
-    at = base.now()
     base.move(ticket, action, expected=Status.DISPATCHED)
+    acknowledged(ticket, actor=actor, at=base.now())
+    base.save(ticket)
+    return ticket
+
+
+def acknowledged(ticket: Ticket, *, actor: User | None, at: dt.datetime) -> None:
+    """R4.1: acknowledging meets the response clock and starts the default reply clock (R4.2), in the history.
+
+    Shared by the lead unit's acknowledgement and intake's answered-on-the-call; the caller moved the status
+    to ``handling`` and saves the ticket."""
     clockwork.meet_clock(ticket, ClockKind.RESPONSE, at)
     clockwork.default_reply_clock(ticket)
     base.record(
@@ -72,12 +82,10 @@ def ticket_acknowledge(*, actor: User, ticket: Ticket) -> Ticket:
         actor=actor,
         action="acknowledge",
         from_status=Status.DISPATCHED,
-        to_status=ticket.status,
+        to_status=Status.HANDLING,
         public=True,
         at=at,
     )
-    base.save(ticket)
-    return ticket
 
 
 @transaction.atomic

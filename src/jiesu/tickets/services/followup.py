@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -25,6 +24,7 @@ from jiesu.tickets.errors import Conflict, DomainError, NotAllowed
 from jiesu.tickets.models import Clock, ClockKind, Followup, FollowupAttempt, FollowupOutcome, Reply, Ticket
 from jiesu.tickets.services import base
 from jiesu.tickets.states import Action, Status
+from jiesu.workcalendar.rules import clock_rules
 
 UNREACHABLE_ATTEMPTS = 3  # R7.1: "unreachable after 3 recorded attempts"
 SATISFIED = frozenset({FollowupOutcome.SATISFIED, FollowupOutcome.BASICALLY_SATISFIED})
@@ -40,8 +40,7 @@ class RatingNotOpen(Conflict):
 
 def max_rounds() -> int:
     """R7.2: how many rounds must end without satisfaction before the Office may close unsatisfied."""
-    rules = getattr(settings, "JIESU_RULES", {}) or {}
-    return int(rules.get("max_rounds_before_close", 3))
+    return clock_rules().MAX_ROUNDS_BEFORE_CLOSE
 
 
 def closes(outcome: str, resolved: bool) -> bool:

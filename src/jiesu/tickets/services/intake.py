@@ -13,8 +13,9 @@ from jiesu.org.models import Campus, Role, Unit, User
 from jiesu.org.selectors import roles_for
 from jiesu.tickets import clockwork
 from jiesu.tickets.errors import DomainError, NotAllowed
-from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Clock, ClockKind, Ticket, TicketType
+from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Clock, Ticket, TicketType
 from jiesu.tickets.services import base
+from jiesu.tickets.services.dispatch import acknowledged
 from jiesu.tickets.states import Status
 from jiesu.tickets.text import search_text
 
@@ -202,18 +203,8 @@ def _write(
     if acknowledge:
         # The receiving officer answered on the call: the response clock is met at intake (R4.1).
         ticket.status = Status.HANDLING
-        clockwork.meet_clock(ticket, ClockKind.RESPONSE, base.now())
-        clockwork.default_reply_clock(ticket)
-        base.record(
-            ticket,
-            actor=actor,
-            action="acknowledge",
-            from_status=Status.DISPATCHED,
-            to_status=Status.HANDLING,
-            public=True,
-        )
-        ticket.save(update_fields=["status"])
-        base.save(ticket)
+        acknowledged(ticket, actor=actor, at=base.now())
+        base.save(ticket, "status")
     base.publish(
         base.TicketEvent(
             "received", ticket.pk, ticket.number, actor.pk if actor else None, {"tracking_code": code}

@@ -150,9 +150,7 @@ def reply_approve(
     # R6.1: a repeat is not handled twice (the original carries on); R1.3: an anonymous letter gets no
     # follow-up and no rating, so nothing would ever move it on from "replied" — both close on approval.
     closes = reply.kind == ReplyKind.REPEAT or ticket.anonymous
-    if closes:
-        action = type(action)(action.name, action.sources, Status.CLOSED, action.actors, action.label)
-    base.move(ticket, action, expected=Status.PENDING_APPROVAL)
+    base.move(ticket, action, expected=Status.PENDING_APPROVAL, target=Status.CLOSED if closes else None)
     clockwork.meet_clock(ticket, ClockKind.REPLY, at)
     clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
     if closes:
