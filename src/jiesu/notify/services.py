@@ -21,14 +21,16 @@ import datetime as dt
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiesu import fastsql
 from jiesu.notify import messages
 from jiesu.notify.models import Notification, Outbox, OutboxChannel, OutboxState, Preference
 from jiesu.notify.permissions import may_manage_outbox
@@ -133,8 +135,8 @@ class _Rows:
     def save(self, *, wake: bool = True) -> tuple[int, int]:
         """Insert in batches; with ``wake``, a worker is asked to deliver once the transaction commits."""
         # Notifications first: their ids (RETURNING, on PostgreSQL and SQLite ≥ 3.35) become the outbox's FKs.
-        Notification.objects.bulk_create(self.notifications, batch_size=BATCH_SIZE)
-        Outbox.objects.bulk_create(self.outbox, batch_size=BATCH_SIZE)
+        fastsql.insert(self.notifications)
+        fastsql.insert(self.outbox)
         if self.outbox and wake:
             transaction.on_commit(wake_worker)
         return len(self.notifications), len(self.outbox)
@@ -160,6 +162,12 @@ class _Paths:
         return self._ticket.format(number)
 
 
+@lru_cache(maxsize=8)
+def _paths(_prefix: str, _urlconf: object) -> _Paths:
+    """One ``_Paths`` per script prefix and URL configuration (reversing costs more than the message)."""
+    return _Paths()
+
+
 def _context(facts: Facts, route: Route) -> dict[str, Any]:
     subject = facts["subject"] if route.requester else messages.redact(facts["subject"])
     return {
@@ -178,7 +186,7 @@ def _write_plan(
     plan: Plan, *, actor_id: int | None, now: dt.datetime, wake: bool = True, combine: bool = False
 ) -> tuple[int, int]:
     rows = _Rows(now, combine=combine)
-    paths = _Paths()
+    paths = _paths(get_script_prefix(), get_urlconf())
     with messages.language():
         for alert, facts, route in plan.items:
             targets = plan.targets(route)

@@ -104,14 +104,24 @@ def _database_from_url(url: str) -> dict[str, Any]:
         config["OPTIONS"] = {
             # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at BEGIN so two
             # writers queue instead of failing with "database is locked" on upgrade.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000; PRAGMA mmap_size=268435456;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
         }
         # A file test database (not pytest-django's in-memory one) so the concurrency tests run on SQLite too.
         config["TEST"] = {"NAME": str(VAR_DIR / "test-jiesu.sqlite3")}
         return config
-    return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side binding with psycopg's prepared statements (from a statement's fifth run on a connection):
+        # the hot statements (token, roles, intake's inserts) skip PostgreSQL's parse and plan
+        # (docs/performance.md). Behind a transaction-pooling PgBouncer older than 1.21, set
+        # JIESU_PG_PREPARE=0.
+        if os.environ.get("JIESU_PG_PREPARE", "1") != "0":
+            options = config.setdefault("OPTIONS", {})
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = 5
+    return config
 
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)

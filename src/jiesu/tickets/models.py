@@ -73,6 +73,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="requests",
+        db_index=False,  # ticket_requester_received leads with it; one index less to write per intake
     )
     requester_name = models.CharField(_("Requester name"), max_length=64, blank=True)
     requester_kind = models.CharField(_("Requester kind"), max_length=16, choices=RequesterKind.choices)
@@ -94,6 +95,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="led_tickets",
+        db_index=False,  # ticket_unit_due / ticket_unit_received lead with it
     )
     level = models.CharField(_("Level"), max_length=16, choices=Level.choices, blank=True)
     status = models.CharField(_("Status"), max_length=24, choices=Status.choices, default=Status.NEW)
@@ -173,7 +175,8 @@ class ClockKind(models.TextChoices):
 class Clock(models.Model):
     """One deadline of a ticket (R4.8): stored due instant, met instant and on-time flag."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
+    # clock_unique_per_round (ticket, kind, round) serves lookups by ticket: no separate index to write.
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks", db_index=False)
     kind = models.CharField(max_length=16, choices=ClockKind.choices)
     round = models.PositiveSmallIntegerField(default=1)
     started_at = models.DateTimeField()
@@ -237,7 +240,8 @@ class EventQuerySet(models.QuerySet["Event"]):
 class Event(models.Model):
     """R10.4: the append-only history. Written in the same transaction as each change; never updated."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    # event_ticket_at (ticket, at) serves lookups by ticket: no separate index to write.
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", db_index=False)
     at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from jiesu.api.errors import InputError
 from jiesu.org.models import Campus, Unit, User
+from jiesu.org.selectors import campus_by_code
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.permissions import visible_tickets
 
@@ -21,7 +22,7 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def campus(code: str, field: str = "campus") -> Campus:
-    found = Campus.objects.filter(code=code).first()
+    found = campus_by_code(code)
     if found is None:
         raise InputError(_("Unknown campus “%(code)s”.") % {"code": code}, field=field)
     return found

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiesu import fastsql
 from jiesu.org.models import Campus, Role, Unit, User
 from jiesu.org.selectors import roles_for
 from jiesu.tickets import clockwork
@@ -182,7 +183,7 @@ def _write(
     """Intake's writes, in one transaction (R10.4: the history with the change)."""
     ticket.number = base.next_number(timezone.localtime(ticket.received_at).date())
     ticket.tracking_code_hash = base.hash_tracking_code(ticket.number, code)
-    ticket.save(force_insert=True)
+    fastsql.insert([ticket])  # what ticket.save(force_insert=True) does, without compiling the statement
     clockwork.save_intake_clocks(ticket, clocks)
     received = ticket.received_at
     direct = ticket.channel in DIRECT_CHANNELS

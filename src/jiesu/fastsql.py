@@ -1,0 +1,135 @@
+"""Hand-built SQL for the few statements every API call runs (token, roles, intake's inserts).
+
+Django's ORM compiles each query anew: for a one-row lookup the compiling costs twenty to thirty times the
+query itself on SQLite (0.6 ms against 0.02 ms, see docs/performance.md "API intake"). The statements here are
+built once per model from its metadata — table, columns, each field's own conversion to and from the
+database — so a renamed column or a new field needs no edit here, and rows come back as ordinary model
+instances (``Model.from_db``). Only what the ORM would do is done: ``pre_save`` (``auto_now_add``),
+``get_db_prep_save`` (JSON, dates) and ``from_db_value`` converters; no signals are sent, as with
+``bulk_create``.
+
+Use it only on paths measured to need it; everything else stays with the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+from typing import Any, TypeVar
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.models.fields import AutoFieldMixin
+
+M = TypeVar("M", bound=models.Model)
+
+
+def quote(name: str | None) -> str:
+    if not name:
+        raise ValueError("a column or table name is required")
+    return connection.ops.quote_name(name)
+
+
+@cache
+def _concrete(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
+    return tuple(model._meta.concrete_fields)
+
+
+def select_list(model: type[models.Model], alias: str) -> str:
+    """``alias."col", …`` for every concrete field, in ``_meta.concrete_fields`` order (what ``load`` reads)."""
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in _concrete(model))
+
+
+def width(model: type[models.Model]) -> int:
+    return len(_concrete(model))
+
+
+def load(model: type[M], values: Sequence[Any]) -> M:
+    """A model instance from the columns ``select_list`` named, converted as the ORM converts them."""
+    db = connections[DEFAULT_DB_ALIAS]
+    names, converters = _loading(model, db.vendor)
+    converted = list(values)
+    for i, f, convert in converters:
+        for converter in convert:
+            converted[i] = converter(converted[i], f, db)
+    return model.from_db(db.alias, names, converted)
+
+
+@cache
+def _loading(model: type[models.Model], vendor: str) -> tuple[list[str], list[tuple[int, Any, list[Any]]]]:
+    """Attribute names, and per column the backend's converters (e.g. SQLite's booleans and aware datetimes)
+    then the field's own; only columns that have any."""
+    fields = _concrete(model)
+    converters = []
+    for i, f in enumerate(fields):
+        found = list(connection.ops.get_db_converters(f.get_col(model._meta.db_table)))
+        found += f.get_db_converters(connection)
+        if found:
+            converters.append((i, f, found))
+    return [f.attname for f in fields], converters
+
+
+def reader(model: type[models.Model], name: str) -> Any:
+    """A function turning one column's raw value into what the ORM would give for field ``name``."""
+    f = model._meta.get_field(name)
+    convert = list(connection.ops.get_db_converters(f.get_col(model._meta.db_table)))  # type: ignore[union-attr]
+    convert += f.get_db_converters(connection)  # type: ignore[union-attr]
+
+    def read(value: Any) -> Any:
+        for converter in convert:
+            value = converter(value, f, connection)
+        return value
+
+    return read
+
+
+@lru_cache(maxsize=256)
+def _insert_sql(
+    model: type[models.Model], rows: int, vendor: str
+) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
+    fields = tuple(f for f in _concrete(model) if not isinstance(f, AutoFieldMixin))
+    columns = ", ".join(quote(f.column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    pk = quote(model._meta.pk.column)  # type: ignore[union-attr]  # every model has a primary key
+    values = ", ".join([one] * rows)
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608
+    return sql, fields
+
+
+def insert(objs: Iterable[M]) -> list[M]:
+    """Insert new instances of one model, in as few statements as the backend's parameter limit allows, and
+    set their primary keys (what ``bulk_create`` does, RETURNING on PostgreSQL and SQLite ≥ 3.35)."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    model = type(objs[0])
+    db = connections[DEFAULT_DB_ALIAS]
+    # As bulk_create: at most MAX_ROWS a statement, fewer where the backend limits parameters (Django's SQLite).
+    fields = [f for f in _concrete(model) if not isinstance(f, AutoFieldMixin)]
+    per_statement = max(1, min(MAX_ROWS, db.ops.bulk_batch_size(fields, objs)))
+    for start in range(0, len(objs), per_statement):
+        _insert_chunk(model, objs[start : start + per_statement])
+    return objs
+
+
+MAX_ROWS = 500
+
+
+def _insert_chunk(model: type[M], objs: list[M]) -> None:
+    db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once rather than per value
+    sql, fields = _insert_sql(model, len(objs), db.vendor)
+    params: list[Any] = []
+    for obj in objs:
+        # A related object saved after it was assigned (a notification before its outbox row) gives its key now.
+        obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
+        for f in fields:
+            value = f.pre_save(obj, add=True)
+            # None is NULL for every field (JSONField included, since Django 4.2); skip the conversion chain.
+            params.append(None if value is None else f.get_db_prep_save(value, db))
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = [row[0] for row in cursor.fetchall()]
+    pk = model._meta.pk.attname  # type: ignore[union-attr]
+    for obj, key in zip(objs, keys, strict=True):
+        setattr(obj, pk, key)
+        obj._state.adding = False
+        obj._state.db = db.alias

@@ -1,0 +1,126 @@
+"""The hand-built statements of the hot paths (jiesu.fastsql) give what the ORM gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jiesu import fastsql
+from jiesu.api.models import ApiToken
+from jiesu.api.selectors import active_token
+from jiesu.api.services import token_create, token_revoke
+from jiesu.notify.models import Notification, Outbox
+from jiesu.org.models import Campus, Membership, Role, Unit, User
+from jiesu.org.selectors import campus_by_code, clear_roles_cache, roles_for
+from jiesu.tickets.models import Event, Ticket
+from jiesu.tickets.services import ticket_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _ticket() -> Ticket:
+    duty = User.objects.get(username="duty")
+    return ticket_create(
+        actor=duty,
+        channel="duty_room",
+        type="help",
+        campus=Campus.objects.get(code="beijing"),
+        content="图书馆三楼自习室空调不制冷",
+        requester_name="王同学",
+        contact_phone="13812345678",
+    ).ticket
+
+
+def test_insert_matches_the_orm_row_for_row(demo_org: None) -> None:
+    """JSON, datetimes, foreign keys and defaults are stored as the ORM stores them; keys come back."""
+    ticket = _ticket()
+    at = timezone.now().replace(microsecond=0)
+    fast = Event(ticket=ticket, at=at, action="note", after={"层级": "部门", "n": 1}, reason="核实")
+    (saved,) = fastsql.insert([fast])
+    assert saved.pk is not None and not saved._state.adding
+    again = Event.objects.get(pk=saved.pk)
+    assert (again.ticket_id, again.at, again.after, again.before, again.reason, again.public) == (
+        ticket.pk,
+        at,
+        {"层级": "部门", "n": 1},
+        {},
+        "核实",
+        False,
+    )
+
+
+def test_insert_takes_the_key_of_a_related_object_saved_first(demo_org: None) -> None:
+    """An outbox row built around an unsaved notification gets the notification's key once it is inserted."""
+    head = User.objects.get(username="head")
+    note = Notification(recipient=head, event="overdue", title="超期", body="……", url="/")
+    row = Outbox(notification=note, event="overdue", channel="email", address="head@example.cn", body="……")
+    fastsql.insert([note])
+    fastsql.insert([row])
+    assert Outbox.objects.get(pk=row.pk).notification_id == note.pk
+
+
+def test_insert_splits_large_batches_like_bulk_create(demo_org: None) -> None:
+    head = User.objects.get(username="head")
+    notes = [Notification(recipient=head, event="overdue", title=f"超期{i}", body="", url="/") for i in range(700)]
+    with CaptureQueriesContext(connection) as captured:
+        fastsql.insert(notes)
+    assert len({n.pk for n in notes}) == 700
+    assert len(captured.captured_queries) >= 2  # at most 500 rows (fewer on SQLite) a statement
+    titles = dict(Notification.objects.filter(pk__in=[n.pk for n in notes]).values_list("pk", "title"))
+    assert all(titles[n.pk] == n.title for n in notes)  # keys match their own rows
+
+
+def test_load_gives_the_same_instance_as_the_orm(demo_org: None) -> None:
+    user = User.objects.get(username="officer")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {fastsql.select_list(User, 'u')} FROM org_user u WHERE u.id = %s", [user.pk])  # noqa: S608
+        loaded = fastsql.load(User, cursor.fetchone())
+    for f in User._meta.concrete_fields:
+        assert getattr(loaded, f.attname) == getattr(user, f.attname), f.name
+    assert isinstance(loaded.is_active, bool) and isinstance(loaded.date_joined, dt.datetime)
+    assert timezone.is_aware(loaded.date_joined)
+
+
+def test_token_lookup_refuses_revoked_tokens_and_inactive_people(demo_org: None) -> None:
+    duty = User.objects.get(username="duty")
+    issued = token_create(user=duty, name="12345 转办接口")
+    found = active_token(issued.secret)
+    assert found is not None and found.pk == issued.token.pk and found.user.username == "duty"
+    assert active_token(issued.secret + "x") is None
+    duty.is_active = False
+    duty.save(update_fields=["is_active"])
+    assert active_token(issued.secret) is None
+    duty.is_active = True
+    duty.save(update_fields=["is_active"])
+    token_revoke(token=ApiToken.objects.get(pk=issued.token.pk))
+    assert active_token(issued.secret) is None
+
+
+def test_roles_leave_out_inactive_units_but_keep_school_wide_roles(demo_org: None) -> None:
+    officer = User.objects.get(username="officer")
+    unit = Unit.objects.get(pk=Membership.objects.filter(user=officer).values("unit_id")[:1])
+    Membership.objects.create(user=officer, role=Role.LEADER)
+    assert roles_for(officer).unit_ids() == {unit.pk}
+    assert roles_for(officer).has(Role.LEADER)
+    unit.is_active = False
+    unit.save(update_fields=["is_active"])
+    clear_roles_cache(officer)
+    roles = roles_for(officer)
+    assert roles.unit_ids() == frozenset() and roles.has(Role.LEADER)
+
+
+def test_campus_lookup_is_cached_and_forgets_a_change(demo_org: None) -> None:
+    beijing = campus_by_code("beijing")
+    assert beijing is not None and beijing.name == "北京校区"
+    with CaptureQueriesContext(connection) as captured:
+        assert campus_by_code("beijing") is beijing
+    assert not captured.captured_queries
+    assert campus_by_code("nowhere") is None  # a miss re-reads, so a campus added elsewhere is found
+    Campus.objects.filter(pk=beijing.pk).update(name="北京校区（育新）")
+    Campus.objects.get(pk=beijing.pk).save()  # a save in this process clears the copy at once
+    renamed = campus_by_code("beijing")
+    assert renamed is not None and renamed.name == "北京校区（育新）"
