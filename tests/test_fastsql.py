@@ -65,7 +65,9 @@ def test_insert_takes_the_key_of_a_related_object_saved_first(demo_org: None) ->
 
 def test_insert_splits_large_batches_like_bulk_create(demo_org: None) -> None:
     head = User.objects.get(username="head")
-    notes = [Notification(recipient=head, event="overdue", title=f"超期{i}", body="", url="/") for i in range(700)]
+    notes = [
+        Notification(recipient=head, event="overdue", title=f"超期{i}", body="", url="/") for i in range(700)
+    ]
     with CaptureQueriesContext(connection) as captured:
         fastsql.insert(notes)
     assert len({n.pk for n in notes}) == 700
@@ -124,3 +126,36 @@ def test_campus_lookup_is_cached_and_forgets_a_change(demo_org: None) -> None:
     Campus.objects.get(pk=beijing.pk).save()  # a save in this process clears the copy at once
     renamed = campus_by_code("beijing")
     assert renamed is not None and renamed.name == "北京校区（育新）"
+
+
+def test_update_changes_only_matching_rows(demo_org: None) -> None:
+    head = User.objects.get(username="head")
+    note = Notification(recipient=head, event="overdue", title="超期", body="", url="/")
+    row = Outbox(notification=note, event="overdue", channel="email", address="head@example.cn", body="正文")
+    fastsql.insert([note])
+    fastsql.insert([row])
+    at = timezone.now()
+    assert fastsql.update(Outbox, {"id": row.pk, "state": "sending"}, {"state": "sent", "sent_at": at}) == 0
+    assert fastsql.update(Outbox, {"id": row.pk, "state": "pending"}, {"state": "sent", "sent_at": at}) == 1
+    row.refresh_from_db()
+    assert (row.state, row.sent_at, row.body) == ("sent", at, "正文")
+
+
+def test_token_lookup_brings_the_callers_roles_without_another_query(demo_org: None) -> None:
+    officer = User.objects.get(username="officer")
+    unit_id = Membership.objects.filter(user=officer).values_list("unit_id", flat=True)[0]
+    Membership.objects.create(user=officer, role=Role.LEADER)
+    issued = token_create(user=officer)
+    found = active_token(issued.secret)
+    assert found is not None
+    with CaptureQueriesContext(connection) as captured:
+        roles = roles_for(found.user)
+    assert not captured.captured_queries
+    assert roles.unit_ids() == {unit_id} and roles.has(Role.LEADER)
+    Unit.objects.filter(pk=unit_id).update(is_active=False)
+    found = active_token(issued.secret)
+    assert found is not None
+    assert roles_for(found.user).unit_ids() == frozenset() and roles_for(found.user).has(Role.LEADER)
+    student = token_create(user=User.objects.get(username="student"))
+    found = active_token(student.secret)
+    assert found is not None and not roles_for(found.user).is_staff_member

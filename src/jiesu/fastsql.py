@@ -68,6 +68,41 @@ def _loading(model: type[models.Model], vendor: str) -> tuple[list[str], list[tu
     return [f.attname for f in fields], converters
 
 
+_PLAIN_TYPES = (str, int, bool)
+_PLAIN_FIELDS = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "SlugField",
+        "BooleanField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "PositiveBigIntegerField",
+    }
+)
+
+
+@cache
+def _plain(model: type[models.Model]) -> tuple[bool, ...]:
+    """Per inserted column: whether the field stores a str/int/bool value unchanged (foreign keys included,
+    when their target is such a field)."""
+    found = []
+    for f in _concrete(model):
+        if isinstance(f, AutoFieldMixin):
+            continue
+        stored = getattr(f, "target_field", f) if f.is_relation else f
+        found.append(
+            stored.get_internal_type() in _PLAIN_FIELDS | {"AutoField", "BigAutoField"}
+            if f.is_relation
+            else f.get_internal_type() in _PLAIN_FIELDS
+        )
+    return tuple(found)
+
+
+@cache
 def reader(model: type[models.Model], name: str) -> Any:
     """A function turning one column's raw value into what the ORM would give for field ``name``."""
     f = model._meta.get_field(name)
@@ -117,14 +152,19 @@ MAX_ROWS = 500
 def _insert_chunk(model: type[M], objs: list[M]) -> None:
     db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once rather than per value
     sql, fields = _insert_sql(model, len(objs), db.vendor)
+    plain = _plain(model)
     params: list[Any] = []
     for obj in objs:
         # A related object saved after it was assigned (a notification before its outbox row) gives its key now.
         obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-        for f in fields:
+        for f, simple in zip(fields, plain, strict=True):
             value = f.pre_save(obj, add=True)
-            # None is NULL for every field (JSONField included, since Django 4.2); skip the conversion chain.
-            params.append(None if value is None else f.get_db_prep_save(value, db))
+            # None is NULL for every field (JSONField included, since Django 4.2), and a text, integer or
+            # boolean field's own value of exactly that type is what its conversion chain would return.
+            if value is None or (simple and type(value) in _PLAIN_TYPES):
+                params.append(value)
+            else:
+                params.append(f.get_db_prep_save(value, db))
     with db.cursor() as cursor:
         cursor.execute(sql, params)
         keys = [row[0] for row in cursor.fetchall()]
@@ -133,3 +173,24 @@ def _insert_chunk(model: type[M], objs: list[M]) -> None:
         setattr(obj, pk, key)
         obj._state.adding = False
         obj._state.db = db.alias
+
+
+def update(model: type[models.Model], where: dict[str, Any], changes: dict[str, Any]) -> int:
+    """``Model.objects.filter(**where).update(**changes)`` for plain equality filters and values, without
+    compiling a query each call; returns the rows changed."""
+    db = connections[DEFAULT_DB_ALIAS]
+    meta = model._meta
+    sets, params = [], []
+    for name, value in changes.items():
+        f = meta.get_field(name)
+        sets.append(f"{quote(f.column)} = %s")  # type: ignore[union-attr]
+        params.append(None if value is None else f.get_db_prep_save(value, db))  # type: ignore[union-attr]
+    conditions = []
+    for name, value in where.items():
+        f = meta.get_field(name)
+        conditions.append(f"{quote(f.column)} = %s")  # type: ignore[union-attr]
+        params.append(f.get_db_prep_value(value, db))  # type: ignore[union-attr]
+    sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {' AND '.join(conditions)}"  # noqa: S608
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)

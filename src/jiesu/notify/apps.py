@@ -15,5 +15,5 @@ class NotifyConfig(AppConfig):
         def write(event: tickets.TicketEvent) -> None:
             notify.notify_ticket_event(event)
 
-        tickets.subscribe_in_transaction(write)
+        tickets.subscribe_in_transaction(write, many=notify.notify_ticket_events)
         tickets.subscribe(notify.on_ticket_event_committed)

@@ -32,6 +32,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jiesu import fastsql
 from jiesu.notify import backends
 from jiesu.notify.models import Outbox, OutboxState
 
@@ -78,17 +79,12 @@ def _candidates(now: dt.datetime, limit: int) -> list[int]:
 def claim(now: dt.datetime, limit: int) -> list[Outbox]:
     """Take up to ``limit`` due rows for this worker; committed before the caller sends anything."""
     claimed = {"state": OutboxState.SENDING, "lease_until": now + LEASE, "attempts": F("attempts") + 1}
-    if connection.vendor == "postgresql":
-        with transaction.atomic():
-            ids = _candidates(now, limit)
-            if ids:
-                Outbox.objects.filter(pk__in=ids).update(**claimed)
-    else:
-        ids = [
-            pk
-            for pk in _candidates(now, limit)
-            if Outbox.objects.filter(_due(now), pk=pk).update(**claimed) == 1  # 0: another worker took it
-        ]
+    # One transaction: on PostgreSQL the candidates are row-locked (SKIP LOCKED), on SQLite the IMMEDIATE
+    # transaction holds the only write lock — either way no other worker can take them in between.
+    with transaction.atomic():
+        ids = _candidates(now, limit)
+        if ids:
+            Outbox.objects.filter(_due(now), pk__in=ids).update(**claimed)
     if not ids:
         return []
     return list(Outbox.objects.filter(pk__in=ids, state=OutboxState.SENDING).order_by("id"))
@@ -96,8 +92,9 @@ def claim(now: dt.datetime, limit: int) -> list[Outbox]:
 
 def _finish(row: Outbox, **changes: object) -> bool:
     """Record a result only while the row is still this worker's claim."""
-    done = Outbox.objects.filter(pk=row.pk, state=OutboxState.SENDING, attempts=row.attempts).update(
-        **changes
+    # Once per message sent: a hand-built statement (jiesu.fastsql), not a compiled ORM update.
+    done = fastsql.update(
+        Outbox, {"id": row.pk, "state": OutboxState.SENDING, "attempts": row.attempts}, changes
     )
     if done != 1:
         log.warning("outbox %s: the claim was lost before its result was recorded", row.pk)
@@ -144,13 +141,13 @@ def _redacted() -> str:
 
 def _renew(row: Outbox, at: dt.datetime) -> bool:
     """Extend this worker's lease right before sending: a row whose lease ran out while earlier rows of the
-    batch were being sent (a slow SMTP server) may have been claimed by another worker — then skip it."""
-    return (
-        Outbox.objects.filter(pk=row.pk, state=OutboxState.SENDING, attempts=row.attempts).update(
-            lease_until=at + LEASE
-        )
-        == 1
-    )
+    batch were being sent (a slow SMTP server) may have been claimed by another worker — then skip it.
+    While more than half the lease is left (every row of a quick batch) there is nothing to extend: a send
+    times out long before the rest runs out."""
+    if row.lease_until is not None and row.lease_until - at > LEASE / 2:
+        return True
+    where = {"id": row.pk, "state": OutboxState.SENDING, "attempts": row.attempts}
+    return fastsql.update(Outbox, where, {"lease_until": at + LEASE}) == 1
 
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 50) -> int:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -51,6 +51,7 @@ class Alert:
     event: str
     ticket_id: int | None
     data: dict[str, Any] = field(default_factory=dict)
+    actor_id: int | None = None  # who acted (a ticket event): not told in the inbox of their own action
 
 
 _BODIES = {
@@ -183,7 +184,12 @@ def _context(facts: Facts, route: Route) -> dict[str, Any]:
 
 
 def _write_plan(
-    plan: Plan, *, actor_id: int | None, now: dt.datetime, wake: bool = True, combine: bool = False
+    plan: Plan,
+    *,
+    actor_of: Callable[[AlertLike], int | None],
+    now: dt.datetime,
+    wake: bool = True,
+    combine: bool = False,
 ) -> tuple[int, int]:
     rows = _Rows(now, combine=combine)
     paths = _paths(get_script_prefix(), get_urlconf())
@@ -198,6 +204,7 @@ def _write_plan(
             else:
                 url = paths.ticket(facts["number"])
             message = messages.render(route.key, _context(facts, route), url=url)
+            actor_id = actor_of(alert)
             for target in targets:
                 own = actor_id is not None and target.user_id == actor_id
                 if own and not receipt:
@@ -215,15 +222,25 @@ _wrote_outbox: weakref.WeakValueDictionary[int, TicketEvent] = weakref.WeakValue
 def notify_ticket_event(event: TicketEvent) -> int:
     """The in-transaction writer for every ticket event (``subscribe_in_transaction``); unknown names are
     ignored. Returns the number of inbox and outbox rows written."""
+    return notify_ticket_events([event])
+
+
+def notify_ticket_events(events: Sequence[TicketEvent]) -> int:
+    """``notify_ticket_event`` for a batch (recorded API intake): tickets and people read once for all."""
     with messages.language():  # route texts (outcome labels …) in the site's language, not the actor's
-        plan = Plan([Alert(event.name, event.ticket_id, dict(event.data))])
+        plan = Plan([Alert(e.name, e.ticket_id, dict(e.data), actor_id=e.actor_id) for e in events])
     if not plan.items:
         return 0
     # The wake-up after commit comes from the listener below (tickets.services.subscribe).
-    notes, outbox = _write_plan(plan, actor_id=event.actor_id, now=timezone.now(), wake=False)
+    notes, outbox = _write_plan(plan, actor_of=_actor, now=timezone.now(), wake=False)
     if outbox:
-        _wrote_outbox[id(event)] = event
+        for event in events:
+            _wrote_outbox[id(event)] = event
     return notes + outbox
+
+
+def _actor(alert: AlertLike) -> int | None:
+    return getattr(alert, "actor_id", None)
 
 
 def on_ticket_event_committed(event: TicketEvent) -> None:
@@ -242,7 +259,7 @@ def notify_bulk(alerts: Sequence[AlertLike]) -> int:
         return 0
     with messages.language():
         plan = Plan(alerts)
-    notes, outbox = _write_plan(plan, actor_id=None, now=timezone.now(), combine=True)
+    notes, outbox = _write_plan(plan, actor_of=lambda _alert: None, now=timezone.now(), combine=True)
     return notes + outbox
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -63,6 +64,12 @@ def roles_for(user: User | Any) -> RoleSet:
     with connection.cursor() as cursor:
         cursor.execute(_roles_sql(), [user.pk])
         rows = cursor.fetchall()
+    return remember_roles(user, rows)
+
+
+def remember_roles(user: User, rows: Iterable[tuple[str, int | None, str | None]]) -> RoleSet:
+    """Cache on ``user`` the roles of these (role, unit id, unit name) rows — memberships in active units and
+    the school-wide ones — for callers that read them with something else (the API token lookup)."""
     grants = tuple(
         sorted((RoleGrant(Role(r), u, n) for r, u, n in rows), key=lambda g: (g.role, g.unit_id or 0))
     )

@@ -12,6 +12,7 @@ from jiesu.org.models import Campus, Unit, User
 from jiesu.org.selectors import campus_by_code
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.permissions import visible_tickets
+from jiesu.tickets.services.staging import first_by_number
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -58,7 +59,7 @@ def visible_ticket(user: User, number: str | None, field: str) -> Ticket | None:
     """Another ticket the caller names (e.g. the original of a repeat); unknown and invisible look the same."""
     if not number:
         return None
-    found = visible_tickets(user).filter(number=number).first()
+    found = first_by_number(visible_tickets(user), number)
     if found is None:
         raise InputError(_("No request numbered “%(number)s”.") % {"number": number}, field=field)
     return found

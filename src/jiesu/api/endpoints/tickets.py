@@ -63,9 +63,12 @@ def default_list(user: User) -> ListName:
 
 @router.post("/tickets", response={201: CreatedOut, **ERRORS}, summary="Record a request (R1, R2)")
 def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> HttpStatus[dict[str, Any]]:
-    """A web request is the caller's own (R2); hotline and walk-in name the receiving unit, which leads it."""
+    """A web request is the caller's own (R2); hotline and walk-in name the receiving unit, which leads it.
+
+    Accepted, then recorded (docs/architecture.md "API intake"): the number and tracking code answer at once,
+    the ticket is written by the worker moments later — or by the first read of its number."""
     user = caller(request)
-    created = services.ticket_create(
+    created = services.ticket_accept(
         actor=user,
         channel=payload.channel,
         type=payload.type,

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +39,7 @@ class TicketEvent:
 
 _listeners: list[Callable[[TicketEvent], None]] = []
 _writers: list[Callable[[TicketEvent], None]] = []
+_many: dict[Callable[[TicketEvent], None], Callable[[Sequence[TicketEvent]], object]] = {}
 
 
 def subscribe(listener: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
@@ -51,15 +52,20 @@ def unsubscribe(listener: Callable[[TicketEvent], None]) -> None:
     _listeners.remove(listener)
 
 
-def subscribe_in_transaction(writer: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
+def subscribe_in_transaction(
+    writer: Callable[[TicketEvent], None], *, many: Callable[[Sequence[TicketEvent]], object] | None = None
+) -> Callable[[TicketEvent], None]:
     """Register a writer that runs inside the change's transaction (the notification outbox): its rows
-    commit or roll back with the change."""
+    commit or roll back with the change. ``many``, when given, takes a batch (``publish_all``)."""
     _writers.append(writer)
+    if many is not None:
+        _many[writer] = many
     return writer
 
 
 def unsubscribe_in_transaction(writer: Callable[[TicketEvent], None]) -> None:
     _writers.remove(writer)
+    _many.pop(writer, None)
 
 
 _muted = 0
@@ -88,6 +94,27 @@ def publish(event: TicketEvent) -> None:
     def send() -> None:
         for listener in _listeners:
             listener(event)
+
+    transaction.on_commit(send)
+
+
+def publish_all(events: Sequence[TicketEvent]) -> None:
+    """``publish`` for a batch: writers that take a batch (``subscribe_in_transaction(..., many=…)``) see it
+    at once — the notification writer then reads tickets and people once for all of them."""
+    if _muted or not events:
+        return
+    for writer in _writers:
+        many = _many.get(writer)
+        if many is not None:
+            many(events)
+        else:
+            for event in events:
+                writer(event)
+
+    def send() -> None:
+        for event in events:
+            for listener in _listeners:
+                listener(event)
 
     transaction.on_commit(send)
 
@@ -152,25 +179,55 @@ def record(
     public: bool = False,
     at: dt.datetime | None = None,
 ) -> Event:
-    """R10.4: append one history row, in the caller's transaction (an insert only: the history is append-only,
-    and every action writes one, so it skips the ORM's per-call query compiling)."""
-    (event,) = fastsql.insert(
-        [
-            Event(
-                ticket=ticket,
-                at=at or now(),
-                actor=actor,
-                action=action,
-                from_status=from_status,
-                to_status=to_status or (ticket.status if from_status else ""),
-                before=before or {},
-                after=after or {},
-                reason=reason,
-                public=public,
-            )
-        ]
+    """R10.4: append one history row, in the caller's transaction."""
+    event = history(
+        ticket,
+        actor_id=actor.pk if actor is not None else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        before=before,
+        after=after,
+        reason=reason,
+        public=public,
+        at=at,
     )
+    record_many([event])
     return event
+
+
+def history(
+    ticket: Ticket,
+    *,
+    actor_id: int | None,
+    action: str,
+    from_status: str = "",
+    to_status: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    public: bool = False,
+    at: dt.datetime | None = None,
+) -> Event:
+    """One history row, not yet written (``record_many`` writes a batch)."""
+    return Event(
+        ticket=ticket,
+        at=at or now(),
+        actor_id=actor_id,
+        action=action,
+        from_status=from_status,
+        to_status=to_status or (ticket.status if from_status else ""),
+        before=before or {},
+        after=after or {},
+        reason=reason,
+        public=public,
+    )
+
+
+def record_many(events: list[Event]) -> None:
+    """R10.4: append history rows in one insert, in the caller's transaction. Inserts only (the history is
+    append-only) and every action writes one, so it skips the ORM's per-call query compiling."""
+    fastsql.insert(events)
 
 
 def save(ticket: Ticket, *fields: str) -> None:

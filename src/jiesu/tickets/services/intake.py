@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -95,7 +97,13 @@ def _check_fields(  # noqa: C901 - one check per rule, each with its own message
         raise DomainError(_("Name the body that referred the request (R2.6)."), field="source_name")
 
 
-def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
+class Prepared(NamedTuple):
+    ticket: Ticket  # not saved, not numbered
+    code: str
+    acknowledge: bool
+
+
+def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     *,
     actor: User | None,
     channel: str,
@@ -117,12 +125,11 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     source_name: str = "",
     source_reference: str = "",
     source_due_at: dt.datetime | None = None,
-) -> Created:
-    """Record a request. Direct channels make the receiving unit the lead unit (R2); others await dispatch.
+) -> Prepared:
+    """Everything intake decides before it writes: validation, the receiver's right (R2), the text's tokens.
 
-    Validation, the receiver's roles, the text's tokens and the clocks (pure arithmetic) are worked out before
-    the transaction opens: on SQLite the transaction holds the database's only write lock (``BEGIN
-    IMMEDIATE``), so intake keeps it just for its writes — the number, the rows, the history, the outbox."""
+    It runs before any transaction opens: on SQLite a transaction holds the database's only write lock
+    (``BEGIN IMMEDIATE``), so intake keeps it just for its writes."""
     if requester is not None:
         requester_name = requester_name or requester.get_full_name()
         requester_kind = requester_kind or requester.kind
@@ -146,7 +153,6 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     _check_receiver(actor, channel, receiving_unit, requester)
     content = content.strip()
     subject = (subject.strip() or content.splitlines()[0])[:120]
-    code = base.new_tracking_code()
     direct = channel in DIRECT_CHANNELS
     ticket = Ticket(
         type=type,
@@ -172,43 +178,60 @@ def ticket_create(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         source_due_at=source_due_at,
         search_text=search_text(subject, content),
     )
+    return Prepared(ticket, base.new_tracking_code(), direct and acknowledge)
+
+
+def ticket_create(**fields: Any) -> Created:
+    """Record a request at once (the web form, officers, the duty room): the ticket, its clocks, its history
+    and its notifications in one transaction. Direct channels make the receiving unit the lead unit (R2);
+    others await dispatch. Takes ``prepare``'s arguments; the API accepts through ``staging.ticket_accept``."""
+    prepared = prepare(**fields)
+    ticket = prepared.ticket
     clocks = clockwork.intake_clocks(ticket)
     with transaction.atomic():
-        return _write(ticket, clocks, code, actor=actor, acknowledge=direct and acknowledge)
+        ticket.number = base.next_number(timezone.localtime(ticket.received_at).date())
+        ticket.tracking_code_hash = base.hash_tracking_code(ticket.number, prepared.code)
+        events = record_new([(ticket, clocks, prepared.code)])
+        if prepared.acknowledge:
+            acknowledge_at_intake(ticket, at=base.now())
+        base.publish_all(events)
+    return Created(ticket, prepared.code)
 
 
-def _write(
-    ticket: Ticket, clocks: list[Clock], code: str, *, actor: User | None, acknowledge: bool
-) -> Created:
-    """Intake's writes, in one transaction (R10.4: the history with the change)."""
-    ticket.number = base.next_number(timezone.localtime(ticket.received_at).date())
-    ticket.tracking_code_hash = base.hash_tracking_code(ticket.number, code)
-    fastsql.insert([ticket])  # what ticket.save(force_insert=True) does, without compiling the statement
-    clockwork.save_intake_clocks(ticket, clocks)
-    received = ticket.received_at
-    direct = ticket.channel in DIRECT_CHANNELS
-    base.record(
-        ticket,
-        actor=actor,
-        action="create",
-        from_status="-",
-        to_status=ticket.status,
-        public=True,
-        at=received,
-        after={
-            "channel": ticket.channel,
-            "type": ticket.type,
-            "lead_unit": ticket.lead_unit.name if direct and ticket.lead_unit else None,
-        },
+def record_new(items: Sequence[tuple[Ticket, list[Clock], str]]) -> list[base.TicketEvent]:
+    """Write numbered, not yet saved tickets with their clocks and "create" history (R10.4) — one statement
+    per kind however many tickets — and return their "received" events (with the tracking code for the
+    requester's message) for the caller to publish once its other writes are done."""
+    tickets = [ticket for ticket, _clocks, _code in items]
+    fastsql.insert(tickets)  # what ticket.save(force_insert=True) does, without compiling the statement
+    clockwork.save_intake_clocks([(ticket, clocks) for ticket, clocks, _code in items])
+    base.record_many(
+        [
+            base.history(
+                ticket,
+                actor_id=ticket.recorded_by_id,
+                action="create",
+                from_status="-",
+                to_status=ticket.status,
+                public=True,
+                at=ticket.received_at,
+                after={
+                    "channel": ticket.channel,
+                    "type": ticket.type,
+                    "lead_unit": ticket.lead_unit.name if ticket.lead_unit_id and ticket.lead_unit else None,
+                },
+            )
+            for ticket in tickets
+        ]
     )
-    if acknowledge:
-        # The receiving officer answered on the call: the response clock is met at intake (R4.1).
-        ticket.status = Status.HANDLING
-        acknowledged(ticket, actor=actor, at=base.now())
-        base.save(ticket, "status")
-    base.publish(
-        base.TicketEvent(
-            "received", ticket.pk, ticket.number, actor.pk if actor else None, {"tracking_code": code}
-        )
-    )
-    return Created(ticket, code)
+    return [
+        base.TicketEvent("received", ticket.pk, ticket.number, ticket.recorded_by_id, {"tracking_code": code})
+        for ticket, _clocks, code in items
+    ]
+
+
+def acknowledge_at_intake(ticket: Ticket, *, at: dt.datetime) -> None:
+    """The receiving officer answered on the call: the response clock is met at intake (R4.1)."""
+    ticket.status = Status.HANDLING
+    acknowledged(ticket, actor=ticket.recorded_by, at=at)
+    base.save(ticket, "status")

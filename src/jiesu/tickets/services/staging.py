@@ -1,0 +1,206 @@
+"""API intake in two steps (R1, R2; docs/architecture.md "API intake"): accept, then record.
+
+``ticket_accept`` does everything the requester's answer depends on — validation, the receiver's right (R2),
+the number (R1) and the tracking code — and stores the prepared ticket as one ``StagedIntake`` row: two short
+statements under the write lock instead of a dozen. ``record_staged`` (the worker, woken after the commit and
+every minute) writes the tickets, clocks, history and notifications of up to ``BATCH`` accepted requests at
+once, one statement per kind, then deletes their staged rows. Until then the number is already readable:
+``record_if_staged`` (called by every lookup by number that found nothing) records it on the spot, so a
+client that reads back what it posted never sees a 404.
+
+Clocks run from ``received_at`` (R4.1, R4.5), which the request carries, so the moment of recording does not
+move any deadline; an answered-on-the-call acknowledgement keeps the time it was accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from jiesu import fastsql
+from jiesu.org.models import Campus, Unit, User
+from jiesu.tickets import clockwork
+from jiesu.tickets.models import StagedIntake, Ticket
+from jiesu.tickets.services import base
+from jiesu.tickets.services.intake import Created, Prepared, acknowledge_at_intake, prepare, record_new
+from jiesu.tickets.states import Status
+
+log = logging.getLogger(__name__)
+
+BATCH = 200  # staged requests recorded per transaction: the write lock is held a few tens of milliseconds
+_SKIP = frozenset({"id", "number", "tracking_code_hash", "created_at", "updated_at"})
+
+
+def ticket_accept(**fields: Any) -> Created:
+    """Accept a request through the API: number and tracking code now, the ticket moments later (or at its
+    first read). Takes ``ticket_create``'s arguments and refuses exactly what it refuses."""
+    prepared = prepare(**fields)
+    ticket = prepared.ticket
+    accepted = base.now()
+    payload = _payload(prepared, accepted)
+    with transaction.atomic():
+        ticket.number = base.next_number(timezone.localtime(ticket.received_at).date())
+        ticket.tracking_code_hash = base.hash_tracking_code(ticket.number, prepared.code)
+        fastsql.insert([StagedIntake(number=ticket.number, payload=payload, accepted_at=accepted)])
+        transaction.on_commit(_wake)
+    if prepared.acknowledge:
+        ticket.status = Status.HANDLING  # what recording it will make it (R4.1: answered on the call)
+    return Created(ticket, prepared.code)
+
+
+def _payload(prepared: Prepared, accepted: dt.datetime) -> dict[str, Any]:
+    ticket = prepared.ticket
+    values = {
+        f.attname: f.value_from_object(ticket) for f in ticket._meta.concrete_fields if f.attname not in _SKIP
+    }
+    encode = DjangoJSONEncoder().default  # dates and date-times as ISO 8601
+    return {
+        "ticket": {
+            k: (v if isinstance(v, str | int | bool | None) else encode(v)) for k, v in values.items()
+        },
+        "tracking_code": prepared.code,  # for the requester's "received" message only; deleted with the row
+        "acknowledge_at": accepted.isoformat() if prepared.acknowledge else None,
+    }
+
+
+def _ticket(row: StagedIntake) -> tuple[Ticket, str, dt.datetime | None]:
+    data = row.payload
+    ticket = Ticket(number=row.number)
+    for f in ticket._meta.concrete_fields:
+        if f.attname in data["ticket"]:
+            value = data["ticket"][f.attname]
+            setattr(ticket, f.attname, None if value is None else f.to_python(value))
+    code = data["tracking_code"]
+    ticket.tracking_code_hash = base.hash_tracking_code(row.number, code)
+    ack = data.get("acknowledge_at")
+    return ticket, code, dt.datetime.fromisoformat(ack) if ack else None
+
+
+def _wake() -> None:
+    from jiesu.worker.queue import enqueue_recording  # noqa: PLC0415 - the worker imports this app
+
+    enqueue_recording()
+
+
+def record_staged(*, limit: int = BATCH, number: str | None = None) -> int:
+    """Record up to ``limit`` accepted requests (oldest first; or just ``number``) in one transaction.
+
+    Safe beside other recorders: PostgreSQL skips rows another one holds; SQLite's IMMEDIATE transaction
+    already holds the only write lock. A batch that fails is retried row by row, so one bad request keeps its
+    error on its staged row (the Office sees it in the admin) and the others are recorded. Returns how many
+    tickets were written."""
+    with transaction.atomic():
+        qs = StagedIntake.objects.filter(error="").order_by("id")
+        if number is not None:
+            qs = qs.filter(number=number)
+        if connection.vendor == "postgresql":
+            qs = qs.select_for_update(skip_locked=True)
+        rows = list(qs[:limit])
+        if not rows:
+            return 0
+        try:
+            with transaction.atomic():
+                _record(rows)
+        except Exception:  # noqa: BLE001 - isolate the failing request below, keep the rest
+            log.exception("recording %d staged requests failed; retrying one by one", len(rows))
+            return _record_one_by_one(rows)
+        StagedIntake.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        return len(rows)
+
+
+def _record_one_by_one(rows: list[StagedIntake]) -> int:
+    written = 0
+    for row in rows:
+        try:
+            with transaction.atomic():
+                _record([row])
+                StagedIntake.objects.filter(pk=row.pk).delete()
+            written += 1
+        except Exception as error:  # noqa: BLE001 - recorded on the row, shown to the Office
+            log.exception("staged request %s could not be recorded", row.number)
+            StagedIntake.objects.filter(pk=row.pk).update(error=f"{type(error).__name__}: {error}"[:2000])
+    return written
+
+
+def _record(rows: list[StagedIntake]) -> None:
+    items = []
+    acknowledge: list[tuple[Ticket, dt.datetime]] = []
+    for row in rows:
+        ticket, code, ack_at = _ticket(row)
+        items.append((ticket, clockwork.intake_clocks(ticket), code))
+        if ack_at is not None:
+            acknowledge.append((ticket, ack_at))
+    _attach(items)
+    events = record_new(items)
+    for ticket, at in acknowledge:
+        acknowledge_at_intake(ticket, at=at)
+    base.publish_all(events)
+
+
+def _attach(items: list[tuple[Ticket, Any, str]]) -> None:
+    """Load the people, units and campuses the tickets name, once per batch, and refuse a ticket whose
+    references are gone: foreign keys are checked only at commit, where one bad row would fail the batch."""
+    unit_ids = {i for t, _c, _code in items for i in (t.lead_unit_id, t.receiving_unit_id) if i}
+    user_ids = {i for t, _c, _code in items for i in (t.recorded_by_id, t.requester_id) if i}
+    units = Unit.objects.in_bulk(unit_ids) if unit_ids else {}
+    users = User.objects.in_bulk(user_ids) if user_ids else {}
+    campuses = set(
+        Campus.objects.filter(pk__in={t.campus_id for t, _c, _code in items}).values_list("pk", flat=True)
+    )
+    for ticket, _clocks, _code in items:
+        missing = [
+            name
+            for name, value, found in (
+                ("campus", ticket.campus_id, campuses),
+                ("lead_unit", ticket.lead_unit_id, units),
+                ("receiving_unit", ticket.receiving_unit_id, units),
+                ("recorded_by", ticket.recorded_by_id, users),
+                ("requester", ticket.requester_id, users),
+            )
+            if value and value not in found
+        ]
+        if missing:
+            raise ValueError(f"{ticket.number}: {', '.join(missing)} no longer exist(s)")
+        if ticket.lead_unit_id:
+            ticket.lead_unit = units[ticket.lead_unit_id]
+        if ticket.recorded_by_id:
+            ticket.recorded_by = users[ticket.recorded_by_id]
+
+
+def record_all() -> int:
+    """Record every accepted request (the worker's task and the minute sweep)."""
+    total = 0
+    while True:
+        written = record_staged()
+        total += written
+        if written < BATCH:
+            return total
+
+
+def staged_retry(*, numbers: list[str]) -> int:
+    """Try again to record accepted requests that failed (their references are back, or the cause is fixed).
+    Returns how many are recorded now; the others keep their new error."""
+    StagedIntake.objects.filter(number__in=numbers).exclude(error="").update(error="")
+    return sum(record_staged(number=number) for number in numbers)
+
+
+def record_if_staged(number: str) -> bool:
+    """A lookup by ``number`` found no ticket: if it was accepted and awaits recording, record it now."""
+    if not number or not StagedIntake.objects.filter(number=number, error="").exists():
+        return False
+    record_staged(number=number)
+    return True
+
+
+def first_by_number(qs: QuerySet[Ticket], number: str) -> Ticket | None:
+    """``qs.filter(number=number).first()``, recording an accepted request of that number first if needed."""
+    found = qs.filter(number=number).first()
+    if found is None and record_if_staged(number):
+        found = qs.filter(number=number).first()
+    return found

@@ -1,0 +1,215 @@
+"""API intake in two steps (tickets/services/staging.py): accept (number and tracking code), then record.
+
+The recorded ticket must be exactly what ``ticket_create`` writes — same fields, clocks from ``received_at``,
+history, the requester's "received" message with the tracking code — and nothing may be lost or doubled."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jiesu.notify.models import Outbox
+from jiesu.tickets import services
+from jiesu.tickets.errors import DomainError, NotAllowed
+from jiesu.tickets.models import Clock, Event, StagedIntake, Ticket, TicketSequence
+from jiesu.tickets.permissions import get_ticket_for
+from jiesu.tickets.services import base
+from jiesu.tickets.states import Status
+from tests.tickets.test_services_support import beijing, unit, user
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday, a working day
+
+
+def _call(**extra: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "actor": user("duty"),
+        "channel": "duty_room",
+        "type": "complaint",
+        "campus": beijing(),
+        "content": "南区食堂晚餐的菜里吃出了头发，窗口工作人员态度生硬。",
+        "requester_name": "刘同学",
+        "contact_phone": "13700002222",
+    }
+    return fields | extra
+
+
+def _facts(ticket: Ticket) -> dict[str, Any]:
+    skip = {"id", "number", "tracking_code_hash", "created_at", "updated_at", "search_text"}
+    row = {
+        f.attname: getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields if f.attname not in skip
+    }
+    clocks = list(
+        Clock.objects.filter(ticket=ticket)
+        .order_by("kind")
+        .values_list("kind", "round", "started_at", "due_at", "soon_at", "met_at", "rule")
+    )
+    history = list(
+        Event.objects.filter(ticket=ticket)
+        .order_by("id")
+        .values_list("action", "from_status", "to_status", "public")
+    )
+    return {"row": row, "clocks": clocks, "history": history}
+
+
+@time_machine.travel(NOW, tick=False)
+def test_accepted_then_recorded_is_what_direct_intake_writes(demo_org: None) -> None:
+    accepted = services.ticket_accept(**_call())
+    assert accepted.ticket.pk is None and accepted.ticket.status == Status.NEW
+    assert not Ticket.objects.filter(number=accepted.ticket.number).exists()
+    staged = StagedIntake.objects.get(number=accepted.ticket.number)
+    assert staged.payload["tracking_code"] == accepted.tracking_code
+
+    assert services.record_all() == 1
+    recorded = Ticket.objects.get(number=accepted.ticket.number)
+    assert not StagedIntake.objects.exists()  # contact details and the plain code do not linger
+    assert base.tracking_code_matches(recorded, accepted.tracking_code)
+
+    direct = services.ticket_create(**_call()).ticket
+    assert _facts(recorded) == _facts(Ticket.objects.get(pk=direct.pk))
+    assert recorded.search_text == direct.search_text
+    assert recorded.number < direct.number  # numbered when accepted (R1)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_requester_is_told_the_number_and_tracking_code_when_it_is_recorded(demo_org: None) -> None:
+    accepted = services.ticket_accept(**_call())
+    assert not Outbox.objects.exists()
+    services.record_all()
+    sms = Outbox.objects.get(event="received", channel="sms")
+    assert sms.address == "13700002222"
+    assert accepted.ticket.number in sms.body and accepted.tracking_code in sms.body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_hotline_call_answered_on_the_call_keeps_its_acknowledgement_time(demo_org: None) -> None:
+    """R4.1: acknowledged when accepted; recording later does not move the response clock's met instant."""
+    accepted = services.ticket_accept(
+        **_call(actor=user("officer"), channel="hotline", receiving_unit=unit("logistics"), acknowledge=True)
+    )
+    assert accepted.ticket.status == Status.HANDLING
+    with time_machine.travel(NOW + dt.timedelta(minutes=3), tick=False):
+        services.record_all()
+    ticket = Ticket.objects.get(number=accepted.ticket.number)
+    assert ticket.status == Status.HANDLING and ticket.lead_unit == unit("logistics")
+    response = Clock.objects.get(ticket=ticket, kind="response")
+    assert response.met_at == NOW and response.on_time
+    assert list(Event.objects.filter(ticket=ticket).values_list("action", flat=True)) == [
+        "create",
+        "acknowledge",
+    ]
+
+
+def test_accept_refuses_what_direct_intake_refuses_and_writes_nothing(demo_org: None) -> None:
+    with pytest.raises(DomainError):
+        services.ticket_accept(**_call(content="  "))
+    with pytest.raises(NotAllowed):
+        services.ticket_accept(**_call(actor=user("student")))
+    assert not StagedIntake.objects.exists() and not TicketSequence.objects.exists()
+
+
+def test_a_failed_accept_leaves_no_number_used(demo_org: None, monkeypatch) -> None:
+    from jiesu import fastsql
+
+    def broken(objs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(fastsql, "insert", broken)
+    with pytest.raises(RuntimeError):
+        services.ticket_accept(**_call())
+    assert not TicketSequence.objects.exists() and not StagedIntake.objects.exists()
+
+
+def test_reading_the_number_records_it_at_once(demo_org: None) -> None:
+    """A client that reads back what it posted never sees a 404 — the lookup records it."""
+    accepted = services.ticket_accept(**_call())
+    ticket = get_ticket_for(user("dispatcher"), accepted.ticket.number)
+    assert ticket.number == accepted.ticket.number and ticket.status == Status.NEW
+    assert not StagedIntake.objects.exists()
+    with pytest.raises(Http404):
+        get_ticket_for(user("dispatcher"), "20260302-999999")
+
+
+def test_a_request_that_cannot_be_recorded_keeps_its_error_and_the_others_are_recorded(
+    demo_org: None,
+) -> None:
+    first = services.ticket_accept(**_call())
+    bad = services.ticket_accept(**_call(content="第二条：宿舍热水器坏了"))
+    third = services.ticket_accept(**_call(content="第三条：图书馆闭馆太早"))
+    staged = StagedIntake.objects.get(number=bad.ticket.number)
+    staged.payload["ticket"]["campus_id"] = 999_999  # a campus removed after accepting
+    staged.save(update_fields=["payload"])
+    assert services.record_all() == 2
+    numbers = set(Ticket.objects.values_list("number", flat=True))
+    assert numbers == {first.ticket.number, third.ticket.number}
+    failed = StagedIntake.objects.get()
+    assert failed.number == bad.ticket.number and "campus" in failed.error  # kept for the Office, not retried
+    assert services.record_all() == 0
+
+
+def test_recording_a_batch_costs_the_same_statements_for_one_or_fifty(demo_org: None) -> None:
+    """One statement per kind of row, whatever the batch size (the point of recording in batches)."""
+
+    def statements(count: int) -> int:
+        for i in range(count):  # 20: every kind of row still fits one statement under SQLite's 999 parameters
+            services.ticket_accept(**_call(content=f"第{i}条：教学楼电梯故障"))
+        with CaptureQueriesContext(connection) as captured:
+            assert services.record_all() == count
+        return len(captured.captured_queries)
+
+    assert statements(1) == statements(20)
+
+
+def test_accepted_requests_are_numbered_in_order_with_direct_ones(demo_org: None) -> None:
+    a = services.ticket_accept(**_call()).ticket.number
+    b = services.ticket_create(**_call()).ticket.number
+    c = services.ticket_accept(**_call()).ticket.number
+    assert a < b < c
+    services.record_all()
+    assert list(Ticket.objects.order_by("number").values_list("number", flat=True)) == [a, b, c]
+
+
+def test_the_sweep_records_what_a_lost_wake_up_left(demo_org: None) -> None:
+    from jiesu.worker import tasks
+
+    accepted = services.ticket_accept(**_call())
+    tasks.sweep.call_local()
+    assert Ticket.objects.filter(number=accepted.ticket.number).exists()
+
+
+def test_accepted_at_is_timezone_aware(demo_org: None) -> None:
+    services.ticket_accept(**_call())
+    assert timezone.is_aware(StagedIntake.objects.get().accepted_at)
+
+
+def test_the_office_retries_a_failed_request_from_the_admin(demo_org: None, admin_client) -> None:
+    """The admin lists what could not be recorded (no contacts shown) and retries it through the service."""
+    accepted = services.ticket_accept(**_call())
+    staged = StagedIntake.objects.get()
+    campus = staged.payload["ticket"]["campus_id"]
+    staged.payload["ticket"]["campus_id"] = 999_999
+    staged.save(update_fields=["payload"])
+    services.record_all()
+    page = admin_client.get("/django-admin/tickets/stagedintake/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert accepted.ticket.number in body and "13700002222" not in body and accepted.tracking_code not in body
+
+    staged.refresh_from_db()
+    staged.payload["ticket"]["campus_id"] = campus  # the cause is fixed
+    staged.save(update_fields=["payload"])
+    response = admin_client.post(
+        "/django-admin/tickets/stagedintake/",
+        {"action": "retry", "_selected_action": [staged.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Ticket.objects.filter(number=accepted.ticket.number).exists()
+    assert not StagedIntake.objects.exists()
