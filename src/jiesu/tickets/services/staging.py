@@ -130,7 +130,9 @@ def record_staged(*, limit: int = BATCH, number: str | None = None) -> int:
         if number is not None:
             qs = qs.filter(number=number)
         if connection.vendor == "postgresql":
-            qs = qs.select_for_update(skip_locked=True)
+            # The worker skips rows another recorder holds; a reader waiting for one number waits for it
+            # instead, then finds the row gone and the ticket committed.
+            qs = qs.select_for_update(skip_locked=number is None)
         rows = list(qs[:limit])
         if not rows:
             return 0
