@@ -20,6 +20,7 @@ OPENS_ITS_OWN = {
     "record_staged",
     "record_all",
     "record_if_staged",
+    "record_waiting",
     "staged_retry",
 }
 

@@ -66,7 +66,7 @@ def _mixed_inbox() -> None:
 CASES: list[tuple[str, str, Callable[[], object], int]] = [
     ("work:inbox", "officer", _mixed_inbox, 7),
     ("work:approvals", "head", pending, 8),
-    ("work:dispatch", "dispatcher", new_ticket, 8),
+    ("work:dispatch", "dispatcher", new_ticket, 9),  # + accepted API requests waiting or failed (one COUNT)
     ("work:overdue", "dispatcher", dispatched, 8),
     ("work:redispatch", "dispatcher", _redispatch_requested, 8),
     ("work:instructions", "leader", _escalated, 6),

@@ -225,7 +225,8 @@ class StagedIntake(models.Model):
     number = models.CharField(_("Number"), max_length=20, unique=True)
     payload = models.JSONField()  # the ticket's field values (attnames), the tracking code, acknowledge
     accepted_at = models.DateTimeField(_("Accepted at"))
-    error = models.TextField(_("Error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Failed attempts"), default=0)
+    error = models.TextField(_("Error"), blank=True)  # set after the last attempt: kept aside for the Office
 
     class Meta:
         verbose_name = _("Request awaiting recording")

@@ -50,12 +50,11 @@ def get_ticket_for(user: User, number: str, *, for_update: bool = False) -> Tick
     # Accepted through the API moments ago and not recorded yet: record it now, then look again.
     from jiesu.tickets.services.staging import record_if_staged  # noqa: PLC0415 - services import this module
 
-    if record_if_staged(number):
-        try:
-            return qs.get(number=number)
-        except Ticket.DoesNotExist:
-            pass
-    raise Http404
+    record_if_staged(number)
+    try:
+        return qs.get(number=number)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
 
 
 def relations(user: User, ticket: Ticket, *, cohandler: bool = True) -> frozenset[Actor]:

@@ -45,7 +45,10 @@ def deliver_all(limit: int = 50) -> int:
 
 @huey.periodic_task(crontab(minute="*"), retries=0)
 def sweep() -> None:
-    record_all()  # accepted API requests whose wake-up was lost
+    try:
+        record_all()  # accepted API requests whose wake-up was lost
+    except Exception:  # noqa: BLE001 - deadlines and delivery must not wait on a recording problem
+        log.exception("recording accepted API requests failed; the sweep goes on")
     run_sweep()
     deliver_all()
 

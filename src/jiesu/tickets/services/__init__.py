@@ -39,6 +39,7 @@ from jiesu.tickets.services.staging import (
     record_all,
     record_if_staged,
     record_staged,
+    record_waiting,
     staged_retry,
     ticket_accept,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "record_all",
     "record_if_staged",
     "record_staged",
+    "record_waiting",
     "staged_retry",
     "ticket_accept",
     "TicketEvent",

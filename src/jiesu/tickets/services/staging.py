@@ -19,10 +19,10 @@ import logging
 from contextlib import nullcontext
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jiesu import fastsql
 from jiesu.org.models import Campus, Unit, User
@@ -35,6 +35,14 @@ from jiesu.tickets.states import Status
 log = logging.getLogger(__name__)
 
 BATCH = 200  # staged requests recorded per transaction: the write lock is held a few tens of milliseconds
+ATTEMPTS = 3  # a request that fails this often is kept aside with its error and the Office is told
+CATCH_UP_AFTER = dt.timedelta(minutes=1)  # older than this, the Office's queue records it itself
+
+
+class Unrecordable(ValueError):
+    """A staged request names something that no longer exists (its message is safe to show)."""
+
+
 _SKIP = frozenset({"id", "number", "tracking_code_hash", "created_at", "updated_at"})
 
 
@@ -71,8 +79,10 @@ def _accept_in_one_statement(day: dt.date, payload: dict[str, Any], accepted: dt
     sql = (
         f"WITH n AS (INSERT INTO {counter} (day, last) VALUES (%s, 1) ON CONFLICT (day) DO UPDATE"  # noqa: S608
         f" SET last = {counter}.last + 1 RETURNING last)"
-        f" INSERT INTO {staged} (number, payload, accepted_at, error)"
-        f" SELECT %s || '-' || lpad(n.last::text, 6, '0'), %s, %s, '' FROM n RETURNING number"
+        f" INSERT INTO {staged} (number, payload, accepted_at, attempts, error)"
+        # Six digits as base.next_number's {last:06d}, more past 999,999 (lpad alone would cut them).
+        f" SELECT %s || '-' || CASE WHEN n.last < 1000000 THEN lpad(n.last::text, 6, '0') ELSE n.last::text END,"
+        f" %s, %s, 0, '' FROM n RETURNING number"
     )
     field = StagedIntake._meta.get_field("payload")
     with connection.cursor() as cursor:
@@ -89,10 +99,10 @@ def _payload(prepared: Prepared, accepted: dt.datetime) -> dict[str, Any]:
     values = {
         f.attname: f.value_from_object(ticket) for f in ticket._meta.concrete_fields if f.attname not in _SKIP
     }
-    encode = DjangoJSONEncoder().default  # dates and date-times as ISO 8601
     return {
+        # Dates and date-times as full ISO 8601 (DjangoJSONEncoder would drop microseconds).
         "ticket": {
-            k: (v if isinstance(v, str | int | bool | None) else encode(v)) for k, v in values.items()
+            k: (v if isinstance(v, str | int | bool | None) else v.isoformat()) for k, v in values.items()
         },
         "tracking_code": prepared.code,  # for the requester's "received" message only; deleted with the row
         "acknowledge_at": accepted.isoformat() if prepared.acknowledge else None,
@@ -122,28 +132,41 @@ def record_staged(*, limit: int = BATCH, number: str | None = None) -> int:
     """Record up to ``limit`` accepted requests (oldest first; or just ``number``) in one transaction.
 
     Safe beside other recorders: PostgreSQL skips rows another one holds; SQLite's IMMEDIATE transaction
-    already holds the only write lock. A batch that fails is retried row by row, so one bad request keeps its
-    error on its staged row (the Office sees it in the admin) and the others are recorded. Returns how many
-    tickets were written."""
+    already holds the only write lock. A batch that fails is retried row by row, so one bad request cannot
+    hold up the others (it is tried again up to ``ATTEMPTS`` times, then kept with its error for the Office).
+    Returns how many tickets were written."""
+    return _record_batch(limit=limit, number=number)[1]
+
+
+def record_waiting(*, older_than: dt.timedelta = CATCH_UP_AFTER) -> int:
+    """Record one batch of requests accepted more than ``older_than`` ago: what the worker should have done. The
+    Office's dispatch queue calls it, so API requests reach the queue even while no worker runs."""
+    return _record_batch(limit=BATCH, number=None, before=base.now() - older_than)[1]
+
+
+def _record_batch(*, limit: int, number: str | None, before: dt.datetime | None = None) -> tuple[int, int]:
+    """(staged rows taken, tickets written)."""
     with transaction.atomic():
         qs = StagedIntake.objects.filter(error="").order_by("id")
         if number is not None:
             qs = qs.filter(number=number)
+        if before is not None:
+            qs = qs.filter(accepted_at__lt=before)
         if connection.vendor == "postgresql":
             # The worker skips rows another recorder holds; a reader waiting for one number waits for it
             # instead, then finds the row gone and the ticket committed.
             qs = qs.select_for_update(skip_locked=number is None)
         rows = list(qs[:limit])
         if not rows:
-            return 0
+            return 0, 0
         try:
             with transaction.atomic():
                 _record(rows)
         except Exception:  # noqa: BLE001 - isolate the failing request below, keep the rest
             log.exception("recording %d staged requests failed; retrying one by one", len(rows))
-            return _record_one_by_one(rows)
+            return len(rows), _record_one_by_one(rows)
         StagedIntake.objects.filter(pk__in=[row.pk for row in rows]).delete()
-        return len(rows)
+        return len(rows), len(rows)
 
 
 def _record_one_by_one(rows: list[StagedIntake]) -> int:
@@ -154,10 +177,45 @@ def _record_one_by_one(rows: list[StagedIntake]) -> int:
                 _record([row])
                 StagedIntake.objects.filter(pk=row.pk).delete()
             written += 1
-        except Exception as error:  # noqa: BLE001 - recorded on the row, shown to the Office
+        except Exception as error:  # noqa: BLE001 - counted on the row; after ATTEMPTS shown to the Office
             log.exception("staged request %s could not be recorded", row.number)
-            StagedIntake.objects.filter(pk=row.pk).update(error=f"{type(error).__name__}: {error}"[:2000])
+            _failed(row, error)
     return written
+
+
+def _failed(row: StagedIntake, error: Exception) -> None:
+    """Count a failed attempt; after ``ATTEMPTS`` keep the row aside with its error and tell the Office. The
+    error names the cause without the database's detail (which may quote the row: contacts, R10.2)."""
+    attempts = row.attempts + 1
+    if attempts < ATTEMPTS:
+        StagedIntake.objects.filter(pk=row.pk).update(attempts=attempts)
+        return
+    text = str(error) if isinstance(error, Unrecordable) else type(error).__name__
+    StagedIntake.objects.filter(pk=row.pk).update(attempts=attempts, error=text[:500])
+    transaction.on_commit(lambda: _tell_office(row.number, text))
+
+
+def _tell_office(number: str, cause: str) -> None:
+    from jiesu.notify.services import notify_users  # noqa: PLC0415 - notify imports the ticket services
+    from jiesu.org.models import Membership, Role  # noqa: PLC0415
+
+    office = User.objects.filter(
+        pk__in=Membership.objects.filter(role__in=[Role.DISPATCHER, Role.DUTY_OPERATOR]).values("user_id"),
+        is_active=True,
+    )
+    with transaction.atomic():
+        notify_users(
+            "intake_failed",
+            office,
+            title=_("Request %(number)s could not be recorded") % {"number": number},
+            body=_(
+                "The request numbered %(number)s was accepted through the API but could not be recorded "
+                "(%(cause)s). Its requester already has the number. Retry it under “Requests awaiting "
+                "recording” in the administration once the cause is fixed, or record it by hand."
+            )
+            % {"number": number, "cause": cause},
+            url="/django-admin/tickets/stagedintake/?q=" + number,
+        )
 
 
 def _record(rows: list[StagedIntake]) -> None:
@@ -198,7 +256,7 @@ def _attach(items: list[tuple[Ticket, Any, str]]) -> None:
             if value and value not in found
         ]
         if missing:
-            raise ValueError(f"{ticket.number}: {', '.join(missing)} no longer exist(s)")
+            raise Unrecordable(f"{', '.join(missing)} no longer exist(s)")
         if ticket.lead_unit_id:
             ticket.lead_unit = units[ticket.lead_unit_id]
         if ticket.recorded_by_id:
@@ -209,30 +267,30 @@ def record_all() -> int:
     """Record every accepted request (the worker's task and the minute sweep)."""
     total = 0
     while True:
-        written = record_staged()
+        taken, written = _record_batch(limit=BATCH, number=None)
         total += written
-        if written < BATCH:
+        if taken < BATCH or not written:  # no progress: failed rows wait for the next wake-up or sweep
             return total
 
 
 def staged_retry(*, numbers: list[str]) -> int:
     """Try again to record accepted requests that failed (their references are back, or the cause is fixed).
     Returns how many are recorded now; the others keep their new error."""
-    StagedIntake.objects.filter(number__in=numbers).exclude(error="").update(error="")
+    StagedIntake.objects.filter(number__in=numbers).exclude(error="").update(error="", attempts=0)
     return sum(record_staged(number=number) for number in numbers)
 
 
-def record_if_staged(number: str) -> bool:
-    """A lookup by ``number`` found no ticket: if it was accepted and awaits recording, record it now."""
-    if not number or not StagedIntake.objects.filter(number=number, error="").exists():
-        return False
-    record_staged(number=number)
-    return True
+def record_if_staged(number: str) -> None:
+    """A lookup by ``number`` found no ticket: if it was accepted and awaits recording, record it now. The
+    caller looks again either way — the worker may have committed it between the miss and this call."""
+    if number and StagedIntake.objects.filter(number=number, error="").exists():
+        record_staged(number=number)
 
 
 def first_by_number(qs: QuerySet[Ticket], number: str) -> Ticket | None:
     """``qs.filter(number=number).first()``, recording an accepted request of that number first if needed."""
     found = qs.filter(number=number).first()
-    if found is None and record_if_staged(number):
+    if found is None:
+        record_if_staged(number)
         found = qs.filter(number=number).first()
     return found
