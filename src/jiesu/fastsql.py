@@ -56,16 +56,18 @@ def load(model: type[M], values: Sequence[Any]) -> M:
 
 @cache
 def _loading(model: type[models.Model], vendor: str) -> tuple[list[str], list[tuple[int, Any, list[Any]]]]:
-    """Attribute names, and per column the backend's converters (e.g. SQLite's booleans and aware datetimes)
-    then the field's own; only columns that have any."""
+    """Attribute names, and the converters of each column that has any."""
     fields = _concrete(model)
-    converters = []
-    for i, f in enumerate(fields):
-        found = list(connection.ops.get_db_converters(f.get_col(model._meta.db_table)))
-        found += f.get_db_converters(connection)
-        if found:
-            converters.append((i, f, found))
+    converters = [(i, f, found) for i, f in enumerate(fields) if (found := _converters(model, f))]
     return [f.attname for f in fields], converters
+
+
+def _converters(model: type[models.Model], f: Any) -> list[Any]:
+    """The backend's converters (e.g. SQLite's booleans and aware datetimes), then the field's own."""
+    return [
+        *connection.ops.get_db_converters(f.get_col(model._meta.db_table)),
+        *f.get_db_converters(connection),
+    ]
 
 
 _PLAIN_TYPES = (str, int, bool)
@@ -86,19 +88,15 @@ _PLAIN_FIELDS = frozenset(
 
 
 @cache
-def _plain(model: type[models.Model]) -> tuple[bool, ...]:
-    """Per inserted column: whether the field stores a str/int/bool value unchanged (foreign keys included,
-    when their target is such a field)."""
+def _inserted(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], bool], ...]:
+    """The columns an insert writes (all but an auto key), each with whether the field stores a str/int/bool
+    value unchanged — a foreign key when its target does (an auto key included)."""
     found = []
     for f in _concrete(model):
         if isinstance(f, AutoFieldMixin):
             continue
         stored = getattr(f, "target_field", f) if f.is_relation else f
-        found.append(
-            stored.get_internal_type() in _PLAIN_FIELDS | {"AutoField", "BigAutoField"}
-            if f.is_relation
-            else f.get_internal_type() in _PLAIN_FIELDS
-        )
+        found.append((f, stored.get_internal_type() in _PLAIN_FIELDS or isinstance(stored, AutoFieldMixin)))
     return tuple(found)
 
 
@@ -106,8 +104,7 @@ def _plain(model: type[models.Model]) -> tuple[bool, ...]:
 def reader(model: type[models.Model], name: str) -> Any:
     """A function turning one column's raw value into what the ORM would give for field ``name``."""
     f = model._meta.get_field(name)
-    convert = list(connection.ops.get_db_converters(f.get_col(model._meta.db_table)))  # type: ignore[union-attr]
-    convert += f.get_db_converters(connection)  # type: ignore[union-attr]
+    convert = _converters(model, f)
 
     def read(value: Any) -> Any:
         for converter in convert:
@@ -118,16 +115,13 @@ def reader(model: type[models.Model], name: str) -> Any:
 
 
 @lru_cache(maxsize=256)
-def _insert_sql(
-    model: type[models.Model], rows: int, vendor: str
-) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
-    fields = tuple(f for f in _concrete(model) if not isinstance(f, AutoFieldMixin))
-    columns = ", ".join(quote(f.column) for f in fields)
+def _insert_sql(model: type[models.Model], rows: int, vendor: str) -> str:
+    fields = _inserted(model)
+    columns = ", ".join(quote(f.column) for f, _plain in fields)
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pk = quote(model._meta.pk.column)  # type: ignore[union-attr]  # every model has a primary key
     values = ", ".join([one] * rows)
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608
-    return sql, fields
+    return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608
 
 
 def insert(objs: Iterable[M]) -> list[M]:
@@ -139,7 +133,7 @@ def insert(objs: Iterable[M]) -> list[M]:
     model = type(objs[0])
     db = connections[DEFAULT_DB_ALIAS]
     # As bulk_create: at most MAX_ROWS a statement, fewer where the backend limits parameters (Django's SQLite).
-    fields = [f for f in _concrete(model) if not isinstance(f, AutoFieldMixin)]
+    fields = [f for f, _plain in _inserted(model)]
     per_statement = max(1, min(MAX_ROWS, db.ops.bulk_batch_size(fields, objs)))
     for start in range(0, len(objs), per_statement):
         _insert_chunk(model, objs[start : start + per_statement])
@@ -151,13 +145,12 @@ MAX_ROWS = 500
 
 def _insert_chunk(model: type[M], objs: list[M]) -> None:
     db = connections[DEFAULT_DB_ALIAS]  # the thread's connection, looked up once rather than per value
-    sql, fields = _insert_sql(model, len(objs), db.vendor)
-    plain = _plain(model)
+    sql = _insert_sql(model, len(objs), db.vendor)
     params: list[Any] = []
     for obj in objs:
         # A related object saved after it was assigned (a notification before its outbox row) gives its key now.
         obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-        for f, simple in zip(fields, plain, strict=True):
+        for f, simple in _inserted(model):
             value = f.pre_save(obj, add=True)
             # None is NULL for every field (JSONField included, since Django 4.2), and a text, integer or
             # boolean field's own value of exactly that type is what its conversion chain would return.

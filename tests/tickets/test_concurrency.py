@@ -24,7 +24,7 @@ from jiesu.tickets import services
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Clock, Event, Reply, Ticket, TicketSequence
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import HEATING, beijing, drive, unit, user
+from tests.tickets.test_services_support import HEATING, beijing, drive, duty_call, unit, user
 
 T = TypeVar("T")
 
@@ -172,15 +172,7 @@ def test_reading_a_number_while_the_worker_records_it_finds_the_ticket(demo_org:
     from jiesu.tickets.permissions import get_ticket_for
     from jiesu.tickets.services import staging
 
-    accepted = services.ticket_accept(
-        actor=user("duty"),
-        channel="duty_room",
-        type="help",
-        campus=beijing(),
-        content=HEATING,
-        requester_name="刘同学",
-        contact_phone="13700002222",
-    )
+    accepted = services.ticket_accept(**duty_call())
     locked = threading.Event()
     original = staging._record
 

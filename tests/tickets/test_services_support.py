@@ -85,6 +85,20 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def duty_call(**extra: Any) -> dict[str, Any]:
+    """The arguments of intake for a call the duty room records for the Office (a student, by phone)."""
+    fields: dict[str, Any] = {
+        "actor": user("duty"),
+        "channel": "duty_room",
+        "type": "help",
+        "campus": beijing(),
+        "content": HEATING,
+        "requester_name": "刘同学",
+        "contact_phone": "13700002222",
+    }
+    return fields | extra
+
+
 def web_request(requester: str = "student", content: str = HEATING, **extra: Any) -> Ticket:
     """A web request from a demo requester (who gets a phone number), awaiting dispatch."""
     person = user(requester)

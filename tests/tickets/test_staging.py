@@ -22,23 +22,15 @@ from jiesu.tickets.models import Clock, Event, StagedIntake, Ticket, TicketSeque
 from jiesu.tickets.permissions import get_ticket_for
 from jiesu.tickets.services import base
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import beijing, unit, user
+from tests.tickets.test_services_support import duty_call, unit, user
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)  # a Monday, a working day
 
 
 def _call(**extra: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "actor": user("duty"),
-        "channel": "duty_room",
-        "type": "complaint",
-        "campus": beijing(),
-        "content": "南区食堂晚餐的菜里吃出了头发，窗口工作人员态度生硬。",
-        "requester_name": "刘同学",
-        "contact_phone": "13700002222",
-    }
-    return fields | extra
+    complaint = {"type": "complaint", "content": "南区食堂晚餐的菜里吃出了头发，窗口工作人员态度生硬。"}
+    return duty_call(**complaint | extra)
 
 
 def _facts(ticket: Ticket) -> dict[str, Any]:
@@ -69,7 +61,7 @@ def test_accepted_then_recorded_is_what_direct_intake_writes(demo_org: None) -> 
 
     assert services.record_all() == 1
     recorded = Ticket.objects.get(number=accepted.ticket.number)
-    assert not StagedIntake.objects.exists()  # contact details and the plain code do not linger
+    assert not StagedIntake.objects.exists()  # R10.1: contact details and the plain code do not linger
     assert base.tracking_code_matches(recorded, accepted.tracking_code)
 
     direct = services.ticket_create(**_call()).ticket
@@ -283,7 +275,8 @@ def test_the_sweep_goes_on_when_recording_fails(demo_org: None, monkeypatch) -> 
 
 
 def test_the_office_queue_records_what_the_worker_left_and_says_so(demo_org: None, client) -> None:
-    """Without a worker, API requests still reach the dispatch queue a minute after they were accepted."""
+    """R4.5 (dispatched the day it arrives): without a worker, API requests still reach the dispatch queue a
+    minute after they were accepted."""
     with time_machine.travel(NOW, tick=False):
         accepted = services.ticket_accept(**_call())
     client.force_login(user("dispatcher"))

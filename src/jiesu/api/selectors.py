@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from jiesu import fastsql
 from jiesu.api.models import ApiToken
 from jiesu.api.services import hash_token
-from jiesu.org.models import Membership, Unit, User
-from jiesu.org.selectors import remember_roles
+from jiesu.org.models import User
+from jiesu.org.selectors import membership_columns, membership_join, remember_roles
 
 
 def active_token(secret: str) -> ApiToken | None:
@@ -29,15 +29,7 @@ def active_token(secret: str) -> ApiToken | None:
     split, users = fastsql.width(ApiToken), fastsql.width(User)
     token = fastsql.load(ApiToken, rows[0][:split])
     token.user = fastsql.load(User, rows[0][split : split + users])
-    active = fastsql.reader(Unit, "is_active")
-    remember_roles(
-        token.user,
-        [
-            (role, unit_id, unit_name)
-            for *_columns, role, unit_id, unit_name, unit_active in rows
-            if role is not None and (unit_id is None or active(unit_active))
-        ],
-    )
+    remember_roles(token.user, rows)
     return token
 
 
@@ -46,10 +38,9 @@ def _active_token_sql() -> str:
     q = fastsql.quote
     return (
         f"SELECT {fastsql.select_list(ApiToken, 't')}, {fastsql.select_list(User, 'u')}"  # noqa: S608 - model names
-        f", m.{q('role')}, m.{q('unit_id')}, n.{q('name')}, n.{q('is_active')}"
+        f", {membership_columns()}"
         f" FROM {q(ApiToken._meta.db_table)} t JOIN {q(User._meta.db_table)} u ON u.{q('id')} = t.{q('user_id')}"
-        f" LEFT JOIN {q(Membership._meta.db_table)} m ON m.{q('user_id')} = u.{q('id')}"
-        f" LEFT JOIN {q(Unit._meta.db_table)} n ON n.{q('id')} = m.{q('unit_id')}"
+        f"{membership_join('u')}"
         f" WHERE t.{q('token_hash')} = %s AND NOT t.{q('revoked')} AND u.{q('is_active')}"
     )
 

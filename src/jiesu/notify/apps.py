@@ -12,8 +12,5 @@ class NotifyConfig(AppConfig):
         from jiesu.notify import services as notify  # noqa: PLC0415 - apps load before their models
         from jiesu.tickets import services as tickets  # noqa: PLC0415
 
-        def write(event: tickets.TicketEvent) -> None:
-            notify.notify_ticket_event(event)
-
-        tickets.subscribe_in_transaction(write, many=notify.notify_ticket_events)
+        tickets.subscribe_in_transaction(notify.notify_ticket_event, many=notify.notify_ticket_events)
         tickets.subscribe(notify.on_ticket_event_committed)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from jiesu.notify.messages import absolute, redact
 from jiesu.notify.models import Preference
-from jiesu.org.models import Role, User
+from jiesu.org.models import Membership, Role, User
 from jiesu.tickets import rating
 from jiesu.tickets.models import ClockKind, FollowupOutcome, Ticket
 from jiesu.tickets.states import Status
@@ -83,6 +83,13 @@ class Target:
 
 
 _DEFAULTS = Preference()
+
+
+def office_people(*roles: Role) -> list[User]:
+    """The Office's active people in ``roles`` (default: the dispatchers, who hear of what concerns the Office
+    as a whole)."""
+    ids = Membership.objects.filter(role__in=roles or OFFICE_ROLES).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
 def preference(user: User) -> Preference:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -183,14 +183,7 @@ def _context(facts: Facts, route: Route) -> dict[str, Any]:
     }
 
 
-def _write_plan(
-    plan: Plan,
-    *,
-    actor_of: Callable[[AlertLike], int | None],
-    now: dt.datetime,
-    wake: bool = True,
-    combine: bool = False,
-) -> tuple[int, int]:
+def _write_plan(plan: Plan, *, now: dt.datetime, wake: bool = True, combine: bool = False) -> tuple[int, int]:
     rows = _Rows(now, combine=combine)
     paths = _paths(get_script_prefix(), get_urlconf())
     with messages.language():
@@ -204,7 +197,7 @@ def _write_plan(
             else:
                 url = paths.ticket(facts["number"])
             message = messages.render(route.key, _context(facts, route), url=url)
-            actor_id = actor_of(alert)
+            actor_id = getattr(alert, "actor_id", None)  # a ticket event's actor; sweep alerts have none
             for target in targets:
                 own = actor_id is not None and target.user_id == actor_id
                 if own and not receipt:
@@ -232,15 +225,11 @@ def notify_ticket_events(events: Sequence[TicketEvent]) -> int:
     if not plan.items:
         return 0
     # The wake-up after commit comes from the listener below (tickets.services.subscribe).
-    notes, outbox = _write_plan(plan, actor_of=_actor, now=timezone.now(), wake=False)
+    notes, outbox = _write_plan(plan, now=timezone.now(), wake=False)
     if outbox:
         for event in events:
             _wrote_outbox[id(event)] = event
     return notes + outbox
-
-
-def _actor(alert: AlertLike) -> int | None:
-    return getattr(alert, "actor_id", None)
 
 
 def on_ticket_event_committed(event: TicketEvent) -> None:
@@ -259,7 +248,7 @@ def notify_bulk(alerts: Sequence[AlertLike]) -> int:
         return 0
     with messages.language():
         plan = Plan(alerts)
-    notes, outbox = _write_plan(plan, actor_of=lambda _alert: None, now=timezone.now(), combine=True)
+    notes, outbox = _write_plan(plan, now=timezone.now(), combine=True)
     return notes + outbox
 
 

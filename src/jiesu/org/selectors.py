@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -67,26 +67,48 @@ def roles_for(user: User | Any) -> RoleSet:
     return remember_roles(user, rows)
 
 
-def remember_roles(user: User, rows: Iterable[tuple[str, int | None, str | None]]) -> RoleSet:
-    """Cache on ``user`` the roles of these (role, unit id, unit name) rows — memberships in active units and
-    the school-wide ones — for callers that read them with something else (the API token lookup)."""
+def remember_roles(user: User, rows: Iterable[Sequence[Any]]) -> RoleSet:
+    """Cache on ``user`` the roles in these rows — each ending with ``membership_columns()``, as any query
+    joining ``membership_join()`` gives them — and return them. Memberships in inactive units do not count;
+    school-wide ones (no unit) do."""
+    active = fastsql.reader(Unit, "is_active")
     grants = tuple(
-        sorted((RoleGrant(Role(r), u, n) for r, u, n in rows), key=lambda g: (g.role, g.unit_id or 0))
+        sorted(
+            (
+                RoleGrant(Role(role), unit_id, unit_name)
+                for *_other, role, unit_id, unit_name, unit_active in rows
+                if role is not None and (unit_id is None or active(unit_active))
+            ),
+            key=lambda g: (g.role, g.unit_id or 0),
+        )
     )
     result = RoleSet(grants)
     setattr(user, _CACHE_ATTR, result)
     return result
 
 
+def membership_columns() -> str:
+    """The columns ``remember_roles`` reads, last in a select list, from ``membership_join()``."""
+    q = fastsql.quote
+    return f"m.{q('role')}, m.{q('unit_id')}, n.{q('name')}, n.{q('is_active')}"
+
+
+def membership_join(user_alias: str) -> str:
+    """A person's memberships and their units, joined to the ``org_user`` row aliased ``user_alias`` (one row
+    with empty columns when they have none)."""
+    q = fastsql.quote
+    return (
+        f" LEFT JOIN {q(Membership._meta.db_table)} m ON m.{q('user_id')} = {user_alias}.{q('id')}"
+        f" LEFT JOIN {q(Unit._meta.db_table)} n ON n.{q('id')} = m.{q('unit_id')}"
+    )
+
+
 @cache
 def _roles_sql() -> str:
-    """Memberships in active units, and the school-wide ones (no unit)."""
     q = fastsql.quote
-    m, u = Membership._meta, Unit._meta
     return (
-        f"SELECT m.{q('role')}, m.{q('unit_id')}, u.{q('name')} FROM {q(m.db_table)} m"  # noqa: S608 - model names
-        f" LEFT JOIN {q(u.db_table)} u ON u.{q('id')} = m.{q('unit_id')}"
-        f" WHERE m.{q('user_id')} = %s AND (m.{q('unit_id')} IS NULL OR u.{q('is_active')})"
+        f"SELECT {membership_columns()} FROM {q(User._meta.db_table)} u{membership_join('u')}"  # noqa: S608
+        f" WHERE u.{q('id')} = %s"
     )
 
 

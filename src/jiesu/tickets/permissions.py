@@ -43,18 +43,13 @@ def get_ticket_for(user: User, number: str, *, for_update: bool = False) -> Tick
     qs = visible_tickets(user).select_related("lead_unit", "campus", "requester")
     if for_update:
         qs = qs.select_for_update(of=("self",))
-    try:
-        return qs.get(number=number)
-    except Ticket.DoesNotExist:
-        pass
-    # Accepted through the API moments ago and not recorded yet: record it now, then look again.
-    from jiesu.tickets.services.staging import record_if_staged  # noqa: PLC0415 - services import this module
+    # Accepted through the API moments ago and not recorded yet: first_by_number records it, then looks again.
+    from jiesu.tickets.services.staging import first_by_number  # noqa: PLC0415 - services import this module
 
-    record_if_staged(number)
-    try:
-        return qs.get(number=number)
-    except Ticket.DoesNotExist:
-        raise Http404 from None
+    found = first_by_number(qs, number)
+    if found is None:
+        raise Http404
+    return found
 
 
 def relations(user: User, ticket: Ticket, *, cohandler: bool = True) -> frozenset[Actor]:

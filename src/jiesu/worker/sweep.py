@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from jiesu.notify.recipients import office_people
 from jiesu.notify.services import Alert, notify_bulk, notify_users
 from jiesu.org.models import Membership, Role, User
 from jiesu.tickets import sweep as ticket_sweep
@@ -38,11 +39,6 @@ class SweepResult:
     due_soon: int = 0
     notifications: int = 0
     digests: int = 0
-
-
-def _office() -> list[User]:
-    ids = Membership.objects.filter(role=Role.DISPATCHER).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
 def run_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> SweepResult:
@@ -77,7 +73,7 @@ def _office_summary(count: int) -> int:
     with override("zh-hans"), transaction.atomic():
         return notify_users(
             "overdue_summary",
-            _office(),
+            office_people(),
             title=_("%(count)d deadlines were newly missed") % {"count": count},
             body=_("%(count)d deadlines were missed since the last check. See the overdue board.")
             % {"count": count},

@@ -38,8 +38,8 @@ class TicketEvent:
 
 
 _listeners: list[Callable[[TicketEvent], None]] = []
-_writers: list[Callable[[TicketEvent], None]] = []
-_many: dict[Callable[[TicketEvent], None], Callable[[Sequence[TicketEvent]], object]] = {}
+_writers: list[Callable[[TicketEvent], object]] = []
+_many: dict[Callable[[TicketEvent], object], Callable[[Sequence[TicketEvent]], object]] = {}
 
 
 def subscribe(listener: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
@@ -53,8 +53,8 @@ def unsubscribe(listener: Callable[[TicketEvent], None]) -> None:
 
 
 def subscribe_in_transaction(
-    writer: Callable[[TicketEvent], None], *, many: Callable[[Sequence[TicketEvent]], object] | None = None
-) -> Callable[[TicketEvent], None]:
+    writer: Callable[[TicketEvent], object], *, many: Callable[[Sequence[TicketEvent]], object] | None = None
+) -> Callable[[TicketEvent], object]:
     """Register a writer that runs inside the change's transaction (the notification outbox): its rows
     commit or roll back with the change. ``many``, when given, takes a batch (``publish_all``)."""
     _writers.append(writer)
@@ -63,7 +63,7 @@ def subscribe_in_transaction(
     return writer
 
 
-def unsubscribe_in_transaction(writer: Callable[[TicketEvent], None]) -> None:
+def unsubscribe_in_transaction(writer: Callable[[TicketEvent], object]) -> None:
     _writers.remove(writer)
     _many.pop(writer, None)
 
@@ -86,16 +86,7 @@ def muted() -> Iterator[None]:
 def publish(event: TicketEvent) -> None:
     """In-transaction writers run now; side effects after commit (conventions): a rolled-back change
     publishes nothing and leaves no outbox row."""
-    if _muted:
-        return
-    for writer in _writers:
-        writer(event)
-
-    def send() -> None:
-        for listener in _listeners:
-            listener(event)
-
-    transaction.on_commit(send)
+    publish_all([event])
 
 
 def publish_all(events: Sequence[TicketEvent]) -> None:
@@ -166,32 +157,9 @@ def move(ticket: Ticket, action: Action, *, expected: str, target: Status | None
     ticket.status = target
 
 
-def record(
-    ticket: Ticket,
-    *,
-    actor: User | None,
-    action: str,
-    from_status: str = "",
-    to_status: str = "",
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    reason: str = "",
-    public: bool = False,
-    at: dt.datetime | None = None,
-) -> Event:
-    """R10.4: append one history row, in the caller's transaction."""
-    event = history(
-        ticket,
-        actor_id=actor.pk if actor is not None else None,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        before=before,
-        after=after,
-        reason=reason,
-        public=public,
-        at=at,
-    )
+def record(ticket: Ticket, *, actor: User | None, **facts: Any) -> Event:
+    """R10.4: append one history row, in the caller's transaction (``history``'s arguments)."""
+    event = history(ticket, actor_id=actor.pk if actor is not None else None, **facts)
     record_many([event])
     return event
 

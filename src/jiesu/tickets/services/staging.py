@@ -18,14 +18,16 @@ import datetime as dt
 import logging
 from contextlib import nullcontext
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu import fastsql
-from jiesu.org.models import Campus, Unit, User
+from jiesu.org.models import Campus, Role, Unit, User
 from jiesu.tickets import clockwork
 from jiesu.tickets.models import StagedIntake, Ticket, TicketSequence
 from jiesu.tickets.services import base
@@ -165,6 +167,7 @@ def _record_batch(*, limit: int, number: str | None, before: dt.datetime | None 
         except Exception:  # noqa: BLE001 - isolate the failing request below, keep the rest
             log.exception("recording %d staged requests failed; retrying one by one", len(rows))
             return len(rows), _record_one_by_one(rows)
+        # R10.1: the plain tracking code and the contacts leave with the staged row, in the same transaction.
         StagedIntake.objects.filter(pk__in=[row.pk for row in rows]).delete()
         return len(rows), len(rows)
 
@@ -196,17 +199,15 @@ def _failed(row: StagedIntake, error: Exception) -> None:
 
 
 def _tell_office(number: str, cause: str) -> None:
-    from jiesu.notify.services import notify_users  # noqa: PLC0415 - notify imports the ticket services
-    from jiesu.org.models import Membership, Role  # noqa: PLC0415
+    from jiesu.notify import messages  # noqa: PLC0415 - notify imports the ticket services
+    from jiesu.notify.recipients import office_people  # noqa: PLC0415
+    from jiesu.notify.services import notify_users  # noqa: PLC0415
 
-    office = User.objects.filter(
-        pk__in=Membership.objects.filter(role__in=[Role.DISPATCHER, Role.DUTY_OPERATOR]).values("user_id"),
-        is_active=True,
-    )
-    with transaction.atomic():
+    url = reverse("admin:tickets_stagedintake_changelist") + "?" + urlencode({"q": number})
+    with messages.language(), transaction.atomic():
         notify_users(
             "intake_failed",
-            office,
+            office_people(Role.DISPATCHER, Role.DUTY_OPERATOR),  # both record requests for the Office
             title=_("Request %(number)s could not be recorded") % {"number": number},
             body=_(
                 "The request numbered %(number)s was accepted through the API but could not be recorded "
@@ -214,7 +215,7 @@ def _tell_office(number: str, cause: str) -> None:
                 "recording” in the administration once the cause is fixed, or record it by hand."
             )
             % {"number": number, "cause": cause},
-            url="/django-admin/tickets/stagedintake/?q=" + number,
+            url=url,
         )
 
 
