@@ -76,6 +76,49 @@ def test_insert_splits_large_batches_like_bulk_create(demo_org: None) -> None:
     assert all(titles[n.pk] == n.title for n in notes)  # keys match their own rows
 
 
+def test_a_batch_is_stored_as_the_orm_stores_it_and_keys_follow_the_rows(demo_org: None) -> None:
+    """Several rows at once (PostgreSQL: one array per column, UNNEST): JSON, NULLs — a column of NULLs only
+    too — booleans and datetimes arrive as the ORM writes them, each row with its own key; the statement's
+    text does not depend on how many rows it carries."""
+    ticket = _ticket()
+    at = timezone.now()
+    events = [
+        Event(
+            ticket=ticket,
+            at=at,
+            action="note",
+            after={"层级": "部门", "n": i},
+            reason=f"核实{i}",
+            public=i % 2 == 0,
+        )
+        for i in range(3)
+    ]
+    events[1].actor = User.objects.get(username="duty")
+    rows = [Outbox(event="overdue", channel="email", address=f"h{i}@example.cn", body="…") for i in range(4)]
+    with CaptureQueriesContext(connection) as captured:
+        fastsql.insert(events)
+        fastsql.insert(rows)
+    assert len(captured.captured_queries) == 2
+    for event in events:
+        again = Event.objects.get(pk=event.pk)
+        assert (again.after, again.reason, again.public, again.at, again.actor_id) == (
+            event.after,
+            event.reason,
+            event.public,
+            at,
+            event.actor_id,
+        )
+    stored = {o.pk: o for o in Outbox.objects.filter(pk__in=[r.pk for r in rows])}
+    assert [stored[r.pk].address for r in rows] == [r.address for r in rows]
+    assert all(stored[r.pk].lease_until is None and stored[r.pk].notification_id is None for r in rows)
+    if connection.vendor == "postgresql":
+        more = [Outbox(event="overdue", channel="email", address="x", body="") for _ in range(7)]
+        with CaptureQueriesContext(connection) as again_captured:
+            fastsql.insert(more)
+        assert "UNNEST" in again_captured.captured_queries[0]["sql"]
+        assert fastsql._insert_sql(Outbox, 7, "postgresql") == fastsql._insert_sql(Outbox, 4, "postgresql")
+
+
 def test_load_gives_the_same_instance_as_the_orm(demo_org: None) -> None:
     user = User.objects.get(username="officer")
     with connection.cursor() as cursor:

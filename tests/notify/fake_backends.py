@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from jiesu.notify.backends import Backend
 
 SENT: list[tuple[str, str, str]] = []  # (address, body, key) of every message a test backend accepted
+ON_SEND: list[Callable[[str], None]] = []  # called with the key of each message RecordingBackend accepts
 _lock = threading.Lock()
 
 
@@ -16,6 +18,8 @@ class RecordingBackend(Backend):
     def send(self, *, address: str, subject: str, body: str, key: str) -> None:
         with _lock:
             SENT.append((address, body, key))
+        for hook in ON_SEND:
+            hook(key)
 
 
 class FailingBackend(Backend):

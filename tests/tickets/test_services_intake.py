@@ -238,3 +238,17 @@ def test_requester_defaults_fill_name_and_contact(demo_org: None) -> None:
     assert ticket.requester_kind == student.kind
     assert ticket.contact_email == student.email
     assert ticket.subject == "图书馆周末几点开门？"
+
+
+def test_tracking_codes_are_ten_unambiguous_characters_drawn_uniformly() -> None:
+    """R10.1: the requester's secret code — ten characters without 0/O or 1/I/L — with every character and
+    position in use (one random draw per code, written in base 31)."""
+    from jiesu.tickets.services.base import TRACKING_ALPHABET, TRACKING_LENGTH, new_tracking_code
+
+    codes = [new_tracking_code() for _ in range(3000)]
+    assert all(len(c) == TRACKING_LENGTH and set(c) <= set(TRACKING_ALPHABET) for c in codes)
+    assert len(set(codes)) == len(codes)
+    for position in range(TRACKING_LENGTH):
+        seen = [c[position] for c in codes]
+        assert set(seen) == set(TRACKING_ALPHABET)  # 3,000 draws of 31 characters: each appears
+        assert max(seen.count(ch) for ch in TRACKING_ALPHABET) < 3000 / 31 * 1.6  # no character favoured

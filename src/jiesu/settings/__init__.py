@@ -113,6 +113,8 @@ def _database_from_url(url: str) -> dict[str, Any]:
         return config
     config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with a health check that needs no round trip while the connection is quiet.
+        config["ENGINE"] = "jiesu.dbbackend.postgresql"
         # Server-side binding with psycopg's prepared statements (from a statement's fifth run on a connection):
         # the hot statements (token, roles, intake's inserts) skip PostgreSQL's parse and plan
         # (docs/performance.md). Behind a transaction-pooling PgBouncer older than 1.21, set

@@ -38,8 +38,8 @@ huey = build_huey(settings.QUEUE_URL, settings.QUEUE_NAME)
 
 # Wake-ups are coalesced per process: one task scheduled ``delay`` ahead covers every row committed before it
 # runs, so a burst of commits (intake under load) costs one queue write, not one each.
-KICK_DELAY = 0.5  # outbox delivery
-RECORD_DELAY = 0.2  # recording accepted API requests (tickets/services/staging.py)
+KICK_DELAY = 1.0  # outbox delivery
+RECORD_DELAY = 1.0  # recording accepted API requests (tickets/services/staging.py)
 
 
 class _Kick:

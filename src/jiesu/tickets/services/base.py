@@ -220,7 +220,15 @@ def next_number(day: dt.date) -> str:
 
 
 def new_tracking_code() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    """TRACKING_LENGTH characters of TRACKING_ALPHABET, uniformly random: one draw below 31¹⁰ written in base 31
+    (one read of the system's randomness instead of one per character)."""
+    base = len(TRACKING_ALPHABET)
+    value = secrets.randbelow(base**TRACKING_LENGTH)
+    chars = []
+    for _ in range(TRACKING_LENGTH):
+        value, digit = divmod(value, base)
+        chars.append(TRACKING_ALPHABET[digit])
+    return "".join(chars)
 
 
 def hash_tracking_code(number: str, code: str) -> str:

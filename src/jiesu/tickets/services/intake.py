@@ -23,6 +23,8 @@ from jiesu.tickets.states import Status
 from jiesu.tickets.text import search_text
 
 MAX_CONTENT = 5000
+_CHANNELS = frozenset(Channel.values)  # computed once: Choices.values builds a new list on each call
+_TYPES = frozenset(TicketType.values)
 _MEMBER_ROLES = (Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
 
 
@@ -67,9 +69,9 @@ def _check_fields(  # noqa: C901 - one check per rule, each with its own message
     received_at: dt.datetime,
     source_name: str,
 ) -> None:
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         raise DomainError(_("Unknown channel."), field="channel")
-    if type not in TicketType.values:
+    if type not in _TYPES:
         raise DomainError(_("Unknown request type."), field="type")
     if not content.strip():
         raise DomainError(_("Describe the request."), field="content")
