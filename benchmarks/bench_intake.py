@@ -124,7 +124,8 @@ def _counts(database_url: str) -> tuple[int, int, int]:
     sql = (
         "SELECT (SELECT COUNT(*) FROM tickets_ticket), "
         "(SELECT COUNT(*) FROM tickets_stagedintake WHERE error = ''), "
-        "(SELECT COUNT(*) FROM notify_outbox WHERE state IN ('pending', 'sending'))"
+        # messages not yet tried (a failed one waits for a retry that this run's worker never schedules)
+        "(SELECT COUNT(*) FROM notify_outbox WHERE state = 'sending' OR (state = 'pending' AND attempts = 0))"
     )
     if database_url.startswith("sqlite"):
         with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30)) as db:
@@ -344,10 +345,20 @@ def main() -> None:
         print(f"warning: {api.errors} API requests and {empty.errors} empty-view requests failed")
 
 
+def _ms(text: str) -> float | None:
+    """A latency as printed (``850us``, ``12.5ms``, ``1.02s``) in milliseconds."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if not found:
+        return None
+    return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
+
+
 def _total(name: str, rates: list[Rate]) -> Rate:
+    """All rounds of one target together; the mean latency weighted by each round's requests."""
     seconds = sum(r.seconds for r in rates)
-    latencies = [float(r.latency_ms.removesuffix("ms")) for r in rates if r.latency_ms.endswith("ms")]
-    mean = f"{sum(latencies) / len(latencies):.1f}ms" if latencies else ""
+    weighted = [(ms, r.requests) for r in rates if (ms := _ms(r.latency_ms)) is not None and r.requests]
+    count = sum(n for _ms_, n in weighted)
+    mean = f"{sum(ms * n for ms, n in weighted) / count:.1f}ms" if count else ""
     return Rate(name, sum(r.requests for r in rates), sum(r.errors for r in rates), seconds, mean)
 
 

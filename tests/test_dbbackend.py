@@ -8,7 +8,6 @@ from unittest import mock
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.db import close_old_connections, connection
 
 from jiesu.org.models import Campus
@@ -51,14 +50,8 @@ def test_a_session_the_server_ended_is_replaced_before_the_next_request_uses_it(
     instead of failing."""
     Campus.objects.count()
     pid = connection.connection.info.backend_pid
-    params = settings.DATABASES["default"]
-    with psycopg.connect(
-        host=params["HOST"],
-        port=params["PORT"] or 5432,
-        user=params["USER"],
-        dbname=connection.settings_dict["NAME"],
-        autocommit=True,
-    ) as admin:
+    params = connection.get_connection_params()  # the same server, user and password as the test's own
+    with psycopg.connect(**params, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
     deadline = time.monotonic() + 5
     while not connection.connection.closed and time.monotonic() < deadline:

@@ -119,6 +119,32 @@ def test_a_batch_is_stored_as_the_orm_stores_it_and_keys_follow_the_rows(demo_or
         assert fastsql._insert_sql(Outbox, 7, "postgresql") == fastsql._insert_sql(Outbox, 4, "postgresql")
 
 
+def test_a_batch_converts_values_of_another_type_and_refuses_what_does_not_fit(demo_org: None) -> None:
+    """``True`` in an integer column and a date column in a batch arrive as the ORM would store them (one type
+    per column, as PostgreSQL's arrays need); a text longer than its column is refused, never cut."""
+    from django.db import DataError, transaction
+
+    from jiesu.tickets.models import TicketSequence
+
+    rows = [
+        Outbox(event="overdue", channel="email", address="a@example.cn", body="", attempts=True),
+        Outbox(event="overdue", channel="email", address="b@example.cn", body="", attempts=2),
+    ]
+    fastsql.insert(rows)
+    assert [Outbox.objects.get(pk=r.pk).attempts for r in rows] == [1, 2]
+    days = [TicketSequence(day=dt.date(2026, 11, d), last=d) for d in (2, 3)]
+    fastsql.insert(days)
+    assert dict(TicketSequence.objects.filter(day__month=11).values_list("day", "last")) == {
+        dt.date(2026, 11, 2): 2,
+        dt.date(2026, 11, 3): 3,
+    }
+    long = [Outbox(event="overdue", channel="email", address="x" * 300, body="") for _ in range(2)]
+    if connection.vendor == "postgresql":  # SQLite does not enforce lengths
+        with pytest.raises(DataError), transaction.atomic():
+            fastsql.insert(long)
+        assert not Outbox.objects.filter(address__startswith="xxx").exists()
+
+
 def test_load_gives_the_same_instance_as_the_orm(demo_org: None) -> None:
     user = User.objects.get(username="officer")
     with connection.cursor() as cursor:

@@ -70,33 +70,33 @@ def _converters(model: type[models.Model], f: Any) -> list[Any]:
     ]
 
 
-_PLAIN_TYPES = (str, int, bool)
-_PLAIN_FIELDS = frozenset(
-    {
-        "CharField",
-        "TextField",
-        "SlugField",
-        "BooleanField",
-        "IntegerField",
-        "BigIntegerField",
-        "SmallIntegerField",
-        "PositiveIntegerField",
-        "PositiveSmallIntegerField",
-        "PositiveBigIntegerField",
-    }
-)
+# Fields whose value of exactly this Python type is stored as it is (what their conversion chain returns).
+_PLAIN_FIELDS: dict[str, type] = {
+    "CharField": str,
+    "TextField": str,
+    "SlugField": str,
+    "BooleanField": bool,
+    "IntegerField": int,
+    "BigIntegerField": int,
+    "SmallIntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "PositiveBigIntegerField": int,
+    "AutoField": int,
+}
 
 
 @cache
-def _inserted(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], bool], ...]:
-    """The columns an insert writes (all but an auto key), each with whether the field stores a str/int/bool
-    value unchanged — a foreign key when its target does (an auto key included)."""
+def _inserted(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], type | None], ...]:
+    """The columns an insert writes (all but an auto key), each with the Python type (str, int or bool) whose
+    values the field stores unchanged — a foreign key's when its target's (an auto key included) — or None."""
     found = []
     for f in _concrete(model):
         if isinstance(f, AutoFieldMixin):
             continue
         stored = getattr(f, "target_field", f) if f.is_relation else f
-        found.append((f, stored.get_internal_type() in _PLAIN_FIELDS or isinstance(stored, AutoFieldMixin)))
+        kind = "AutoField" if isinstance(stored, AutoFieldMixin) else stored.get_internal_type()
+        found.append((f, _PLAIN_FIELDS.get(kind)))
     return tuple(found)
 
 
@@ -119,13 +119,11 @@ def _relations(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
 
 
 def _takes_related_keys(obj: models.Model) -> None:
-    """What ``Model._prepare_related_fields_for_save`` does, checked cheaply first: a related object assigned
-    before it was saved (a notification before its outbox row) gives its key now."""
-    values = obj.__dict__
-    for f in _relations(type(obj)):
-        if values.get(f.attname) is None and f.is_cached(obj):  # type: ignore[attr-defined]
-            obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
-            return
+    """``Model._prepare_related_fields_for_save`` (a related object assigned before it was saved — a
+    notification before its outbox row — gives its key now; an unsaved one is refused), called only when the
+    object holds a related object at all: most rows name their relations by key."""
+    if any(f.is_cached(obj) for f in _relations(type(obj))):  # type: ignore[attr-defined]
+        obj._prepare_related_fields_for_save(operation_name="insert")  # type: ignore[attr-defined]
 
 
 @cache
@@ -207,8 +205,9 @@ def _insert_chunk(model: type[M], objs: list[M]) -> None:
             else:
                 value = values[attname] if attname in values else getattr(obj, attname)
             # None is NULL for every field (JSONField included, since Django 4.2), and a text, integer or
-            # boolean field's own value of exactly that type is what its conversion chain would return.
-            if value is None or (simple and type(value) in _PLAIN_TYPES):
+            # boolean field's own value of exactly its type is what its conversion chain would return (anything
+            # else, True in an integer column say, is converted: one type per column, as UNNEST's arrays need).
+            if value is None or type(value) is simple:
                 params.append(value)
             else:
                 params.append(f.get_db_prep_save(value, db))

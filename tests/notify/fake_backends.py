@@ -27,3 +27,10 @@ class FailingBackend(Backend):
 
     def send(self, *, address: str, subject: str, body: str, key: str) -> None:
         raise ConnectionError("SMS gateway unreachable")
+
+
+class CloseFailsBackend(RecordingBackend):
+    """Accepts every message, then fails to close its connection (a gateway dropping the session)."""
+
+    def close(self) -> None:
+        raise ConnectionResetError("gateway closed the session")

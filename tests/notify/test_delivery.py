@@ -229,3 +229,16 @@ def test_a_row_taken_over_during_a_batch_is_left_to_its_new_claim(demo_org: None
         assert delivery._record_sent([(first, timezone.now()), (second, timezone.now())]) == 1
     states = dict(Outbox.objects.values_list("pk", "state"))
     assert (states[first.pk], states[second.pk]) == (OutboxState.SENT, OutboxState.SENDING)
+
+
+@override_settings(JIESU_SMS_BACKEND="tests.notify.fake_backends.CloseFailsBackend")
+def test_what_was_sent_is_recorded_even_when_the_run_then_fails(demo_org: None) -> None:
+    """The channel accepted the messages, then closing it raised: the error is not hidden, and the messages it
+    accepted are recorded as sent (not sent again after the lease)."""
+    with time_machine.travel(START, tick=False):
+        for name in ("officer", "head"):
+            _queue(name, email=False, sms=True)
+        with pytest.raises(ConnectionResetError):
+            deliver_due()
+    assert len(fake_backends.SENT) == 2
+    assert set(Outbox.objects.values_list("state", flat=True)) == {OutboxState.SENT}

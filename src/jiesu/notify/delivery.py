@@ -203,8 +203,8 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 50) -> int:
             for row in rows:
                 at = stamp or timezone.now()
                 if sent and at - sent[0][1] >= RECORD_EVERY:
-                    _record_sent(sent)
-                    sent = []
+                    pending, sent = sent, []  # not again below if recording them fails
+                    _record_sent(pending)
                 if not _renew(row, at):
                     log.warning("outbox %s: the claim was lost before sending; another worker has it", row.pk)
                     continue
@@ -219,6 +219,13 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 50) -> int:
                     _failed(row, error, now)
                     continue
                 sent.append((row, stamp or timezone.now()))
-    finally:
-        _record_sent(sent)  # also when closing a backend raised: what was sent is recorded
+    except BaseException:
+        # A send does not raise (failures are recorded above); a database or backend-closing error does: what
+        # was sent is still recorded if the connection allows, without hiding the error.
+        try:
+            _record_sent(sent)
+        except Exception:  # noqa: BLE001 - the original error is the one to report
+            log.exception("could not record %d sent outbox rows; their leases will expire", len(sent))
+        raise
+    _record_sent(sent)
     return len(rows)

@@ -26,9 +26,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if conn.info.transaction_status != pq.TransactionStatus.IDLE:
             return bool(super().is_usable())  # in a transaction, or one that failed: ask the server
         try:
-            readable, _w, _x = select.select([conn.fileno()], [], [], 0)
-        except (OSError, ValueError):
+            readable = _readable(conn.fileno())
+        except OSError:
             return False
         if readable:
             return bool(super().is_usable())  # something arrived unasked: most likely the server's goodbye
         return True
+
+
+def _readable(fd: int) -> bool:
+    """Whether the socket has something to read (or was closed), without waiting. ``poll`` where there is one:
+    ``select`` cannot watch a descriptor numbered 1024 or more (a process with many open files)."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+    readable, _w, _x = select.select([fd], [], [], 0)
+    return bool(readable)
