@@ -101,9 +101,9 @@ def _inserted(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], 
 
 
 @cache
-def _reading(model: type[models.Model]) -> tuple[tuple[str, Any, bool], ...]:
+def _reading(model: type[models.Model]) -> tuple[tuple[str, Any, type | None], ...]:
     """For each inserted column: the attribute holding its value, the field when its ``pre_save`` does more
-    than read that attribute (``auto_now``, files) else None, and whether the value is plain (``_inserted``)."""
+    than read that attribute (``auto_now``, files) else None, and the type stored unchanged (``_inserted``)."""
     found = []
     for f, plain in _inserted(model):
         custom = type(f).pre_save is not models.Field.pre_save
