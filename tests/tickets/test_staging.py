@@ -71,6 +71,36 @@ def test_accepted_then_recorded_is_what_direct_intake_writes(demo_org: None) -> 
 
 
 @time_machine.travel(NOW, tick=False)
+def test_a_batch_of_the_same_minute_gets_each_tickets_own_clocks(demo_org: None) -> None:
+    """R4.1, R4.5, R4.7: tickets received in one minute share computed deadlines within a batch only where their
+    rules agree — an urgent call, a mailbox letter, a hotline call led by its unit and a plain duty-room call,
+    recorded together, each get the clocks direct intake gives them."""
+    kinds = [
+        {"urgent": True, "urgent_reason": "食物安全"},
+        {"channel": "mailbox", "requester_name": "", "contact_phone": "", "anonymous": True},
+        {"actor": user("officer"), "channel": "hotline", "receiving_unit": unit("logistics")},
+        {},
+    ]
+    accepted = [services.ticket_accept(**_call(**extra)) for extra in kinds]
+    assert services.record_all() == len(kinds)
+    for created, extra in zip(accepted, kinds, strict=True):
+        recorded = Ticket.objects.get(number=created.ticket.number)
+        direct = services.ticket_create(**_call(**extra)).ticket
+        assert _facts(recorded)["clocks"] == _facts(Ticket.objects.get(pk=direct.pk))["clocks"]
+        assert (recorded.next_due_at, recorded.next_clock) == (direct.next_due_at, direct.next_clock)
+    clock_kinds = [
+        sorted(Clock.objects.filter(ticket__number=c.ticket.number).values_list("kind", flat=True))
+        for c in accepted
+    ]
+    assert clock_kinds == [
+        ["dispatch", "response"],
+        ["mailbox", "response"],
+        ["response"],
+        ["dispatch", "response"],
+    ]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_the_requester_is_told_the_number_and_tracking_code_when_it_is_recorded(demo_org: None) -> None:
     accepted = services.ticket_accept(**_call())
     assert not Outbox.objects.exists()

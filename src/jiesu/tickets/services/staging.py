@@ -236,9 +236,10 @@ def _tell_office(number: str, cause: str) -> None:
 def _record(rows: list[StagedIntake]) -> None:
     items = []
     acknowledge: list[tuple[Ticket, dt.datetime]] = []
+    memo: dict[tuple[Any, ...], Any] = {}  # the batch's deadlines, shared by tickets of the same minute
     for row in rows:
         ticket, code, ack_at = _ticket(row)
-        items.append((ticket, clockwork.intake_clocks(ticket), code))
+        items.append((ticket, clockwork.intake_clocks(ticket, memo), code))
         if ack_at is not None:
             acknowledge.append((ticket, ack_at))
     _attach(items)
