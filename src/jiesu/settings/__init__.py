@@ -129,6 +129,11 @@ def _database_from_url(url: str) -> dict[str, Any]:
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jiesu.sqlite3'}")
 DATABASES = {"default": _database_from_url(DATABASE_URL)}
+# PostgreSQL: recent bearer-token lookups kept per process, dropped on any change by LISTEN/NOTIFY
+# (jiesu/api/tokencache.py). Set JIESU_TOKEN_CACHE=0 behind a transaction-pooling PgBouncer (no LISTEN there).
+JIESU_TOKEN_CACHE = DATABASES["default"]["ENGINE"] == "jiesu.dbbackend.postgresql" and os.environ.get(
+    "JIESU_TOKEN_CACHE", "1"
+) not in {"0", ""}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"

@@ -23,15 +23,23 @@ class DatabaseWrapper(base.DatabaseWrapper):
         conn = self.connection
         if conn is None or conn.closed or conn.broken:
             return False
+        if self.is_quiet():
+            return True
+        # In a transaction (or one that failed), or something arrived unasked — most likely the server's
+        # goodbye, or a notification (api.tokencache): ask the server, which also takes the notification in.
+        return bool(super().is_usable())
+
+    def is_quiet(self) -> bool:
+        """Open, idle outside a transaction, and nothing waiting on the socket (no goodbye, no notification)."""
+        conn = self.connection
+        if conn is None or conn.closed or conn.broken:
+            return False
         if conn.info.transaction_status != pq.TransactionStatus.IDLE:
-            return bool(super().is_usable())  # in a transaction, or one that failed: ask the server
+            return False
         try:
-            readable = _readable(conn.fileno())
+            return not _readable(conn.fileno())
         except OSError:
             return False
-        if readable:
-            return bool(super().is_usable())  # something arrived unasked: most likely the server's goodbye
-        return True
 
 
 def _readable(fd: int) -> bool:
