@@ -102,7 +102,45 @@ def test_a_stale_entry_expires_and_a_transaction_never_uses_the_copy(
     assert _lookups(secret) == 1 and _lookups(secret) == 0
     with transaction.atomic():
         assert _lookups(secret) == 1  # inside a transaction its own uncommitted changes are not notified yet
-    assert _lookups(secret) == 1  # (the transaction's lookup dropped the copy)
+    assert _lookups(secret) == 0  # outside again: nothing it depends on changed, the copy holds
     monkeypatch.setattr(tokencache, "MAX_AGE", 0.0)
     time.sleep(0.01)
     assert _lookups(secret) == 1
+
+
+def test_every_table_the_lookup_reads_notifies_its_changes() -> None:
+    """The tables of the token lookup's SQL each carry the trigger (a table rebuilt without it would let a
+    change pass unnoticed)."""
+    from jiesu.api.selectors import _active_token_sql
+
+    sql = _active_token_sql()
+    tables = {"api_apitoken", "org_user", "org_membership", "org_unit"}
+    assert all(f'"{t}"' in sql for t in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'jiesu_auth_changed' AND t.tgenabled <> 'D'"
+        )
+        assert {row[0] for row in cursor.fetchall()} == tables
+
+
+def test_a_connection_keeps_its_own_copy(secret: str) -> None:
+    """Another connection (another thread's) never answers from this one's copy: it starts empty."""
+    import threading
+
+    from django.db import connections
+
+    assert _lookups(secret) == 1 and _lookups(secret) == 0
+    seen: list[int] = []
+
+    def other_thread() -> None:
+        try:
+            seen.append(_lookups(secret))
+            seen.append(_lookups(secret))
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=other_thread)
+    worker.start()
+    worker.join(timeout=30)
+    assert seen == [1, 0]

@@ -7,16 +7,23 @@ tokens, people, memberships and units tables notifies at the commit of any chang
 ``api/0003``). The copy is used only while the connection is open, idle, outside a transaction, and has nothing
 waiting on its socket — a notification makes the socket readable, so a pending one is never missed: the copy
 is dropped and the lookup asks the database, which also takes the notification in (and the handler drops the
-copy again). A new connection, which may have missed notifications while there was none, starts with an empty
-copy; entries live at most ``MAX_AGE`` in any case. Only successful lookups are kept, as raw rows, and every hit
-builds new objects from them (nothing is shared between requests).
+copy again). The copy belongs to one connection — its own notifications, its own socket — so threads with
+their own connections never trust each other's entries, and a new connection starts with none. It is kept only
+once the connection has proved that it hears its own notification (a probe on a channel of its own: behind a
+transaction-pooling PgBouncer it does not, and nothing is cached). Entries live at most ``MAX_AGE`` in any case.
+Only successful lookups are kept, as raw rows, and every hit builds new objects from them (nothing is shared
+between requests).
 
-SQLite, a transaction-pooling PgBouncer (``LISTEN`` is not kept there) or ``JIESU_TOKEN_CACHE=0``: no copy.
+SQLite, or ``JIESU_TOKEN_CACHE=0``: no copy. After restoring a dump with triggers disabled, or rolling back
+migration ``api/0003``, restart the processes.
 """
 
 from __future__ import annotations
 
+import secrets
 import time
+import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -28,72 +35,101 @@ CHANNEL = "jiesu_auth"
 MAX_AGE = 60.0  # seconds: a backstop, not what keeps the copy right
 MAX_ENTRIES = 1000
 
-_rows: dict[str, tuple[float, list[Any]]] = {}
-_generation = [0]  # moves on every drop: a lookup that ran while a change arrived is not kept
+
+@dataclass
+class _Copy:
+    """One connection's cached lookups; ``generation`` moves on every drop."""
+
+    rows: dict[str, tuple[float, list[Any]]] = field(default_factory=dict)
+    generation: int = 0
+
+    def clear(self) -> None:
+        self.generation += 1
+        self.rows.clear()
+
+
+# psycopg connection → its copy; a connection that is not listening (or proved it does not hear) has none.
+_copies: weakref.WeakKeyDictionary[Any, _Copy] = weakref.WeakKeyDictionary()
 
 
 def enabled() -> bool:
     return bool(getattr(settings, "JIESU_TOKEN_CACHE", False))
 
 
-def get(key: str) -> list[Any] | None:
-    """The rows cached for this token hash, if they may still be trusted; else None (and the copy dropped when
-    a change may be waiting)."""
-    found = _rows.get(key)
-    if found is None:
+def _mine() -> _Copy | None:
+    """This thread's connection's copy, if the connection may be trusted to have heard every change."""
+    if not enabled() or connection.vendor != "postgresql" or connection.in_atomic_block:
         return None
-    if not _quiet():
-        clear()
+    conn = connection.connection
+    copy = _copies.get(conn) if conn is not None else None
+    if copy is None:
+        return None
+    quiet = getattr(connection, "is_quiet", None)
+    if quiet is None or not quiet():
+        copy.clear()  # a notification (or a goodbye) is waiting: the lookup asks the database
+        return None
+    return copy
+
+
+def get(key: str) -> list[Any] | None:
+    """The rows cached for this token hash, if they may still be trusted; else None."""
+    copy = _mine()
+    if copy is None:
+        return None
+    found = copy.rows.get(key)
+    if found is None:
         return None
     stored_at, rows = found
     if time.monotonic() - stored_at > MAX_AGE:
-        _rows.pop(key, None)
+        copy.rows.pop(key, None)
         return None
     return rows
 
 
-def generation() -> int:
+def generation() -> tuple[int, int]:
     """Read before a lookup and give to ``put``: a change notified while the lookup ran (its rows may predate
-    it) moves the generation, and the rows are not kept."""
-    return _generation[0]
+    it), or another connection, and the rows are not kept."""
+    conn = connection.connection if connection.vendor == "postgresql" else None
+    copy = _copies.get(conn) if conn is not None else None
+    return (id(conn), copy.generation if copy is not None else -1)
 
 
-def put(key: str, rows: list[Any], since: int) -> None:
-    if since != _generation[0] or not _quiet():
+def put(key: str, rows: list[Any], since: tuple[int, int]) -> None:
+    copy = _mine()
+    if copy is None or since != (id(connection.connection), copy.generation):
         return
-    if len(_rows) >= MAX_ENTRIES:
-        _rows.clear()
-    _rows[key] = (time.monotonic(), rows)
+    if len(copy.rows) >= MAX_ENTRIES:
+        copy.rows.clear()
+    copy.rows[key] = (time.monotonic(), rows)
 
 
 def clear() -> None:
-    _generation[0] += 1
-    _rows.clear()
-
-
-def _quiet() -> bool:
-    """Listening, idle, outside any transaction, and no notification (or goodbye) waiting on the socket."""
-    if not enabled() or connection.vendor != "postgresql" or connection.in_atomic_block:
-        return False
-    if not getattr(connection, "jiesu_listening", False):
-        return False
-    quiet = getattr(connection, "is_quiet", None)
-    return bool(quiet is not None and quiet())
-
-
-def _on_notify(notify: Any) -> None:
-    if notify.channel == CHANNEL:
-        clear()
+    """Drop every connection's copy (tests; a change this process knows of)."""
+    for copy in list(_copies.values()):
+        copy.clear()
 
 
 @receiver(connection_created)
 def _listen(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """Each new PostgreSQL connection listens for changes (and the copy starts empty: notifications sent while
-    this process had no connection were not received)."""
-    clear()
+    """A new PostgreSQL connection listens for changes and gets a copy only once it has heard its own probe."""
     if not enabled() or connection.vendor != "postgresql" or connection.alias != "default":
         return
-    connection.connection.add_notify_handler(_on_notify)
-    with connection.connection.cursor() as cursor:  # psycopg's own cursor: before Django's wrappers exist
+    conn = connection.connection
+    copy = _Copy()
+    probe = f"jiesu_probe_{secrets.token_hex(8)}"
+    heard: list[str] = []
+
+    def on_notify(notify: Any) -> None:
+        if notify.channel == CHANNEL:
+            copy.clear()
+        elif notify.channel == probe:
+            heard.append(notify.payload)
+
+    conn.add_notify_handler(on_notify)
+    with conn.cursor() as cursor:  # psycopg's own cursor, in autocommit: each statement takes effect at once
         cursor.execute(f"LISTEN {CHANNEL}")
-    connection.jiesu_listening = True
+        cursor.execute(f"LISTEN {probe}")
+        cursor.execute("SELECT pg_notify(%s, 'probe')", [probe])
+        cursor.execute(f"UNLISTEN {probe}")
+    if heard:  # the same session heard itself: LISTEN holds (not so behind a transaction pooler)
+        _copies[conn] = copy

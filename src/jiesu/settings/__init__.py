@@ -130,7 +130,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jiesu.sqlite3'}")
 DATABASES = {"default": _database_from_url(DATABASE_URL)}
 # PostgreSQL: recent bearer-token lookups kept per process, dropped on any change by LISTEN/NOTIFY
-# (jiesu/api/tokencache.py). Set JIESU_TOKEN_CACHE=0 behind a transaction-pooling PgBouncer (no LISTEN there).
+# (jiesu/api/tokencache.py; a connection that does not hear its own probe, as behind a transaction pooler,
+# caches nothing). JIESU_TOKEN_CACHE=0 turns it off.
 JIESU_TOKEN_CACHE = DATABASES["default"]["ENGINE"] == "jiesu.dbbackend.postgresql" and os.environ.get(
     "JIESU_TOKEN_CACHE", "1"
 ) not in {"0", ""}
