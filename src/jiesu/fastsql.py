@@ -86,36 +86,33 @@ _PLAIN_FIELDS: dict[str, type] = {
 }
 
 
+def plain_type(f: Any) -> type | None:
+    """The Python type (str, int or bool) whose values field ``f`` stores unchanged — a foreign key's when its
+    target's (an auto key included) — or None."""
+    stored = getattr(f, "target_field", f) if f.is_relation else f
+    return _PLAIN_FIELDS.get(
+        "AutoField" if isinstance(stored, AutoFieldMixin) else stored.get_internal_type()
+    )
+
+
 @cache
-def _inserted(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], type | None], ...]:
-    """The columns an insert writes (all but an auto key), each with the Python type (str, int or bool) whose
-    values the field stores unchanged — a foreign key's when its target's (an auto key included) — or None."""
+def _inserted(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], str, bool, type | None], ...]:
+    """The columns an insert writes (all but an auto key), each as (field, the attribute holding its value,
+    whether its ``pre_save`` does more than read that attribute — ``auto_now``, files —, ``plain_type``)."""
     found = []
     for f in _concrete(model):
         if isinstance(f, AutoFieldMixin):
             continue
-        stored = getattr(f, "target_field", f) if f.is_relation else f
-        kind = "AutoField" if isinstance(stored, AutoFieldMixin) else stored.get_internal_type()
-        found.append((f, _PLAIN_FIELDS.get(kind)))
-    return tuple(found)
-
-
-@cache
-def _reading(model: type[models.Model]) -> tuple[tuple[str, Any, type | None], ...]:
-    """For each inserted column: the attribute holding its value, the field when its ``pre_save`` does more
-    than read that attribute (``auto_now``, files) else None, and the type stored unchanged (``_inserted``)."""
-    found = []
-    for f, plain in _inserted(model):
-        custom = type(f).pre_save is not models.Field.pre_save
+        stamps = type(f).pre_save is not models.Field.pre_save
         if isinstance(f, models.DateField) and not (f.auto_now or f.auto_now_add):
-            custom = False  # DateField.pre_save only stamps auto_now / auto_now_add fields
-        found.append((f.attname, f if custom else None, plain))
+            stamps = False  # DateField.pre_save only stamps auto_now / auto_now_add fields
+        found.append((f, f.attname, stamps, plain_type(f)))
     return tuple(found)
 
 
 @cache
 def _relations(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
-    return tuple(f for f, _plain in _inserted(model) if f.is_relation)
+    return tuple(f for f, *_rest in _inserted(model) if f.is_relation)
 
 
 def _takes_related_keys(obj: models.Model) -> None:
@@ -143,14 +140,14 @@ def reader(model: type[models.Model], name: str) -> Any:
 @lru_cache(maxsize=256)
 def _insert_sql(model: type[models.Model], rows: int, vendor: str) -> str:
     fields = _inserted(model)
-    columns = ", ".join(quote(f.column) for f, _plain in fields)
+    columns = ", ".join(quote(f.column) for f, *_rest in fields)
     pk = quote(model._meta.pk.column)  # type: ignore[union-attr]  # every model has a primary key
     head = f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
     if rows > 1 and _unnest(model, vendor):
         # PostgreSQL: one array per column (what bulk_create does since Django 5.2). The statement's text is the
         # same for any number of rows, so psycopg parses it once and the server prepares it once; a VALUES list
         # of a few thousand placeholders cost more to parse, on both sides, than inserting the rows.
-        arrays = ", ".join(f"%b::{f.db_type(connection).split('(')[0]}[]" for f, _plain in fields)  # type: ignore[union-attr]
+        arrays = ", ".join(f"%b::{f.db_type(connection).split('(')[0]}[]" for f, *_rest in fields)  # type: ignore[union-attr]
         return f"{head} SELECT * FROM UNNEST({arrays}) RETURNING {pk}"  # noqa: S608
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     values = ", ".join([one] * rows)
@@ -167,7 +164,7 @@ def _unnest(model: type[models.Model], vendor: str) -> bool:
         not hasattr(f, "get_placeholder")
         and (getattr(f, "target_field", f) if f.is_relation else f).get_internal_type()
         in connection.data_types
-        for f, _plain in _inserted(model)
+        for f, *_rest in _inserted(model)
     )
 
 
@@ -180,7 +177,7 @@ def insert(objs: Iterable[M]) -> list[M]:
     model = type(objs[0])
     db = connections[DEFAULT_DB_ALIAS]
     # As bulk_create: at most MAX_ROWS a statement, fewer where the backend limits parameters (Django's SQLite).
-    fields = [f for f, _plain in _inserted(model)]
+    fields = [f for f, *_rest in _inserted(model)]
     per_statement = max(1, min(MAX_ROWS, db.ops.bulk_batch_size(fields, objs)))
     for start in range(0, len(objs), per_statement):
         _insert_chunk(model, objs[start : start + per_statement])
@@ -195,13 +192,12 @@ def _insert_chunk(model: type[M], objs: list[M]) -> None:
     sql = _insert_sql(model, len(objs), db.vendor)
     params: list[Any] = []
     fields = _inserted(model)
-    reading = _reading(model)
     for obj in objs:
         _takes_related_keys(obj)
         values = obj.__dict__
-        for (f, _plain), (attname, stamped, simple) in zip(fields, reading, strict=True):
-            if stamped is not None:
-                value = stamped.pre_save(obj, add=True)
+        for f, attname, stamps, simple in fields:
+            if stamps:
+                value = f.pre_save(obj, add=True)
             else:
                 value = values[attname] if attname in values else getattr(obj, attname)
             # None is NULL for every field (JSONField included, since Django 4.2), and a text, integer or
@@ -212,7 +208,7 @@ def _insert_chunk(model: type[M], objs: list[M]) -> None:
             else:
                 params.append(f.get_db_prep_save(value, db))
     if len(objs) > 1 and _unnest(model, db.vendor):
-        width = len(_inserted(model))
+        width = len(fields)
         params = [params[i::width] for i in range(width)]  # row by row → one list per column
     with db.cursor() as cursor:
         cursor.execute(sql, params)

@@ -72,7 +72,7 @@ def test_accepted_then_recorded_is_what_direct_intake_writes(demo_org: None) -> 
 
 @time_machine.travel(NOW, tick=False)
 def test_a_batch_of_the_same_minute_gets_each_tickets_own_clocks(demo_org: None) -> None:
-    """R4.1, R4.5, R4.7: tickets received in one minute share computed deadlines within a batch only where their
+    """R1.2, R4.1, R4.5, R4.7: tickets received in one minute share computed deadlines within a batch only where their
     rules agree — an urgent call, a mailbox letter, a hotline call led by its unit and a plain duty-room call,
     recorded together, each get the clocks direct intake gives them."""
     kinds = [

@@ -56,16 +56,19 @@ def enabled() -> bool:
     return bool(getattr(settings, "JIESU_TOKEN_CACHE", False))
 
 
+def _held() -> _Copy | None:
+    """This thread's connection's copy, if it has one (only a listening PostgreSQL connection does)."""
+    if not enabled() or connection.vendor != "postgresql" or connection.connection is None:
+        return None
+    return _copies.get(connection.connection)
+
+
 def _mine() -> _Copy | None:
     """This thread's connection's copy, if the connection may be trusted to have heard every change."""
-    if not enabled() or connection.vendor != "postgresql" or connection.in_atomic_block:
+    copy = _held()
+    if copy is None or connection.in_atomic_block:
         return None
-    conn = connection.connection
-    copy = _copies.get(conn) if conn is not None else None
-    if copy is None:
-        return None
-    quiet = getattr(connection, "is_quiet", None)
-    if quiet is None or not quiet():
+    if not connection.is_quiet():  # type: ignore[attr-defined]  # only jiesu.dbbackend.postgresql listens
         copy.clear()  # a notification (or a goodbye) is waiting: the lookup asks the database
         return None
     return copy
@@ -89,9 +92,8 @@ def get(key: str) -> list[Any] | None:
 def generation() -> tuple[int, int]:
     """Read before a lookup and give to ``put``: a change notified while the lookup ran (its rows may predate
     it), or another connection, and the rows are not kept."""
-    conn = connection.connection if connection.vendor == "postgresql" else None
-    copy = _copies.get(conn) if conn is not None else None
-    return (id(conn), copy.generation if copy is not None else -1)
+    copy = _held()
+    return (id(connection.connection), copy.generation if copy is not None else -1)
 
 
 def put(key: str, rows: list[Any], since: tuple[int, int]) -> None:

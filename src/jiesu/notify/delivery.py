@@ -120,17 +120,21 @@ def _record_sent(sent: list[tuple[Outbox, dt.datetime]]) -> int:
     at = Outbox._meta.get_field("sent_at")
     whens = " ".join(["WHEN %s THEN %s"] * len(sent))
     claims = ", ".join(["(%s, %s)"] * len(sent))
-    redacted: list[int | None] = [row.pk for row, _at in sent if row.event in SECRET_EVENTS] or [None]
+    redacted = [row.pk for row, _at in sent if row.event in SECRET_EVENTS]
+    body = ""
+    if redacted:
+        body = f", {q('body')} = CASE WHEN {pk} IN ({', '.join(['%s'] * len(redacted))}) THEN %s ELSE {q('body')} END"
     sql = (
         f"UPDATE {table} SET {q('state')} = %s, {q('lease_until')} = NULL, {q('last_error')} = '',"  # noqa: S608
-        f" {q('sent_at')} = CASE {pk} {whens} END,"
-        f" {q('body')} = CASE WHEN {pk} IN ({', '.join(['%s'] * len(redacted))}) THEN %s ELSE {q('body')} END"
+        f" {q('sent_at')} = CASE {pk} {whens} END{body}"
         f" WHERE {q('state')} = %s AND ({pk}, {attempts}) IN (VALUES {claims}) RETURNING {pk}"
     )
     params: list[Any] = [OutboxState.SENT.value]
     for row, when in sent:
         params += [row.pk, at.get_db_prep_save(when, db)]
-    params += [*redacted, _redacted(), OutboxState.SENDING.value]
+    if redacted:
+        params += [*redacted, _redacted()]
+    params.append(OutboxState.SENDING.value)
     for row, _when in sent:
         params += [row.pk, row.attempts]
     with db.cursor() as cursor:

@@ -177,12 +177,14 @@ def intake_clocks(ticket: Ticket, memo: dict[tuple[Any, ...], _IntakeDue] | None
     return clocks
 
 
-def _intake_due(received: dt.datetime, urgent: bool, second: str | None) -> _IntakeDue:
+# The clock an Office channel adds to the response clock: R4.7 triage for letters, R4.5 dispatch otherwise.
+_SECOND_RULE = {ClockKind.MAILBOX: rules.mailbox_due, ClockKind.DISPATCH: rules.dispatch_due}
+
+
+def _intake_due(received: dt.datetime, urgent: bool, second: ClockKind | None) -> _IntakeDue:
     due: list[tuple[str, DueRule]] = [(ClockKind.RESPONSE, rules.response_due(received, urgent=urgent))]
-    if second == ClockKind.MAILBOX:
-        due.append((second, rules.mailbox_due(received)))
-    elif second == ClockKind.DISPATCH:
-        due.append((second, rules.dispatch_due(received)))
+    if second is not None:
+        due.append((second, _SECOND_RULE[second](received)))
     return tuple((kind, d.due, soon_at(received, d.due), d.provisional, d.rule_text[:200]) for kind, d in due)
 
 

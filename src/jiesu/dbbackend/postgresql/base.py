@@ -20,14 +20,9 @@ from psycopg import pq
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self) -> bool:
-        conn = self.connection
-        if conn is None or conn.closed or conn.broken:
-            return False
-        if self.is_quiet():
-            return True
-        # In a transaction (or one that failed), or something arrived unasked — most likely the server's
-        # goodbye, or a notification (api.tokencache): ask the server, which also takes the notification in.
-        return bool(super().is_usable())
+        # Not quiet — in a transaction (or one that failed), closed, or something arrived unasked: most likely
+        # the server's goodbye, or a notification (api.tokencache) — ask the server, which takes it in.
+        return self.is_quiet() or bool(super().is_usable())
 
     def is_quiet(self) -> bool:
         """Open, idle outside a transaction, and nothing waiting on the socket (no goodbye, no notification)."""

@@ -220,8 +220,8 @@ def next_number(day: dt.date) -> str:
 
 
 def new_tracking_code() -> str:
-    """TRACKING_LENGTH characters of TRACKING_ALPHABET, uniformly random: one draw below 31¹⁰ written in base 31
-    (one read of the system's randomness instead of one per character)."""
+    """R10.1: the requester's secret code — TRACKING_LENGTH characters of TRACKING_ALPHABET, uniformly random:
+    one draw below 31¹⁰ written in base 31 (one read of the system's randomness instead of one per character)."""
     base = len(TRACKING_ALPHABET)
     value = secrets.randbelow(base**TRACKING_LENGTH)
     chars = []

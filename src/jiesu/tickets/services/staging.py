@@ -118,12 +118,12 @@ def _ticket(row: StagedIntake) -> tuple[Ticket, str, dt.datetime | None]:
     code = data["tracking_code"]
     known = {"number": row.number, "tracking_code_hash": base.hash_tracking_code(row.number, code)}
     values = []
-    for f, plain in _fields():
+    for f, text in _fields():
         if f.attname in fields:
             value = fields[f.attname]
-            values.append(value if value is None or (plain and type(value) is str) else f.to_python(value))
+            values.append(value if value is None or (text and type(value) is str) else f.to_python(value))
         else:  # the key, the number, the code's hash; auto_now stamps are set at insert
-            values.append(known.get(f.attname, f.get_default()))
+            values.append(known[f.attname] if f.attname in known else f.get_default())
     ticket = Ticket(*values)  # type: ignore[misc]  # positional, as Model.from_db builds rows: a third of the keyword path's cost
     ack = data.get("acknowledge_at")
     return ticket, code, dt.datetime.fromisoformat(ack) if ack else None
@@ -132,10 +132,7 @@ def _ticket(row: StagedIntake) -> tuple[Ticket, str, dt.datetime | None]:
 @cache
 def _fields() -> tuple[tuple[Any, bool], ...]:
     """Ticket's concrete fields in order, each with whether a JSON string is already its Python value."""
-    text = ("CharField", "TextField", "SlugField")
-    return tuple(
-        (f, not f.is_relation and f.get_internal_type() in text) for f in Ticket._meta.concrete_fields
-    )
+    return tuple((f, fastsql.plain_type(f) is str) for f in Ticket._meta.concrete_fields)
 
 
 def _wake() -> None:
