@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.error
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -75,13 +76,18 @@ def test_the_wecom_webhook_posts_text_mentioning_the_member(robot: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "reply"), [(200, {"errcode": 93000, "errmsg": "invalid webhook url"}), (500, {})]
+    ("status", "reply", "error"),
+    [
+        (200, {"errcode": 93000, "errmsg": "invalid webhook url"}, RuntimeError),
+        (500, {}, urllib.error.HTTPError),
+    ],
 )
 def test_a_refusing_webhook_raises_so_the_row_is_retried(
-    robot: str, status: int, reply: dict[str, Any]
+    robot: str, status: int, reply: dict[str, Any], error: type[Exception]
 ) -> None:
+    """A refusal in the answer's errcode or an HTTP error raises, so delivery records a failure and retries."""
     _Robot.status, _Robot.reply = status, reply
-    with override_settings(JIESU_WECOM_WEBHOOK_URL=robot), pytest.raises(Exception):  # noqa: B017, PT011
+    with override_settings(JIESU_WECOM_WEBHOOK_URL=robot), pytest.raises(error):
         backends.WebhookWecomBackend().send(address="officer", subject="t", body="x", key="k")
 
 

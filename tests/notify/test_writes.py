@@ -21,10 +21,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def wakes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the worker wake-ups (``enqueue_delivery``) that reach the queue."""
+    """Counts the after-commit wake-ups (the hooks ``on_outbox_committed`` registered) that would reach the queue."""
     calls: list[int] = []
-    monkeypatch.setattr("jiesu.worker.queue.enqueue_delivery", lambda: calls.append(1))
+    monkeypatch.setattr(notify, "_outbox_hooks", [lambda: calls.append(1)])
     return calls
+
+
+def test_the_worker_app_registers_its_wake_up_with_notify() -> None:
+    """The queue's owner hooks itself on at start-up; notify never imports the worker (tests/test_import_layers.py)."""
+    from jiesu.worker.queue import enqueue_delivery
+
+    assert enqueue_delivery in notify._outbox_hooks
 
 
 class Boom(Exception):

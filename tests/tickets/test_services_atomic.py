@@ -12,17 +12,8 @@ from django.db import connection
 from jiesu.tickets import services
 from tests.tickets.test_services_support import drive, user
 
-# Intake validates and computes before it takes SQLite's single write lock, then writes in one transaction;
-# recording accepted API requests opens one transaction per batch (tests/tickets/test_staging.py).
-OPENS_ITS_OWN = {
-    "ticket_create",
-    "ticket_accept",
-    "record_staged",
-    "record_all",
-    "record_if_staged",
-    "record_waiting",
-    "staged_retry",
-}
+# Intake validates and computes before it takes SQLite's single write lock, then writes in one transaction.
+OPENS_ITS_OWN = {"ticket_create"}
 
 WRITERS = sorted(
     name
@@ -85,7 +76,7 @@ def test_intake_writes_everything_in_one_transaction(demo_org: None, monkeypatch
         raise RuntimeError("disk full")
 
     before = (Ticket.objects.count(), Event.objects.count(), list(TicketSequence.objects.values_list("last")))
-    monkeypatch.setattr(base, "record_many", broken)
+    monkeypatch.setattr(base, "record", broken)
     with pytest.raises(RuntimeError):
         web_request()
     after = (Ticket.objects.count(), Event.objects.count(), list(TicketSequence.objects.values_list("last")))

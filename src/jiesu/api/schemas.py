@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import BaseModel
 
 from jiesu.org.models import RequesterKind
 from jiesu.tickets.models import Channel, FollowupAttempt, FollowupOutcome, Level, ReplyKind, TicketType
@@ -30,11 +29,8 @@ class ErrorOut(Schema):
 # --- intake -----------------------------------------------------------------------------------------------------
 
 
-class TicketCreateIn(BaseModel):
+class TicketCreateIn(Schema):
     """R1.2 / R2: a web request is the caller's own; other channels are recorded by staff for someone else."""
-
-    # A plain pydantic model, not ninja's Schema: a request body is never read from model attributes, and the
-    # Schema's wrapping validator (DjangoGetter) was a tenth of intake's parsing (docs/performance.md).
 
     channel: Channel
     type: TicketType

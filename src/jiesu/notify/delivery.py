@@ -11,13 +11,10 @@ The claim commits before anything is sent. A claim raises ``attempts`` by one, s
 claim: marking the row ``sent`` (or scheduling a retry) is conditional on it, and a worker whose lease ran out
 and whose row was claimed again cannot overwrite the newer result. A ``sent`` row is never claimed again.
 
-Messages sent are recorded together — one statement for what was sent since the last one, at the end of the
-batch and at least every ``RECORD_EVERY`` while a slow channel sends — instead of one statement and one commit
-each (on PostgreSQL that commit cost more than a local send). Failures are recorded at once, each on its own:
-they back off exponentially (30 s × 2^(attempts − 1), at most 1 h); after ``MAX_ATTEMPTS`` the row is
+Failures back off exponentially (30 s × 2^(attempts − 1), at most 1 h); after ``MAX_ATTEMPTS`` the row is
 ``failed`` and shows on the Office's outbox page. If a worker dies between sending and recording, the lease
-expires and what it sent in that last interval is sent again with the same idempotency key (email: the same
-Message-ID), so the receiver can drop the repeat — delivery is at least once, recorded exactly once.
+expires and the message is sent again with the same idempotency key (email: the same Message-ID), so the
+receiver can drop the repeat — delivery is at least once, recorded exactly once.
 
 Call ``deliver_due`` outside any transaction so each claim and each result commits on its own.
 """
@@ -28,7 +25,6 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -36,7 +32,6 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from jiesu import fastsql
 from jiesu.notify import backends
 from jiesu.notify.models import Outbox, OutboxState
 
@@ -46,9 +41,6 @@ MAX_ATTEMPTS = 8
 BASE_DELAY = dt.timedelta(seconds=30)
 MAX_DELAY = dt.timedelta(hours=1)
 LEASE = dt.timedelta(minutes=5)  # longer than a batch's worst case: backends time out after 10–20 s
-# Between two sends, what was sent is recorded once the oldest of it is this old: a worker dying mid-batch sends
-# again at most this interval's messages plus the one it was sending.
-RECORD_EVERY = dt.timedelta(seconds=1)
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -99,51 +91,12 @@ def claim(now: dt.datetime, limit: int) -> list[Outbox]:
 
 def _finish(row: Outbox, **changes: object) -> bool:
     """Record a result only while the row is still this worker's claim."""
-    # Once per message sent: a hand-built statement (jiesu.fastsql), not a compiled ORM update.
-    done = fastsql.update(
-        Outbox, {"id": row.pk, "state": OutboxState.SENDING, "attempts": row.attempts}, changes
+    done = Outbox.objects.filter(pk=row.pk, state=OutboxState.SENDING, attempts=row.attempts).update(
+        **changes
     )
     if done != 1:
         log.warning("outbox %s: the claim was lost before its result was recorded", row.pk)
     return done == 1
-
-
-def _record_sent(sent: list[tuple[Outbox, dt.datetime]]) -> int:
-    """Mark rows ``sent`` in one statement, each only while still this worker's claim (id, attempts), each with
-    its own sending time; a receipt's or rating link's text is replaced (``SECRET_EVENTS``). Returns how many
-    were recorded; a row whose claim was lost is logged as ``_finish`` logs it."""
-    if not sent:
-        return 0
-    db = connection
-    q = fastsql.quote
-    table, pk, attempts = q(Outbox._meta.db_table), q("id"), q("attempts")
-    at = Outbox._meta.get_field("sent_at")
-    whens = " ".join(["WHEN %s THEN %s"] * len(sent))
-    claims = ", ".join(["(%s, %s)"] * len(sent))
-    redacted = [row.pk for row, _at in sent if row.event in SECRET_EVENTS]
-    body = ""
-    if redacted:
-        body = f", {q('body')} = CASE WHEN {pk} IN ({', '.join(['%s'] * len(redacted))}) THEN %s ELSE {q('body')} END"
-    sql = (
-        f"UPDATE {table} SET {q('state')} = %s, {q('lease_until')} = NULL, {q('last_error')} = '',"  # noqa: S608
-        f" {q('sent_at')} = CASE {pk} {whens} END{body}"
-        f" WHERE {q('state')} = %s AND ({pk}, {attempts}) IN (VALUES {claims}) RETURNING {pk}"
-    )
-    params: list[Any] = [OutboxState.SENT.value]
-    for row, when in sent:
-        params += [row.pk, at.get_db_prep_save(when, db)]
-    if redacted:
-        params += [*redacted, _redacted()]
-    params.append(OutboxState.SENDING.value)
-    for row, _when in sent:
-        params += [row.pk, row.attempts]
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        done = {key for (key,) in cursor.fetchall()}
-    for row, _when in sent:
-        if row.pk not in done:
-            log.warning("outbox %s: the claim was lost before its result was recorded", row.pk)
-    return len(done)
 
 
 def _failed(row: Outbox, error: Exception, now: dt.datetime) -> None:
@@ -186,13 +139,13 @@ def _redacted() -> str:
 
 def _renew(row: Outbox, at: dt.datetime) -> bool:
     """Extend this worker's lease right before sending: a row whose lease ran out while earlier rows of the
-    batch were being sent (a slow SMTP server) may have been claimed by another worker — then skip it.
-    While more than half the lease is left (every row of a quick batch) there is nothing to extend: a send
-    times out long before the rest runs out."""
-    if row.lease_until is not None and row.lease_until - at > LEASE / 2:
-        return True
-    where = {"id": row.pk, "state": OutboxState.SENDING, "attempts": row.attempts}
-    return fastsql.update(Outbox, where, {"lease_until": at + LEASE}) == 1
+    batch were being sent (a slow SMTP server) may have been claimed by another worker — then skip it."""
+    return (
+        Outbox.objects.filter(pk=row.pk, state=OutboxState.SENDING, attempts=row.attempts).update(
+            lease_until=at + LEASE
+        )
+        == 1
+    )
 
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 50) -> int:
@@ -201,35 +154,24 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int = 50) -> int:
     stamp = now  # an explicit instant (tests, a replayed sweep) is also the sending time
     now = now or timezone.now()
     rows = claim(now, limit)
-    sent: list[tuple[Outbox, dt.datetime]] = []  # sent, not yet recorded
-    try:
-        with _senders() as opened:
-            for row in rows:
-                at = stamp or timezone.now()
-                if sent and at - sent[0][1] >= RECORD_EVERY:
-                    pending, sent = sent, []  # not again below if recording them fails
-                    _record_sent(pending)
-                if not _renew(row, at):
-                    log.warning("outbox %s: the claim was lost before sending; another worker has it", row.pk)
-                    continue
-                try:
-                    backend = opened.get(row.channel) or opened.setdefault(
-                        row.channel, backends.load(row.channel)
-                    )
-                    backend.send(
-                        address=row.address, subject=row.subject, body=row.body, key=idempotency_key(row)
-                    )
-                except Exception as error:  # noqa: BLE001 - any failure of a channel is a retry, not a crash
-                    _failed(row, error, now)
-                    continue
-                sent.append((row, stamp or timezone.now()))
-    except BaseException:
-        # A send does not raise (failures are recorded above); a database or backend-closing error does: what
-        # was sent is still recorded if the connection allows, without hiding the error.
-        try:
-            _record_sent(sent)
-        except Exception:  # noqa: BLE001 - the original error is the one to report
-            log.exception("could not record %d sent outbox rows; their leases will expire", len(sent))
-        raise
-    _record_sent(sent)
+    with _senders() as opened:
+        for row in rows:
+            if not _renew(row, stamp or timezone.now()):
+                log.warning("outbox %s: the claim was lost before sending; another worker has it", row.pk)
+                continue
+            try:
+                backend = opened.get(row.channel) or opened.setdefault(
+                    row.channel, backends.load(row.channel)
+                )
+                backend.send(
+                    address=row.address, subject=row.subject, body=row.body, key=idempotency_key(row)
+                )
+            except Exception as error:  # noqa: BLE001 - any failure of a channel is a retry, not a crash
+                _failed(row, error, now)
+                continue
+            sent: dict[str, object] = {"state": OutboxState.SENT, "lease_until": None, "last_error": ""}
+            sent["sent_at"] = stamp or timezone.now()
+            if row.event in SECRET_EVENTS:
+                sent["body"] = _redacted()
+            _finish(row, **sent)
     return len(rows)

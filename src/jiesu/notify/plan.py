@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
 
-from jiesu import fastsql
 from jiesu.notify.recipients import (
     OFFICE_ROLES,
     ROUTES,
@@ -29,7 +26,7 @@ from jiesu.notify.recipients import (
     person_target,
     preference,
 )
-from jiesu.org.models import Membership, Role, Unit, User
+from jiesu.org.models import Membership, Role, User
 from jiesu.tickets.models import CohandlingRequest, RedispatchRequest, Reply, Ticket
 
 _REPLY_EVENTS = frozenset({"reply_sent", "initial_reply", "reply_returned"})
@@ -81,24 +78,9 @@ class Plan:
 
     @staticmethod
     def _tickets(ids: set[int]) -> dict[int, dict[str, Any]]:
-        """The facts of these tickets (``_TICKET_FIELDS``). Every ticket action's notification reads them,
-        so the statement is built once rather than compiled by the ORM per call (docs/performance.md)."""
         if not ids:
             return {}
-        sql, readers = _facts_sql()
-        found: dict[int, dict[str, Any]] = {}
-        keys = sorted(ids)
-        with connection.cursor() as cursor:
-            for start in range(0, len(keys), 1000):
-                chunk = keys[start : start + 1000]
-                cursor.execute(sql.format(", ".join(["%s"] * len(chunk))), chunk)
-                for row in cursor.fetchall():
-                    facts = {
-                        name: read(value) if read else value
-                        for name, read, value in zip(_TICKET_FIELDS, readers, row, strict=True)
-                    }
-                    found[facts["id"]] = facts
-        return found
+        return {row["id"]: row for row in Ticket.objects.filter(pk__in=ids).values(*_TICKET_FIELDS)}
 
     @staticmethod
     def _extras(alerts: Sequence[AlertLike]) -> dict[int, dict[str, Any]]:
@@ -123,27 +105,6 @@ class Plan:
                 )
             extras[id(alert)] = extra
         return extras
-
-
-@cache
-def _facts_sql() -> tuple[str, list[Any]]:
-    """``SELECT`` of ``_TICKET_FIELDS`` (the lead unit's name by a join) ``WHERE id IN ({})`` to fill in, and a
-    converter per column where the database's value differs from Python's (SQLite booleans, datetimes)."""
-    q = fastsql.quote
-    columns = [
-        f"u.{q('name')}" if name == "lead_unit__name" else f"t.{q(Ticket._meta.get_field(name).column)}"  # type: ignore[union-attr]
-        for name in _TICKET_FIELDS
-    ]
-    readers = [
-        None if name == "lead_unit__name" else fastsql.reader(Ticket, name.removesuffix("_id"))
-        for name in _TICKET_FIELDS
-    ]
-    sql = (
-        f"SELECT {', '.join(columns)} FROM {q(Ticket._meta.db_table)} t"  # noqa: S608 - names from the models
-        f" LEFT JOIN {q(Unit._meta.db_table)} u ON u.{q('id')} = t.{q('lead_unit_id')}"
-        f" WHERE t.{q('id')} IN ({{}})"
-    )
-    return sql, readers
 
 
 def _replies(alerts: Sequence[AlertLike]) -> dict[int, dict[str, Any]]:

@@ -9,7 +9,8 @@ with the change that caused them (issue 5 §3):
 - ``notify_users`` — a message the caller wrote (the Office's overdue summary, a head's daily digest).
 
 Each returns the number of rows written (inbox notifications plus outbox messages). After a commit that wrote
-outbox rows a worker is woken (``jiesu.worker.queue.enqueue_delivery``); the sweep delivers anyway.
+outbox rows the hooks registered with ``on_outbox_committed`` run (the worker app registers its wake-up, so
+this app never imports the worker); the worker's minute sweep delivers anyway.
 
 The inbox's own writes: ``notification_mark_read``, ``notification_mark_all_read``, ``preference_update``,
 and the Office's ``outbox_retry``.
@@ -18,19 +19,16 @@ and the Office's ``outbox_retry``.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiesu import fastsql
 from jiesu.notify import messages
 from jiesu.notify.models import Notification, Outbox, OutboxChannel, OutboxState, Preference
 from jiesu.notify.permissions import may_manage_outbox
@@ -136,18 +134,28 @@ class _Rows:
     def save(self, *, wake: bool = True) -> tuple[int, int]:
         """Insert in batches; with ``wake``, a worker is asked to deliver once the transaction commits."""
         # Notifications first: their ids (RETURNING, on PostgreSQL and SQLite ≥ 3.35) become the outbox's FKs.
-        fastsql.insert(self.notifications)
-        fastsql.insert(self.outbox)
+        Notification.objects.bulk_create(self.notifications, batch_size=BATCH_SIZE)
+        Outbox.objects.bulk_create(self.outbox, batch_size=BATCH_SIZE)
         if self.outbox and wake:
             transaction.on_commit(wake_worker)
         return len(self.notifications), len(self.outbox)
 
 
-def wake_worker() -> None:
-    """Ask a worker to deliver now (after commit); a no-op when the queue is in memory (tests)."""
-    from jiesu.worker.queue import enqueue_delivery  # noqa: PLC0415 - the worker imports this app
+_outbox_hooks: list[Callable[[], None]] = []
 
-    enqueue_delivery()
+
+def on_outbox_committed(hook: Callable[[], None]) -> Callable[[], None]:
+    """Register ``hook`` to run after every commit that wrote outbox rows (the worker app asks for a delivery
+    this way: domain apps never import the queue)."""
+    if hook not in _outbox_hooks:
+        _outbox_hooks.append(hook)
+    return hook
+
+
+def wake_worker() -> None:
+    """Run the registered after-commit hooks (``on_outbox_committed``)."""
+    for hook in _outbox_hooks:
+        hook()
 
 
 class _Paths:
@@ -161,12 +169,6 @@ class _Paths:
 
     def ticket(self, number: str) -> str:
         return self._ticket.format(number)
-
-
-@lru_cache(maxsize=8)
-def _paths(_prefix: str, _urlconf: object) -> _Paths:
-    """One ``_Paths`` per script prefix and URL configuration (reversing costs more than the message)."""
-    return _Paths()
 
 
 def _context(facts: Facts, route: Route) -> dict[str, Any]:
@@ -185,7 +187,7 @@ def _context(facts: Facts, route: Route) -> dict[str, Any]:
 
 def _write_plan(plan: Plan, *, now: dt.datetime, wake: bool = True, combine: bool = False) -> tuple[int, int]:
     rows = _Rows(now, combine=combine)
-    paths = _paths(get_script_prefix(), get_urlconf())
+    paths = _Paths()
     with messages.language():
         for alert, facts, route in plan.items:
             targets = plan.targets(route)
@@ -207,36 +209,15 @@ def _write_plan(plan: Plan, *, now: dt.datetime, wake: bool = True, combine: boo
     return rows.save(wake=wake)
 
 
-# The events whose writer wrote outbox rows, until their commit wakes a worker (weak: a rolled-back change's
-# event is dropped with its on-commit callbacks, so nothing lingers).
-_wrote_outbox: weakref.WeakValueDictionary[int, TicketEvent] = weakref.WeakValueDictionary()
-
-
 def notify_ticket_event(event: TicketEvent) -> int:
     """The in-transaction writer for every ticket event (``subscribe_in_transaction``); unknown names are
-    ignored. Returns the number of inbox and outbox rows written."""
-    return notify_ticket_events([event])
-
-
-def notify_ticket_events(events: Sequence[TicketEvent]) -> int:
-    """``notify_ticket_event`` for a batch (recorded API intake): tickets and people read once for all."""
+    ignored. Returns the number of inbox and outbox rows written; a worker is woken after the commit."""
     with messages.language():  # route texts (outcome labels …) in the site's language, not the actor's
-        plan = Plan([Alert(e.name, e.ticket_id, dict(e.data), actor_id=e.actor_id) for e in events])
+        plan = Plan([Alert(event.name, event.ticket_id, dict(event.data), actor_id=event.actor_id)])
     if not plan.items:
         return 0
-    # The wake-up after commit comes from the listener below (tickets.services.subscribe).
-    notes, outbox = _write_plan(plan, now=timezone.now(), wake=False)
-    if outbox:
-        for event in events:
-            _wrote_outbox[id(event)] = event
+    notes, outbox = _write_plan(plan, now=timezone.now())
     return notes + outbox
-
-
-def on_ticket_event_committed(event: TicketEvent) -> None:
-    """The after-commit listener (``tickets.services.subscribe``): wake a worker when the event wrote outbox
-    rows; a rolled-back change never gets here."""
-    if _wrote_outbox.pop(id(event), None) is event:
-        wake_worker()
 
 
 def notify_bulk(alerts: Sequence[AlertLike]) -> int:

@@ -113,28 +113,23 @@ def _database_from_url(url: str) -> dict[str, Any]:
         return config
     config = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend with a health check that needs no round trip while the connection is quiet.
-        config["ENGINE"] = "jiesu.dbbackend.postgresql"
-        # Server-side binding with psycopg's prepared statements (from a statement's fifth run on a connection):
-        # the hot statements (token, roles, intake's inserts) skip PostgreSQL's parse and plan
-        # (docs/performance.md). Behind a transaction-pooling PgBouncer older than 1.21, set
-        # JIESU_PG_PREPARE=0.
-        if os.environ.get("JIESU_PG_PREPARE", "1") != "0":
-            options = config.setdefault("OPTIONS", {})
+        options = config.setdefault("OPTIONS", {})
+        pool = int(os.environ.get("JIESU_DB_POOL", "0") or 0)
+        if pool > 0:
+            # Django's own connection pool (psycopg_pool): up to JIESU_DB_POOL connections per process, shared by
+            # its threads; persistent connections must then be off (Django refuses both).
+            options["pool"] = {"min_size": min(2, pool), "max_size": pool}
+            config["CONN_MAX_AGE"] = 0
+            config["CONN_HEALTH_CHECKS"] = False
+        if os.environ.get("JIESU_DB_SERVER_SIDE_BINDING", "0") == "1":
+            # Server-side parameter binding (Django's documented psycopg option); not behind PgBouncer < 1.21.
             options["server_side_binding"] = True
-            options["prepare_threshold"] = 5
     return config
 
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jiesu.sqlite3'}")
 DATABASES = {"default": _database_from_url(DATABASE_URL)}
-# PostgreSQL: recent bearer-token lookups kept per process, dropped on any change by LISTEN/NOTIFY
-# (jiesu/api/tokencache.py; a connection that does not hear its own probe, as behind a transaction pooler,
-# caches nothing). JIESU_TOKEN_CACHE=0 turns it off.
-JIESU_TOKEN_CACHE = DATABASES["default"]["ENGINE"] == "jiesu.dbbackend.postgresql" and os.environ.get(
-    "JIESU_TOKEN_CACHE", "1"
-) not in {"0", ""}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"

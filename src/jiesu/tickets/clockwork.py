@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiesu import fastsql
 from jiesu.tickets.models import Channel, Clock, ClockKind, Level, Ticket
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.clocks import end_of_day
@@ -138,64 +137,41 @@ def refresh_next_due(ticket: Ticket) -> None:
         )
 
 
-# (kind, due, soon, provisional, rule text) of each intake clock; the same for every ticket of one key.
-_IntakeDue = tuple[tuple[str, dt.datetime, dt.datetime, bool, str], ...]
-
-
-def intake_clocks(ticket: Ticket, memo: dict[tuple[Any, ...], _IntakeDue] | None = None) -> list[Clock]:
+def intake_clocks(ticket: Ticket) -> list[Clock]:
     """R4.1 response for every ticket; R4.5 dispatch (R4.7 triage for letters) for Office channels.
 
-    For a ticket not yet saved: the clocks are built in memory and the nearest one is set on the ticket, so
-    intake writes the ticket once and its clocks in one INSERT (``save_intake_clocks``) — intake is the
-    hottest write path. ``memo`` (one batch's) shares the deadlines among tickets received in the same minute
-    with the same rules: receipt times are kept to the minute (R1.2), so a busy batch computes them a few
-    times instead of once per ticket."""
+    For a ticket not yet saved: the clocks are built in memory (pure arithmetic, before intake's transaction
+    opens) and the nearest one is set on the ticket, so intake writes the ticket once."""
     received = ticket.received_at
-    second = ClockKind.MAILBOX if ticket.channel == Channel.MAILBOX else None
-    if second is None and ticket.lead_unit_id is None:
-        second = ClockKind.DISPATCH
-    key = (received, ticket.urgent, second)
-    found = memo.get(key) if memo is not None else None
-    if found is None:
-        found = _intake_due(received, ticket.urgent, second)
-        if memo is not None:
-            memo[key] = found
+    due: list[tuple[ClockKind, DueRule]] = [
+        (ClockKind.RESPONSE, rules.response_due(received, urgent=ticket.urgent))
+    ]
+    if ticket.channel == Channel.MAILBOX:
+        due.append((ClockKind.MAILBOX, rules.mailbox_due(received)))
+    elif ticket.lead_unit_id is None:
+        due.append((ClockKind.DISPATCH, rules.dispatch_due(received)))
     clocks = [
         Clock(
             kind=kind,
             round=ticket.round,
             started_at=received,
-            due_at=due_at,
-            soon_at=soon,
-            provisional=provisional,
-            rule=rule,
+            due_at=deadline.due,
+            soon_at=soon_at(received, deadline.due),
+            provisional=deadline.provisional,
+            rule=deadline.rule_text[:200],
         )
-        for kind, due_at, soon, provisional, rule in found
+        for kind, deadline in due
     ]
     nearest = min(clocks, key=lambda c: c.due_at)
     ticket.next_due_at, ticket.next_soon_at, ticket.next_clock = nearest.due_at, nearest.soon_at, nearest.kind
     return clocks
 
 
-# The clock an Office channel adds to the response clock: R4.7 triage for letters, R4.5 dispatch otherwise.
-_SECOND_RULE = {ClockKind.MAILBOX: rules.mailbox_due, ClockKind.DISPATCH: rules.dispatch_due}
-
-
-def _intake_due(received: dt.datetime, urgent: bool, second: ClockKind | None) -> _IntakeDue:
-    due: list[tuple[str, DueRule]] = [(ClockKind.RESPONSE, rules.response_due(received, urgent=urgent))]
-    if second is not None:
-        due.append((second, _SECOND_RULE[second](received)))
-    return tuple((kind, d.due, soon_at(received, d.due), d.provisional, d.rule_text[:200]) for kind, d in due)
-
-
-def save_intake_clocks(items: list[tuple[Ticket, list[Clock]]]) -> None:
-    """The clocks of saved tickets, in one insert (intake's hot path, docs/performance.md)."""
-    clocks = []
-    for ticket, own in items:
-        for clock in own:
-            clock.ticket = ticket
-            clocks.append(clock)
-    fastsql.insert(clocks)
+def save_intake_clocks(ticket: Ticket, clocks: list[Clock]) -> None:
+    """The clocks of a just-saved ticket, in one insert."""
+    for clock in clocks:
+        clock.ticket = ticket
+    Clock.objects.bulk_create(clocks)
 
 
 def default_reply_clock(ticket: Ticket) -> None:

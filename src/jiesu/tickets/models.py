@@ -213,29 +213,6 @@ class Clock(models.Model):
         return f"{self.ticket_id}:{self.kind}#{self.round}"
 
 
-class StagedIntake(models.Model):
-    """A request accepted through the API (R1, R2) whose ticket is not written yet (docs/architecture.md, "API
-    intake"). Its number and tracking code are already the requester's; the worker — or the first read of its
-    number — writes the ticket, its clocks, history and notifications from ``payload``, then deletes this row,
-    so contact details and the plain tracking code live here only for that moment. A row the writer could not
-    record keeps ``error`` for the Office (admin) instead of being lost."""
-
-    # Only the primary key and the number are indexed: accepting is the hot path, and the writer takes rows in
-    # id order (failed rows, which keep an error, are few).
-    number = models.CharField(_("Number"), max_length=20, unique=True)
-    payload = models.JSONField()  # the ticket's field values (attnames), the tracking code, acknowledge
-    accepted_at = models.DateTimeField(_("Accepted at"))
-    attempts = models.PositiveSmallIntegerField(_("Failed attempts"), default=0)
-    error = models.TextField(_("Error"), blank=True)  # set after the last attempt: kept aside for the Office
-
-    class Meta:
-        verbose_name = _("Request awaiting recording")
-        verbose_name_plural = _("Requests awaiting recording")
-
-    def __str__(self) -> str:
-        return self.number
-
-
 class TicketSequence(models.Model):
     """Per-day counter for human-friendly ticket numbers (YYYYMMDD-NNNNNN)."""
 

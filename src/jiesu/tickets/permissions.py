@@ -43,13 +43,10 @@ def get_ticket_for(user: User, number: str, *, for_update: bool = False) -> Tick
     qs = visible_tickets(user).select_related("lead_unit", "campus", "requester")
     if for_update:
         qs = qs.select_for_update(of=("self",))
-    # Accepted through the API moments ago and not recorded yet: first_by_number records it, then looks again.
-    from jiesu.tickets.services.staging import first_by_number  # noqa: PLC0415 - services import this module
-
-    found = first_by_number(qs, number)
-    if found is None:
-        raise Http404
-    return found
+    try:
+        return qs.get(number=number)
+    except Ticket.DoesNotExist:
+        raise Http404 from None
 
 
 def relations(user: User, ticket: Ticket, *, cohandler: bool = True) -> frozenset[Actor]:

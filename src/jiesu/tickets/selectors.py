@@ -21,7 +21,6 @@ from jiesu.tickets.models import (
     Note,
     RedispatchRequest,
     Reply,
-    StagedIntake,
     Ticket,
     TicketCohandlingUnit,
 )
@@ -376,14 +375,4 @@ def rated_reply(ticket: Ticket, round_: int) -> Reply | None:
         Reply.objects.filter(ticket=ticket, round=round_, stage=Reply.Stage.FORMAL, state=Reply.State.SENT)
         .order_by("-sent_at", "-id")
         .first()
-    )
-
-
-def staged_problems(*, older_than: dt.timedelta) -> dict[str, int]:
-    """For the Office, in one query: API requests accepted more than ``older_than`` ago and still waiting to be
-    recorded (is the worker running?), and those kept aside after failing (admin "Requests awaiting
-    recording")."""
-    return StagedIntake.objects.aggregate(
-        waiting=Count("id", filter=Q(error="", accepted_at__lt=timezone.now() - older_than)),
-        failed=Count("id", filter=~Q(error="")),
     )

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class WorkerConfig(AppConfig):
     name = "jiesu.worker"
     verbose_name = "Worker"
+
+    def ready(self) -> None:
+        """The queue's owner hooks itself onto the notify app's after-commit point: every commit that wrote
+        outbox rows asks a worker for a delivery (the domain apps never import the queue)."""
+        from jiesu.notify.services import on_outbox_committed  # noqa: PLC0415 - apps load before their models
+        from jiesu.worker.queue import enqueue_delivery  # noqa: PLC0415
+
+        on_outbox_committed(enqueue_delivery)

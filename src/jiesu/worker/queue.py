@@ -36,40 +36,30 @@ log = logging.getLogger(__name__)
 huey = build_huey(settings.QUEUE_URL, settings.QUEUE_NAME)
 
 
-# Wake-ups are coalesced per process: one task scheduled ``delay`` ahead covers every row committed before it
-# runs, so a burst of commits (intake under load) costs one queue write, not one each.
-KICK_DELAY = 1.0  # outbox delivery
-RECORD_DELAY = 1.0  # recording accepted API requests (tickets/services/staging.py)
+# Wake-ups are coalesced per process: one delivery task scheduled KICK_DELAY ahead covers every outbox row
+# committed before it runs, so a burst of commits costs one queue write, not one each.
+KICK_DELAY = 1.0
+_kick_lock = threading.Lock()
+_next_kick_at = 0.0
 
 
-class _Kick:
-    def __init__(self, task_name: str, delay: float) -> None:
-        self.task_name, self.delay = task_name, delay
-        self.lock = threading.Lock()
-        self.next_at = 0.0
+def enqueue_delivery() -> None:
+    """Ask a worker to deliver the outbox soon (registered by ``WorkerConfig.ready`` to run after every commit
+    that wrote outbox rows). The minute sweep also delivers, so a lost wake-up only delays a message; under
+    ``memory://`` nothing runs."""
+    global _next_kick_at
+    if isinstance(huey, MemoryHuey):
+        return
+    now = time.monotonic()
+    with _kick_lock:
+        if now < _next_kick_at:
+            return  # a delivery already scheduled after this commit will see its rows
+        _next_kick_at = now + KICK_DELAY
+    from jiesu.worker.tasks import deliver  # noqa: PLC0415 - tasks import this module
 
-    def __call__(self) -> None:
-        if isinstance(huey, MemoryHuey):
-            return
-        now = time.monotonic()
-        with self.lock:
-            if now < self.next_at:
-                return  # a task already scheduled after this commit will see its rows
-            self.next_at = now + self.delay
-        from jiesu.worker import tasks  # noqa: PLC0415 - tasks import this module
-
-        try:
-            getattr(tasks, self.task_name).schedule(delay=self.delay)
-        except Exception:  # noqa: BLE001 - the change is committed; the minute sweep does the work anyway
-            with self.lock:
-                self.next_at = 0.0
-            log.exception("could not wake the worker (queue %s); the next sweep does it", settings.QUEUE_URL)
-
-
-enqueue_delivery = _Kick("deliver", KICK_DELAY)
-enqueue_delivery.__doc__ = """Ask a worker to deliver the outbox soon (called after a commit that wrote outbox
-rows). The minute sweep also delivers, so a lost wake-up only delays a message; under ``memory://`` nothing
-runs."""
-enqueue_recording = _Kick("record", RECORD_DELAY)
-enqueue_recording.__doc__ = """Ask a worker to record accepted API requests soon (after the accepting commit);
-the minute sweep and the first read of a number also record them."""
+    try:
+        deliver.schedule(delay=KICK_DELAY)
+    except Exception:  # noqa: BLE001 - the change is committed; the minute sweep delivers anyway
+        with _kick_lock:
+            _next_kick_at = 0.0
+        log.exception("could not wake the worker (queue %s); the next sweep delivers", settings.QUEUE_URL)

@@ -2,7 +2,6 @@
 
 - ``sweep`` every minute (R4.8): breaches, due-soon clocks, the daily digest; then the outbox.
 - ``deliver``: send what the outbox holds (retries with back-off live in ``notify.delivery``).
-- ``record``: write the tickets of requests accepted through the API (``tickets.services.staging``).
 
 Both are safe to run on several workers at once: the sweep takes its rows with SKIP LOCKED (PostgreSQL) or
 under SQLite's single write lock, and delivery claims each outbox row with a conditional update.
@@ -16,7 +15,6 @@ from django.db import close_old_connections
 from huey import crontab
 
 from jiesu.notify.delivery import deliver_due
-from jiesu.tickets.services import record_all
 from jiesu.worker.queue import huey
 from jiesu.worker.sweep import run_sweep
 
@@ -45,10 +43,6 @@ def deliver_all(limit: int = 50) -> int:
 
 @huey.periodic_task(crontab(minute="*"), retries=0)
 def sweep() -> None:
-    try:
-        record_all()  # accepted API requests whose wake-up was lost
-    except Exception:  # noqa: BLE001 - deadlines and delivery must not wait on a recording problem
-        log.exception("recording accepted API requests failed; the sweep goes on")
     run_sweep()
     deliver_all()
 
@@ -56,9 +50,3 @@ def sweep() -> None:
 @huey.task(retries=2, retry_delay=10)
 def deliver() -> None:
     deliver_all()
-
-
-@huey.task(retries=2, retry_delay=5)
-def record() -> None:
-    """Write the tickets of requests accepted through the API (tickets/services/staging.py)."""
-    record_all()

@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 
 from jiesu.api.errors import InputError
 from jiesu.org.models import Campus, Unit, User
-from jiesu.org.selectors import campus_by_code
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.permissions import visible_tickets
-from jiesu.tickets.services.staging import first_by_number
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -23,7 +21,7 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def campus(code: str, field: str = "campus") -> Campus:
-    found = campus_by_code(code)
+    found = Campus.objects.filter(code=code).first()
     if found is None:
         raise InputError(_("Unknown campus “%(code)s”.") % {"code": code}, field=field)
     return found
@@ -59,7 +57,7 @@ def visible_ticket(user: User, number: str | None, field: str) -> Ticket | None:
     """Another ticket the caller names (e.g. the original of a repeat); unknown and invisible look the same."""
     if not number:
         return None
-    found = first_by_number(visible_tickets(user), number)
+    found = visible_tickets(user).filter(number=number).first()
     if found is None:
         raise InputError(_("No request numbered “%(number)s”.") % {"number": number}, field=field)
     return found

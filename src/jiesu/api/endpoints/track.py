@@ -13,7 +13,6 @@ from jiesu.api.endpoints.tickets import ERRORS
 from jiesu.api.schemas import TrackOut
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.services.base import tracking_code_matches
-from jiesu.tickets.services.staging import first_by_number
 
 router = Router(tags=["public"])
 
@@ -27,7 +26,7 @@ router = Router(tags=["public"])
 )
 def track(request: HttpRequest, number: str, code: str) -> dict[str, Any]:
     """A wrong code and an unknown number answer the same 404, so numbers cannot be probed."""
-    ticket = first_by_number(Ticket.objects.all(), number.strip())
+    ticket = Ticket.objects.filter(number=number.strip()).first()
     if ticket is None or not tracking_code_matches(ticket, code):
         raise Http404
     return presenters.tracked(ticket)

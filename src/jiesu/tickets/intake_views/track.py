@@ -14,7 +14,6 @@ from jiesu.tickets.forms_intake import TrackForm
 from jiesu.tickets.intake_views.plain import badge, plain_status
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.services.base import hash_tracking_code, tracking_code_matches
-from jiesu.tickets.services.staging import first_by_number
 
 FAILURE_LIMIT = 10
 WINDOW_SECONDS = 15 * 60
@@ -49,7 +48,7 @@ def record_failure(ip: str) -> None:
 
 
 def _find(number: str, code: str) -> Ticket | None:
-    ticket = first_by_number(Ticket.objects.select_related("lead_unit"), number)
+    ticket = Ticket.objects.select_related("lead_unit").filter(number=number).first()
     if ticket is None:
         hash_tracking_code(
             number, code

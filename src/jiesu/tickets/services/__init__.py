@@ -35,23 +35,9 @@ from jiesu.tickets.services.handling import (
 )
 from jiesu.tickets.services.intake import Created, ticket_create
 from jiesu.tickets.services.replies import flags_third_party, reply_approve, reply_return, reply_submit
-from jiesu.tickets.services.staging import (
-    record_all,
-    record_if_staged,
-    record_staged,
-    record_waiting,
-    staged_retry,
-    ticket_accept,
-)
 
 __all__ = [
     "Created",
-    "record_all",
-    "record_if_staged",
-    "record_staged",
-    "record_waiting",
-    "staged_retry",
-    "ticket_accept",
     "TicketEvent",
     "amendment_add",
     "cohandling_answer",

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +14,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jiesu import fastsql
 from jiesu.org.models import User
 from jiesu.tickets import clockwork
 from jiesu.tickets.errors import ACTOR_MESSAGE, STATE_MESSAGE, NotAllowed, TransitionError
@@ -39,7 +38,6 @@ class TicketEvent:
 
 _listeners: list[Callable[[TicketEvent], None]] = []
 _writers: list[Callable[[TicketEvent], object]] = []
-_many: dict[Callable[[TicketEvent], object], Callable[[Sequence[TicketEvent]], object]] = {}
 
 
 def subscribe(listener: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
@@ -52,20 +50,15 @@ def unsubscribe(listener: Callable[[TicketEvent], None]) -> None:
     _listeners.remove(listener)
 
 
-def subscribe_in_transaction(
-    writer: Callable[[TicketEvent], object], *, many: Callable[[Sequence[TicketEvent]], object] | None = None
-) -> Callable[[TicketEvent], object]:
+def subscribe_in_transaction(writer: Callable[[TicketEvent], object]) -> Callable[[TicketEvent], object]:
     """Register a writer that runs inside the change's transaction (the notification outbox): its rows
-    commit or roll back with the change. ``many``, when given, takes a batch (``publish_all``)."""
+    commit or roll back with the change."""
     _writers.append(writer)
-    if many is not None:
-        _many[writer] = many
     return writer
 
 
 def unsubscribe_in_transaction(writer: Callable[[TicketEvent], object]) -> None:
     _writers.remove(writer)
-    _many.pop(writer, None)
 
 
 _muted = 0
@@ -86,26 +79,14 @@ def muted() -> Iterator[None]:
 def publish(event: TicketEvent) -> None:
     """In-transaction writers run now; side effects after commit (conventions): a rolled-back change
     publishes nothing and leaves no outbox row."""
-    publish_all([event])
-
-
-def publish_all(events: Sequence[TicketEvent]) -> None:
-    """``publish`` for a batch: writers that take a batch (``subscribe_in_transaction(..., many=…)``) see it
-    at once — the notification writer then reads tickets and people once for all of them."""
-    if _muted or not events:
+    if _muted:
         return
     for writer in _writers:
-        many = _many.get(writer)
-        if many is not None:
-            many(events)
-        else:
-            for event in events:
-                writer(event)
+        writer(event)
 
     def send() -> None:
-        for event in events:
-            for listener in _listeners:
-                listener(event)
+        for listener in _listeners:
+            listener(event)
 
     transaction.on_commit(send)
 
@@ -193,9 +174,8 @@ def history(
 
 
 def record_many(events: list[Event]) -> None:
-    """R10.4: append history rows in one insert, in the caller's transaction. Inserts only (the history is
-    append-only) and every action writes one, so it skips the ORM's per-call query compiling."""
-    fastsql.insert(events)
+    """R10.4: append history rows in one insert, in the caller's transaction (the history is append-only)."""
+    Event.objects.bulk_create(events)
 
 
 def save(ticket: Ticket, *fields: str) -> None:
@@ -220,15 +200,8 @@ def next_number(day: dt.date) -> str:
 
 
 def new_tracking_code() -> str:
-    """R10.1: the requester's secret code — TRACKING_LENGTH characters of TRACKING_ALPHABET, uniformly random:
-    one draw below 31¹⁰ written in base 31 (one read of the system's randomness instead of one per character)."""
-    base = len(TRACKING_ALPHABET)
-    value = secrets.randbelow(base**TRACKING_LENGTH)
-    chars = []
-    for _ in range(TRACKING_LENGTH):
-        value, digit = divmod(value, base)
-        chars.append(TRACKING_ALPHABET[digit])
-    return "".join(chars)
+    """R10.1: the requester's secret code, TRACKING_LENGTH characters of TRACKING_ALPHABET drawn uniformly."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
 
 
 def hash_tracking_code(number: str, code: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -11,12 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiesu import fastsql
 from jiesu.org.models import Campus, Role, Unit, User
 from jiesu.org.selectors import roles_for
 from jiesu.tickets import clockwork
 from jiesu.tickets.errors import DomainError, NotAllowed
-from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Clock, Ticket, TicketType
+from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Ticket, TicketType
 from jiesu.tickets.services import base
 from jiesu.tickets.services.dispatch import acknowledged
 from jiesu.tickets.states import Status
@@ -184,52 +182,39 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
 
 
 def ticket_create(**fields: Any) -> Created:
-    """Record a request at once (the web form, officers, the duty room): the ticket, its clocks, its history
-    and its notifications in one transaction. Direct channels make the receiving unit the lead unit (R2);
-    others await dispatch. Takes ``prepare``'s arguments; the API accepts through ``staging.ticket_accept``."""
+    """Record a request from any channel, the API included: the ticket, its clocks, its history and its
+    notifications are committed before this returns. Direct channels make the receiving unit the lead unit
+    (R2); others await dispatch. Takes ``prepare``'s arguments."""
     prepared = prepare(**fields)
     ticket = prepared.ticket
     clocks = clockwork.intake_clocks(ticket)
     with transaction.atomic():
         ticket.number = base.next_number(timezone.localtime(ticket.received_at).date())
         ticket.tracking_code_hash = base.hash_tracking_code(ticket.number, prepared.code)
-        events = record_new([(ticket, clocks, prepared.code)])
+        ticket.save(force_insert=True)
+        clockwork.save_intake_clocks(ticket, clocks)
+        base.record(
+            ticket,
+            actor=ticket.recorded_by,
+            action="create",
+            from_status="-",
+            to_status=ticket.status,
+            public=True,
+            at=ticket.received_at,
+            after={
+                "channel": ticket.channel,
+                "type": ticket.type,
+                "lead_unit": ticket.lead_unit.name if ticket.lead_unit else None,
+            },
+        )
         if prepared.acknowledge:
             acknowledge_at_intake(ticket, at=base.now())
-        base.publish_all(events)
-    return Created(ticket, prepared.code)
-
-
-def record_new(items: Sequence[tuple[Ticket, list[Clock], str]]) -> list[base.TicketEvent]:
-    """Write numbered, not yet saved tickets with their clocks and "create" history (R10.4) — one statement
-    per kind however many tickets — and return their "received" events (with the tracking code for the
-    requester's message) for the caller to publish once its other writes are done."""
-    tickets = [ticket for ticket, _clocks, _code in items]
-    fastsql.insert(tickets)  # what ticket.save(force_insert=True) does, without compiling the statement
-    clockwork.save_intake_clocks([(ticket, clocks) for ticket, clocks, _code in items])
-    base.record_many(
-        [
-            base.history(
-                ticket,
-                actor_id=ticket.recorded_by_id,
-                action="create",
-                from_status="-",
-                to_status=ticket.status,
-                public=True,
-                at=ticket.received_at,
-                after={
-                    "channel": ticket.channel,
-                    "type": ticket.type,
-                    "lead_unit": ticket.lead_unit.name if ticket.lead_unit_id and ticket.lead_unit else None,
-                },
+        base.publish(
+            base.TicketEvent(
+                "received", ticket.pk, ticket.number, ticket.recorded_by_id, {"tracking_code": prepared.code}
             )
-            for ticket in tickets
-        ]
-    )
-    return [
-        base.TicketEvent("received", ticket.pk, ticket.number, ticket.recorded_by_id, {"tracking_code": code})
-        for ticket, _clocks, code in items
-    ]
+        )
+    return Created(ticket, prepared.code)
 
 
 def acknowledge_at_intake(ticket: Ticket, *, at: dt.datetime) -> None:

@@ -217,14 +217,7 @@ def approvals(request: StaffRequest) -> HttpResponse:
 @requires(*OFFICE_ROLES)
 @require_GET
 def dispatch(request: StaffRequest) -> HttpResponse:
-    """R4.5: the Office's queue, oldest first, each with its same-day dispatch clock and a dispatch form.
-
-    API requests the worker has not recorded within a minute are recorded here, so they reach the queue even
-    while no worker runs; the page then says so (and names requests kept aside after failing)."""
-    problems = selectors.staged_problems(older_than=services.staging.CATCH_UP_AFTER)
-    if problems["waiting"]:
-        services.record_waiting()
-        problems = selectors.staged_problems(older_than=services.staging.CATCH_UP_AFTER)
+    """R4.5: the Office's queue, oldest first, each with its same-day dispatch clock and a dispatch form."""
     page = paginate(request, selectors.dispatch_queue(request.user))
     items = list(page.object_list)
     units = f.active_units()
@@ -242,7 +235,7 @@ def dispatch(request: StaffRequest) -> HttpResponse:
         }
         for t, clock in _rows(items, kinds=("dispatch", "mailbox"))
     ]
-    return render(request, "tickets/staff/dispatch.html", {"page": page, "rows": rows, "problems": problems})
+    return render(request, "tickets/staff/dispatch.html", {"page": page, "rows": rows})
 
 
 @requires(*OVERSIGHT_ROLES)
