@@ -297,9 +297,12 @@ def main() -> None:
         f"API intake: {api.requests} accepted (201), {recorded} recorded = {recorded / seconds:.0f} recorded "
         f"tickets/s (goal >= 150); p95 {api.p95_ms:.0f} ms (goal <= 200 ms); {api.errors} errors"
     )
-    if recorded != api.requests:
+    # Requests still in flight when the load generator stops are committed by the server but never counted as
+    # answered: at most one per connection. Fewer tickets than 201s would be a lost request.
+    if not 0 <= recorded - api.requests <= args.connections:
         print(f"FAILED: {api.requests} requests answered 201 but {recorded} tickets recorded")
         sys.exit(1)
+    print(f"every answered request is a ticket ({recorded - api.requests} more were in flight at the stop)")
 
 
 if __name__ == "__main__":
