@@ -13,9 +13,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from jiesu.demo import timeline
+from jiesu.demo.plan import weighted
 from jiesu.tickets.clockwork import PlannedDeadline, soon_at
-from jiesu.tickets.demo import timeline
-from jiesu.tickets.demo.plan import weighted
 from jiesu.tickets.models import (
     DIRECT_CHANNELS,
     Channel,

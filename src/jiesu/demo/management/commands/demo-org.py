@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from jiesu.org.demo import DEMO_PASSWORD, load_demo_org
+from jiesu.demo.accounts import DEMO_PASSWORD, load_demo_org
 
 
 class Command(BaseCommand):

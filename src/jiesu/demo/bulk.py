@@ -19,15 +19,15 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from jiesu.demo import phrases, plan
+from jiesu.demo.bulk_story import Built, BulkStory, Row, Staff
+from jiesu.demo.bulk_write import Writer, update_sequences
+from jiesu.demo.corpus import templates_for
+from jiesu.demo.generator import Summary, delete_demo_tickets, pool_size
+from jiesu.demo.people import Cast, PersonSpec, ensure_pool, load_cast, person_spec
+from jiesu.demo.progress import Progress, Silent
+from jiesu.demo.render import Text, greeting, reply_text, request_text
 from jiesu.org.models import User
-from jiesu.tickets.demo import phrases, plan
-from jiesu.tickets.demo.bulk_story import Built, BulkStory, Row, Staff
-from jiesu.tickets.demo.bulk_write import Writer, update_sequences
-from jiesu.tickets.demo.corpus import templates_for
-from jiesu.tickets.demo.generator import Summary, delete_demo_tickets, pool_size
-from jiesu.tickets.demo.people import Cast, PersonSpec, ensure_pool, load_cast, person_spec
-from jiesu.tickets.demo.progress import Progress, Silent
-from jiesu.tickets.demo.render import Text, greeting, reply_text, request_text
 from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Reply, Ticket
 from jiesu.tickets.services.base import TRACKING_ALPHABET, TRACKING_LENGTH, hash_tracking_code
 from jiesu.tickets.text import search_text

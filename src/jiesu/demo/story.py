@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from jiesu.demo import phrases
+from jiesu.demo.corpus import THIRD_PARTIES, partners_for
+from jiesu.demo.plan import Plan
+from jiesu.demo.story_reply import Fate, ReplySteps
+from jiesu.demo.timeline import Stop, awake, hours, local_date, minutes, office, working_day_end
 from jiesu.org.models import User
 from jiesu.tickets import services
-from jiesu.tickets.demo import phrases
-from jiesu.tickets.demo.corpus import THIRD_PARTIES, partners_for
-from jiesu.tickets.demo.plan import Plan
-from jiesu.tickets.demo.story_reply import Fate, ReplySteps
-from jiesu.tickets.demo.timeline import Stop, awake, hours, local_date, minutes, office, working_day_end
 from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Level, Ticket
 from jiesu.tickets.states import Status
 from jiesu.workcalendar.clocks import SHANGHAI

@@ -6,14 +6,14 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from jiesu.demo import phrases
+from jiesu.demo.corpus import THIRD_PARTIES
+from jiesu.demo.people import Cast
+from jiesu.demo.plan import Plan
+from jiesu.demo.render import greeting, reply_text
+from jiesu.demo.timeline import SimClock, Stop, hours, local_date, minutes, office, working_day_end
 from jiesu.org.models import Unit, User
 from jiesu.tickets import services
-from jiesu.tickets.demo import phrases
-from jiesu.tickets.demo.corpus import THIRD_PARTIES
-from jiesu.tickets.demo.people import Cast
-from jiesu.tickets.demo.plan import Plan
-from jiesu.tickets.demo.render import greeting, reply_text
-from jiesu.tickets.demo.timeline import SimClock, Stop, hours, local_date, minutes, office, working_day_end
 from jiesu.tickets.models import DIRECT_CHANNELS, Channel, FollowupAttempt, Level, ReplyKind, Ticket
 from jiesu.tickets.services.followup import closes
 from jiesu.workcalendar.clocks import SHANGHAI, end_of_day

@@ -10,10 +10,11 @@ import re
 import pytest
 from django.core.management import call_command
 
+from jiesu.demo import bulk, checks, corpus, generator, phrases, render
+from jiesu.demo.people import PREFIX, person_spec
+from jiesu.demo.progress import Progress
+from jiesu.org.models import Campus, User
 from jiesu.tickets import services
-from jiesu.tickets.demo import bulk, checks, corpus, generator, phrases, render
-from jiesu.tickets.demo.people import PREFIX, person_spec
-from jiesu.tickets.demo.progress import Progress
 from jiesu.tickets.models import (
     DIRECT_CHANNELS,
     Event,
@@ -115,9 +116,17 @@ def test_direct_channel_texts_fit_the_lead_units_remit(semester: generator.Summa
 
 
 @pytest.mark.django_db
-def test_same_seed_same_data_and_reset_replaces_only_demo_tickets(demo_org: None, web_ticket) -> None:
+def test_same_seed_same_data_and_reset_replaces_only_demo_tickets(demo_org: None) -> None:
     """Deterministic for a seed and a present; --reset deletes demo tickets only; re-running adds more."""
-    own = web_ticket()
+    student = User.objects.get(username="student")
+    own = services.ticket_create(
+        actor=student,
+        channel="web",
+        type="help",
+        campus=Campus.objects.get(code="beijing"),
+        content="宿舍楼3号楼302室暖气不热，室温只有12度，请尽快维修。",
+        requester=student,
+    ).ticket
     generator.generate(tickets=25, days=10, seed=5, now=NOW)
     first = _fingerprint()
     again = generator.generate(tickets=25, days=10, seed=5, now=NOW, reset=True)

@@ -11,7 +11,7 @@ from django.db import DatabaseError, models, transaction
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from jiesu.tickets.demo.bulk_story import Built, Row
+from jiesu.demo.bulk_story import Built, Row
 from jiesu.tickets.models import Clock, Event, Followup, FollowupAttempt, Reply, Ticket, TicketSequence
 
 _UNSET = object()

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jiesu.tickets.demo.people import demo_tickets_q
-from jiesu.tickets.demo.progress import Progress, Silent
+from jiesu.demo.people import demo_tickets_q
+from jiesu.demo.progress import Progress, Silent
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.services.base import muted
 from jiesu.tickets.sweep import settle
@@ -49,13 +49,13 @@ class Command(BaseCommand):
         label = "demo-data (bulk)" if options["bulk"] else "demo-data"
         progress = Silent(tickets) if options["quiet"] else Progress(tickets, label=label, stream=sys.stderr)
         if options["bulk"]:
-            from jiesu.tickets.demo.bulk import load
+            from jiesu.demo.bulk import load
 
             result = load(
                 tickets=tickets, days=days, seed=options["seed"], reset=options["reset"], progress=progress
             )
         else:
-            from jiesu.tickets.demo.generator import generate
+            from jiesu.demo.generator import generate
 
             try:
                 with muted():  # the past is written, nobody is notified of it
