@@ -17,6 +17,8 @@ from jiesu.org.models import Campus, User
 from jiesu.tickets import services
 from jiesu.tickets.models import (
     DIRECT_CHANNELS,
+    Clock,
+    ClockKind,
     Event,
     Followup,
     FollowupAttempt,
@@ -289,3 +291,17 @@ def test_demo_history_notifies_nobody_and_leaves_the_sweep_nothing_old(demo_org:
     assert recorded == Breach.objects.count()
     result = run_sweep(now=now)
     assert (result.overdue, result.due_soon) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_bulk_acknowledged_requests_run_the_default_reply_clock(demo_org: None) -> None:
+    """R4.2 as the services write it: a request acknowledged before its level is set runs the default (direct,
+    1 working day) reply clock, in the bulk rows too."""
+    bulk.load(tickets=300, days=2, seed=8, now=NOW, batch=100)
+    waiting = list(Ticket.objects.filter(status=Status.HANDLING, level=""))
+    assert waiting, "some requests were acknowledged moments ago"
+    assert checks.problems(waiting) == []
+    for ticket in waiting:
+        clock = Clock.objects.get(ticket=ticket, kind=ClockKind.REPLY, met_at__isnull=True)
+        assert clock.started_at == ticket.received_at
+        assert "1 working day" in clock.rule or "1个工作日" in clock.rule

@@ -1,9 +1,13 @@
-"""The bulk loader's histories: one request's rows (ticket, clocks, events, replies) as the services would write them.
+"""The bulk loader's histories: one request's rows (ticket, clocks, events, replies) built with the tickets app's
+own builders, without the per-step queries.
 
-Same steps and clock arithmetic as the service path (the workcalendar's pure functions, ``clockwork.soon_at``),
-without the per-step queries: intake → dispatch → acknowledge → level → initial reply → formal reply →
-head approval → follow-up (the reached call, the round's result, "closed"). Old requests have been followed up and closed (the steady state of a school's
-database); recent ones stop where the present finds them; a few are neglected or stall (overdue now).
+Clocks come from ``clockwork`` (``intake_clocks``, ``new_clock``, ``mark_met``, ``default_reply_deadline``,
+``level_deadline``, ``planned_deadline``, ``show_nearest``) and the workcalendar's rules, history rows from
+``services.base.history``: the same builders the services store through. What is the demo's own is the story:
+intake → dispatch → acknowledge → level → initial reply → formal reply → head approval → follow-up (the reached
+call, the round's result, "closed"), and when each step happens. Old requests have been followed up and closed
+(the steady state of a school's database); recent ones stop where the present finds them; a few are neglected
+or stall (overdue now).
 """
 
 from __future__ import annotations
@@ -15,24 +19,27 @@ from typing import Any
 
 from jiesu.demo import timeline
 from jiesu.demo.plan import weighted
-from jiesu.tickets.clockwork import PlannedDeadline, soon_at
+from jiesu.tickets import clockwork
+from jiesu.tickets.clockwork import DueRule
 from jiesu.tickets.models import (
     DIRECT_CHANNELS,
     Channel,
+    Clock,
     ClockKind,
+    Event,
     Followup,
     FollowupAttempt,
     FollowupOutcome,
     Level,
     Reply,
     ReplyKind,
+    Ticket,
 )
+from jiesu.tickets.services.base import history
 from jiesu.tickets.states import Status
 from jiesu.workcalendar import clocks as rules
-from jiesu.workcalendar.clocks import end_of_day
 from jiesu.workcalendar.core import WorkCalendar
 
-Row = dict[str, Any]
 PROFILES = (("prompt", 80), ("slow", 14), ("neglect", 5), ("stuck", 1))
 LEVELS = (Level.DIRECT, Level.DEPARTMENT, Level.SCHOOL)
 LEVEL_WEIGHTS = (62, 92, 100)  # cumulative: 62 % direct, 30 % department, 8 % school
@@ -51,173 +58,108 @@ class Staff:
 
 @dataclass
 class Built:
-    ticket: Row
-    clocks: list[Row] = field(default_factory=list)
-    events: list[Row] = field(default_factory=list)
-    replies: list[Row] = field(default_factory=list)
-    followups: list[Row] = field(default_factory=list)
-    attempts: list[Row] = field(default_factory=list)
+    """One request's rows, not yet saved. ``reply_refs``: history rows naming a reply, whose id the reply gets
+    when it is inserted (``bulk_write`` fills it in)."""
+
+    ticket: Ticket
+    clocks: list[Clock] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+    followups: list[Followup] = field(default_factory=list)
+    attempts: list[FollowupAttempt] = field(default_factory=list)
+    reply_refs: list[tuple[Event, Reply]] = field(default_factory=list)
 
 
 class BulkStory:
-    """Builds rows for one request at a time; ``now`` is the present the histories stop at."""
+    """Builds the rows of one request at a time; ``now`` is the present the histories stop at."""
 
-    def __init__(
-        self,
-        *,
-        rng: random.Random,
-        calendar: WorkCalendar,
-        staff: Staff,
-        now: dt.datetime,
-        next_reply_id: int,
-    ) -> None:
+    def __init__(self, *, rng: random.Random, calendar: WorkCalendar, staff: Staff, now: dt.datetime) -> None:
         self.rng, self.calendar, self.staff, self.now = rng, calendar, staff, now
-        self.next_reply_id = next_reply_id
-        self.rule_texts: dict[tuple[str, object], str] = {}
 
-    def build(self, ticket: Row, unit: str, reply_body: str) -> Built:
-        """Complete ``ticket`` (its intake fields set) with status, clocks, events and replies."""
-        rng, t0 = self.rng, ticket["received_at"]
+    def build(self, ticket: Ticket, unit: str, reply_body: str, lead_unit_id: int, unit_name: str) -> Built:
+        """Complete ``ticket`` (its intake fields set, not saved) with status, clocks, events and replies."""
+        rng = self.rng
         self.built = Built(ticket)
-        self.clocks: dict[str, Row] = {}
         self.unit = unit
-        direct = ticket["channel"] in DIRECT_CHANNELS
-        ticket.update(
-            status=Status.DISPATCHED if direct else Status.NEW,
-            lead_unit_id=None,
-            level="",
-            overdue_count=0,
-            planned_reply_date=None,
-            closed_at=None,
-            round=1,
-        )
-        if direct:
-            ticket["lead_unit_id"] = ticket["receiving_unit_id"]
-        self._clock(ClockKind.RESPONSE, t0, rules.response_due(t0, urgent=ticket["urgent"]))
-        if ticket["channel"] == Channel.MAILBOX:
-            self._clock(ClockKind.MAILBOX, t0, rules.mailbox_due(t0))
-        elif not direct:
-            self._clock(ClockKind.DISPATCH, t0, rules.dispatch_due(t0))
-        unit_name = ticket.pop("_lead_unit_name")
+        direct = ticket.channel in DIRECT_CHANNELS
+        # As intake writes it (R2, R4.1, R4.5, R4.7): the receiving unit leads a direct channel's request.
+        ticket.status = Status.DISPATCHED if direct else Status.NEW
+        ticket.lead_unit_id = ticket.receiving_unit_id if direct else None
+        self.clocks: dict[str, Clock] = {}
+        for clock in clockwork.intake_clocks(ticket):
+            clock.ticket = ticket
+            self.clocks[clock.kind] = clock
+        after = {"channel": ticket.channel, "type": ticket.type, "lead_unit": unit_name if direct else None}
         self._event(
-            "create",
-            t0,
-            ticket["recorded_by_id"],
-            "-",
-            ticket["status"],
-            public=True,
-            after={
-                "channel": ticket["channel"],
-                "type": ticket["type"],
-                "lead_unit": unit_name if direct else None,
-            },
+            "create", ticket.received_at, ticket.recorded_by_id, from_status="-", after=after, public=True
         )
         profile = weighted(rng, PROFILES)
         self.late = {"neglect": rng.choice(["dispatch", "acknowledge", "reply", "approve"])}.get(profile, "")
         self.slow = profile == "slow"
         stuck = rng.choice(["dispatch", "acknowledge", "reply"]) if profile == "stuck" else ""
-        lead = ticket.pop("_lead_unit_id")
-        self._play(ticket, direct, stuck, reply_body, lead, unit_name)
-        self._denormalize()
+        self._play(ticket, direct, stuck, reply_body, lead_unit_id, unit_name)
+        self.built.clocks = list(self.clocks.values())
+        clockwork.show_nearest(ticket, self.built.clocks)
         return self.built
 
-    # --- rows ----------------------------------------------------------------------------------------
+    # --- rows, through the tickets app's builders ------------------------------------------------------
 
-    def _rule(self, deadline: rules.Deadline | PlannedDeadline) -> str:
-        """The rule's words (one translation per distinct rule, not per clock)."""
-        key = (getattr(deadline, "rule_key", ""), getattr(deadline, "rule_params", ()))
-        text = self.rule_texts.get(key)
-        if text is None:
-            text = self.rule_texts[key] = deadline.rule_text[:200]
-        return text
+    def _clock(self, kind: ClockKind, start: dt.datetime, deadline: DueRule) -> None:
+        """``clockwork.set_clock`` in memory: the kind's clock of this round is (re)computed."""
+        self.clocks[kind] = clockwork.new_clock(self.built.ticket, kind, start, deadline)
 
-    def _clock(self, kind: str, start: dt.datetime, deadline: rules.Deadline | PlannedDeadline) -> None:
-        self.clocks[kind] = {
-            "kind": kind,
-            "round": 1,
-            "started_at": start,
-            "due_at": deadline.due,
-            "soon_at": soon_at(start, deadline.due),
-            "met_at": None,
-            "on_time": None,
-            "provisional": deadline.provisional,
-            "rule": self._rule(deadline),
-            "breached_at": None,
-        }
-
-    def _meet(self, kind: str, at: dt.datetime) -> None:
+    def _drop(self, kind: ClockKind) -> None:
+        """``clockwork.drop_clock`` in memory: an unmet clock that no longer applies goes."""
         clock = self.clocks.get(kind)
-        if clock is None or clock["met_at"] is not None:
-            return
-        clock["met_at"], clock["on_time"] = at, at <= clock["due_at"]
-        if not clock["on_time"]:
-            self.built.ticket["overdue_count"] += 1
+        if clock is not None and clock.met_at is None:
+            del self.clocks[kind]
 
-    def _event(
-        self,
-        action: str,
-        at: dt.datetime,
-        actor: int | None,
-        from_status: str = "",
-        to_status: str = "",
-        *,
-        public: bool = False,
-        before: dict[str, Any] | None = None,
-        after: dict[str, Any] | None = None,
-        reason: str = "",
-    ) -> None:
-        self.built.events.append(
-            {
-                "at": at,
-                "actor_id": actor,
-                "action": action,
-                "from_status": from_status,
-                "to_status": to_status,
-                "before": before or {},
-                "after": after or {},
-                "reason": reason,
-                "public": public,
-            }
+    def _meet(self, kind: ClockKind, at: dt.datetime) -> None:
+        clock = self.clocks.get(kind)
+        if clock is not None and clock.met_at is None:
+            clockwork.mark_met(self.built.ticket, clock, at)
+
+    def _event(self, action: str, at: dt.datetime, actor: int | None, **facts: Any) -> Event:
+        event = history(self.built.ticket, actor_id=actor, action=action, at=at, **facts)
+        self.built.events.append(event)
+        return event
+
+    def _move(self, action: str, at: dt.datetime, actor: int | None, target: Status, **facts: Any) -> Event:
+        ticket = self.built.ticket
+        event = self._event(action, at, actor, from_status=ticket.status, to_status=target, **facts)
+        ticket.status = target
+        return event
+
+    def _reply(self, stage: str, at: dt.datetime, actor: int, body: str, **extra: Any) -> Reply:
+        reply = Reply(
+            ticket=self.built.ticket,
+            stage=stage,
+            kind=ReplyKind.ANSWER,
+            round=1,
+            body=body,
+            state=Reply.State.SENT,
+            drafted_by_id=actor,
+            drafted_at=at,
+            sent_at=at,
         )
+        for name, value in extra.items():
+            setattr(reply, name, value)
+        self.built.replies.append(reply)
+        return reply
 
-    def _move(self, action: str, at: dt.datetime, actor: int, target: str, **extra: Any) -> None:
+    def _names(self, event: Event, reply: Reply) -> None:
+        """``event.after["reply"]`` is the reply's id, known once the reply is inserted."""
+        self.built.reply_refs.append((event, reply))
+
+    def _acknowledge(self, at: dt.datetime, actor: int | None) -> None:
+        """R4.1 as ``dispatch.acknowledged`` writes it: the response clock met, the default reply clock (R4.2)."""
         ticket = self.built.ticket
-        self._event(action, at, actor, ticket["status"], target, **extra)
-        ticket["status"] = target
-
-    def _reply(self, stage: str, at: dt.datetime, actor: int, body: str, **extra: Any) -> int:
-        reply_id = self.next_reply_id
-        self.next_reply_id += 1
-        row = {
-            "id": reply_id,
-            "stage": stage,
-            "kind": ReplyKind.ANSWER,
-            "round": 1,
-            "body": body,
-            "suggestion": "",
-            "planned_date": None,
-            "state": Reply.State.SENT,
-            "third_party_flag": False,
-            "drafted_by_id": actor,
-            "drafted_at": at,
-            "reviewed_by_id": None,
-            "reviewed_at": None,
-            "review_comment": "",
-            "sent_at": at,
-        }
-        row.update(extra)
-        self.built.replies.append(row)
-        return reply_id
-
-    def _denormalize(self) -> None:
-        """R4.8: the nearest unmet clock on the ticket, as ``clockwork.refresh_next_due`` stores it."""
-        ticket = self.built.ticket
-        self.built.clocks = list(self.clocks.values())
-        unmet = [c for c in self.built.clocks if c["met_at"] is None]
-        nearest = min(unmet, key=lambda c: c["due_at"]) if unmet else None
-        ticket["next_due_at"] = nearest["due_at"] if nearest else None
-        ticket["next_soon_at"] = nearest["soon_at"] if nearest else None
-        ticket["next_clock"] = nearest["kind"] if nearest else ""
+        self._meet(ClockKind.RESPONSE, at)
+        if not ticket.level:
+            self._clock(
+                ClockKind.REPLY, ticket.received_at, clockwork.default_reply_deadline(ticket, self.calendar)
+            )
+        self._move("acknowledge", at, actor, Status.HANDLING, public=True)
 
     # --- the steps -----------------------------------------------------------------------------------
 
@@ -235,7 +177,7 @@ class BulkStory:
         return self.rng.choice(self.staff.workers.get(self.unit) or [self.staff.heads[self.unit]])
 
     def _play(
-        self, ticket: Row, direct: bool, stuck: str, reply_body: str, lead: int, unit_name: str
+        self, ticket: Ticket, direct: bool, stuck: str, reply_body: str, lead: int, unit_name: str
     ) -> None:
         t = self._intake(ticket, direct, stuck, lead, unit_name)
         if t is None or stuck == "acknowledge":
@@ -244,133 +186,127 @@ class BulkStory:
         if t > self.now:
             return
         self._level(ticket, t)
-        if ticket["level"] != Level.DIRECT:
+        if ticket.level != Level.DIRECT:
             t = self._initial(ticket, t)
             if t is None:
                 return
         if stuck != "reply":
             self._formal(ticket, t, reply_body)
 
-    def _intake(self, ticket: Row, direct: bool, stuck: str, lead: int, unit_name: str) -> dt.datetime | None:
+    def _intake(
+        self, ticket: Ticket, direct: bool, stuck: str, lead: int, unit_name: str
+    ) -> dt.datetime | None:
         """R4.1 / R4.5: dispatch (Office channels) and acknowledgement; None when the present comes first."""
-        rng, t = self.rng, ticket["received_at"]
+        rng, t = self.rng, ticket.received_at
         if direct and rng.random() < 0.6:  # answered on the call (R4.1)
             t = t + timeline.minutes(rng, 0, 4)
             if t > self.now:
                 return None
-            self._meet(ClockKind.RESPONSE, t)
-            self._move("acknowledge", t, ticket["recorded_by_id"], Status.HANDLING, public=True)
-        if ticket["status"] == Status.NEW:
+            self._acknowledge(t, ticket.recorded_by_id)
+        if ticket.status == Status.NEW:
             prompt = timeline.awake(rng, t + timeline.minutes(rng, 10, 90))
             at = self._at("dispatch", t, prompt, prompt + timeline.hours(rng, 4, 20))
             if at is None or stuck == "dispatch":
                 return None
             t = at
-            mailbox = ticket["channel"] == Channel.MAILBOX
+            mailbox = ticket.channel == Channel.MAILBOX
             actor = self.staff.clerk if mailbox else rng.choice(self.staff.dispatchers)
-            ticket["lead_unit_id"] = lead
+            ticket.lead_unit_id = lead
             self._meet(ClockKind.DISPATCH, t)
             self._meet(ClockKind.MAILBOX, t)
             after = {"lead_unit": unit_name, "cohandling_units": []}
             self._move("dispatch", t, actor, Status.DISPATCHED, public=True, after=after)
-        if ticket["status"] == Status.DISPATCHED:
+        if ticket.status == Status.DISPATCHED:
             prompt = timeline.awake(rng, t + timeline.minutes(rng, 5, 80))
             at = self._at("acknowledge", t, prompt, prompt + timeline.hours(rng, 2, 10))
             if at is None:
                 return None
             t = at
-            self._meet(ClockKind.RESPONSE, t)
-            self._move("acknowledge", t, self._worker(), Status.HANDLING, public=True)
+            self._acknowledge(t, self._worker())
         return t
 
-    def _level(self, ticket: Row, t: dt.datetime) -> None:
-        level = self.rng.choices(LEVELS, cum_weights=LEVEL_WEIGHTS)[0]
-        ticket["level"] = level
-        self._event("set_level", t, self._worker(), before={"level": ""}, after={"level": level})
-        deadline = rules.reply_due(ticket["received_at"], level=level, calendar=self.calendar)
-        kind = ClockKind.REPLY if level == Level.DIRECT else ClockKind.INITIAL_REPLY
-        self._clock(kind, ticket["received_at"], deadline)
+    def _level(self, ticket: Ticket, t: dt.datetime) -> None:
+        """R4.2 as ``clockwork.level_clocks`` computes it: the level's clock, counted from receipt."""
+        ticket.level = self.rng.choices(LEVELS, cum_weights=LEVEL_WEIGHTS)[0]
+        self._event("set_level", t, self._worker(), before={"level": ""}, after={"level": ticket.level})
+        kind, deadline = clockwork.level_deadline(ticket, self.calendar)
+        if kind == ClockKind.REPLY:
+            self._drop(ClockKind.INITIAL_REPLY)
+        else:
+            self._drop(ClockKind.REPLY)  # no planned date yet: the formal reply waits for it
+        self._clock(kind, ticket.received_at, deadline)
 
-    def _initial(self, ticket: Row, t: dt.datetime) -> dt.datetime | None:
+    def _initial(self, ticket: Ticket, t: dt.datetime) -> dt.datetime | None:
         """R4.2: the initial reply names the planned date; the formal reply is due at its end."""
         rng, cal = self.rng, self.calendar
-        due = self.clocks[ClockKind.INITIAL_REPLY]["due_at"]
+        due = self.clocks[ClockKind.INITIAL_REPLY].due_at
         prompt = timeline.office(rng, t + timeline.hours(rng, 1, 20), cal)
         if prompt >= due:
             prompt = max(t, due - timeline.hours(rng, 1, 5))
         at = self._at("initial", t, prompt, timeline.office(rng, due + timeline.hours(rng, 2, 20), cal))
         if at is None:
             return None
-        span = rng.randint(3, 8) if ticket["level"] == Level.DEPARTMENT else rng.randint(5, 12)
+        span = rng.randint(3, 8) if ticket.level == Level.DEPARTMENT else rng.randint(5, 12)
         planned = cal.add_working_days(timeline.local_date(at), span)
-        body = f"您好！您反映的“{ticket['subject']}”已收悉，我们正在研究处理，计划于{planned.month}月{planned.day}日前给您正式回复。"
+        body = f"您好！您反映的“{ticket.subject}”已收悉，我们正在研究处理，计划于{planned.month}月{planned.day}日前给您正式回复。"
         reply = self._reply(Reply.Stage.INITIAL, at, self._worker(), body, planned_date=planned)
         self._meet(ClockKind.INITIAL_REPLY, at)
-        ticket["planned_reply_date"] = planned
-        self._clock(ClockKind.REPLY, ticket["received_at"], PlannedDeadline(end_of_day(planned)))
-        self._event(
+        ticket.planned_reply_date = planned
+        self._clock(ClockKind.REPLY, ticket.received_at, clockwork.planned_deadline(planned))
+        event = self._event(
             "initial_reply",
             at,
             self._worker(),
             public=True,
             before={"planned_date": None},
-            after={"planned_date": str(planned), "reply": reply},
+            after={"planned_date": str(planned), "reply": None},
             reason=body,
         )
+        self._names(event, reply)
         return at
 
-    def _formal(self, ticket: Row, t: dt.datetime, body: str) -> None:
+    def _formal(self, ticket: Ticket, t: dt.datetime, body: str) -> None:
         """R4.3: drafted, approved by the head and sent; R4.6 follow-up, then closed (销账) once satisfied."""
         rng, cal = self.rng, self.calendar
-        due = self.clocks[ClockKind.REPLY]["due_at"]
-        if ticket["level"] == Level.DIRECT:
+        due = self.clocks[ClockKind.REPLY].due_at
+        if ticket.level == Level.DIRECT:
             prompt = timeline.office(rng, t + timeline.minutes(rng, 30, 300), cal)
             if prompt >= due:
                 prompt = max(t, due - timeline.hours(rng, 0.5, 3))
         else:
-            day = ticket["planned_reply_date"] - dt.timedelta(days=rng.randint(0, 2))
+            assert ticket.planned_reply_date is not None  # noqa: S101 - the initial reply named it
+            day = ticket.planned_reply_date - dt.timedelta(days=rng.randint(0, 2))
             prompt = timeline.office(rng, dt.datetime.combine(day, dt.time(9), tzinfo=timeline.SHANGHAI), cal)
         at = self._at("reply", t, prompt, timeline.office(rng, due + timeline.hours(rng, 2, 30), cal))
         if at is None:
             return
         drafter, head = self._worker(), self.staff.heads[self.unit]
         reply = self._reply(Reply.Stage.FORMAL, at, drafter, body, state=Reply.State.PENDING, sent_at=None)
-        self._move(
-            "submit_reply",
-            at,
-            drafter,
-            Status.PENDING_APPROVAL,
-            after={"reply": reply, "kind": ReplyKind.ANSWER, "third_party_flag": False},
-        )
+        after: dict[str, Any] = {"reply": None, "kind": ReplyKind.ANSWER, "third_party_flag": False}
+        self._names(self._move("submit_reply", at, drafter, Status.PENDING_APPROVAL, after=after), reply)
         prompt = timeline.office(rng, at + timeline.minutes(rng, 20, 240), cal)
         approved = self._at("approve", at, prompt, timeline.office(rng, at + timeline.hours(rng, 4, 30), cal))
         if approved is None:
             return
-        self.built.replies[-1].update(
-            state=Reply.State.SENT, reviewed_by_id=head, reviewed_at=approved, sent_at=approved
+        reply.state, reply.reviewed_by_id, reply.reviewed_at, reply.sent_at = (
+            Reply.State.SENT,
+            head,
+            approved,
+            approved,
         )
         self._meet(ClockKind.REPLY, approved)
         self._meet(ClockKind.INITIAL_REPLY, approved)
-        if ticket["anonymous"]:  # R1.3: no follow-up and no rating: closed on approval
-            ticket["closed_at"] = approved
-            self._move(
-                "approve_reply",
-                approved,
-                head,
-                Status.CLOSED,
-                public=True,
-                after={"reply": reply, "kind": ReplyKind.ANSWER},
-            )
+        # As ``reply_approve``: R1.3 an anonymous letter closes on approval (no follow-up, no rating); otherwise
+        # the R4.6 follow-up clock starts.
+        if ticket.anonymous:
+            ticket.closed_at = approved
+        else:
+            self._clock(ClockKind.FOLLOWUP, approved, rules.followup_due(approved))
+        target = Status.CLOSED if ticket.anonymous else Status.REPLIED
+        after = {"reply": None, "kind": ReplyKind.ANSWER}
+        self._names(self._move("approve_reply", approved, head, target, public=True, after=after), reply)
+        if ticket.anonymous:
             return
-        self._clock(ClockKind.FOLLOWUP, approved, rules.followup_due(approved))
-        self._move(
-            "approve_reply",
-            approved,
-            head,
-            Status.REPLIED,
-            public=True,
-            after={"reply": reply, "kind": ReplyKind.ANSWER},
-        )
         called = approved + (
             timeline.hours(rng, 50, 80) if self.slow and rng.random() < 0.3 else timeline.hours(rng, 2, 40)
         )
@@ -378,7 +314,7 @@ class BulkStory:
             return
         self._followup(ticket, called)
 
-    def _followup(self, ticket: Row, called: dt.datetime) -> None:
+    def _followup(self, ticket: Ticket, called: dt.datetime) -> None:
         """R7.1 / R7.2 as ``followup_complete`` writes it: the reached call, the round's result, the follow-up
         clock met, closed (销账) with a public "closed" event."""
         worker = self._worker()
@@ -386,21 +322,23 @@ class BulkStory:
             FollowupOutcome.SATISFIED if self.rng.random() < 0.8 else FollowupOutcome.BASICALLY_SATISFIED
         )
         self.built.attempts.append(
-            {"round": 1, "at": called, "result": FollowupAttempt.Result.REACHED, "note": "", "by_id": worker}
+            FollowupAttempt(
+                ticket=ticket, round=1, at=called, result=FollowupAttempt.Result.REACHED, by_id=worker
+            )
         )
         self.built.followups.append(
-            {
-                "round": 1,
-                "outcome": outcome,
-                "resolved": True,
-                "channel": Followup.Channel.PHONE,
-                "comment": "",
-                "recorded_by_id": worker,
-                "recorded_at": called,
-            }
+            Followup(
+                ticket=ticket,
+                round=1,
+                outcome=outcome,
+                resolved=True,
+                channel=Followup.Channel.PHONE,
+                recorded_by_id=worker,
+                recorded_at=called,
+            )
         )
         self._meet(ClockKind.FOLLOWUP, called)
-        ticket["closed_at"] = called
+        ticket.closed_at = called
         self._move(
             "closed",
             called,
