@@ -18,7 +18,8 @@ from jiesu.tickets.sweep import settle
 class Command(BaseCommand):
     help = (
         "Write demo requests that fit each unit's remit, across channels, types and campuses, with histories "
-        "played through the real services (or, with --bulk, written straight into the tables for benchmarks). "
+        "played through the real services (or, with --bulk, built with the services' builders and inserted in "
+        "batches, for benchmarks). "
         "Re-running adds more; --reset deletes the demo tickets first."
     )
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--bulk",
             action="store_true",
-            help="write rows directly (COPY on PostgreSQL): fast, for benchmarks",
+            help="build the rows with the tickets builders and insert them in batches: fast, for benchmarks",
         )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         parser.add_argument(
