@@ -36,10 +36,12 @@ compilemessages: $(STAMP)
 messages: $(STAMP)
 	cd src/jiesu && ../../$(BIN)/jiesu makemessages -l zh_Hans --no-obsolete --no-location --ignore 'static_vendor/*'
 
-# Idempotent: migrations, the organization and a semester of requests (only when none are loaded yet).
+# Idempotent: migrations, the organization (as a real installation loads it), the demo people and accounts
+# (the demo app, never on a real installation), and a semester of requests (only when none are loaded yet).
 demo: install
 	$(BIN)/jiesu migrate --noinput
 	$(BIN)/jiesu createcachetable
+	$(BIN)/jiesu load-org
 	$(BIN)/jiesu demo-org >/dev/null
 	$(BIN)/jiesu demo-data --tickets 3000 --days 120 --seed 2026 --if-empty
 	$(BIN)/jiesu demo-org

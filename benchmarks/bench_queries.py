@@ -45,8 +45,8 @@ def _recreate(url: str) -> None:
 
 def _fill(size: int, seed: int) -> float:
     """Load tickets until there are ``size``; returns the seconds it took (0 when nothing was needed)."""
-    from jiesu.tickets.demo.bulk import load
-    from jiesu.tickets.demo.progress import Progress
+    from jiesu.demo.bulk import load
+    from jiesu.demo.progress import Progress
     from jiesu.tickets.models import Ticket
 
     have = Ticket.objects.count()

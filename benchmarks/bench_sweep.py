@@ -32,8 +32,8 @@ BENCH_ROUND = 99  # the steady-state clocks use their own round, so they never c
 def _fill(size: int, seed: int) -> None:
     import math
 
-    from jiesu.tickets.demo.bulk import load
-    from jiesu.tickets.demo.progress import Progress
+    from jiesu.demo.bulk import load
+    from jiesu.demo.progress import Progress
     from jiesu.tickets.models import Ticket
 
     have = Ticket.objects.count()

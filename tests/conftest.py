@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from jiesu.org.demo import DEMO_PASSWORD, load_demo_org
+from jiesu.demo.accounts import DEMO_PASSWORD, load_demo_org
 from jiesu.org.models import User
 
 

@@ -73,6 +73,6 @@ def shot():
 
 @pytest.fixture
 def live_demo_org(transactional_db: None) -> None:
-    from jiesu.org.demo import load_demo_org
+    from jiesu.demo.accounts import load_demo_org
 
     load_demo_org()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from jiesu.org.demo import DEMO_PASSWORD
+from jiesu.demo.accounts import DEMO_PASSWORD
 
 
 def test_directory_renders_in_chinese_with_12_units(page, live_demo_org, shot) -> None:

@@ -3,7 +3,7 @@ drafts the formal reply → head approves → requester sees it (issue 4; R2, R4
 
 from __future__ import annotations
 
-from jiesu.org.demo import DEMO_PASSWORD
+from jiesu.demo.accounts import DEMO_PASSWORD
 from jiesu.org.models import Unit, User
 
 REPLY = "您好，后勤管理处已于今日安排维修师傅上门，暖气阀门已更换，室温已恢复正常。如仍有问题请随时联系我们。"

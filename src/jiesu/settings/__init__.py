@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jiesu.ledger",
     "jiesu.api",
     "jiesu.web",
+    "jiesu.demo",  # on top of everything: nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -7,8 +7,9 @@ caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from jiesu.tickets.models import Channel, Clock, ClockKind, Level, Ticket
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.clocks import end_of_day
+from jiesu.workcalendar.core import WorkCalendar
 from jiesu.workcalendar.selectors import get_calendar
 
 DUE_SOON_SHARE = 0.25  # R4.8: under 25 % of the window left …
@@ -66,19 +68,49 @@ def soon_at(started_at: dt.datetime, due_at: dt.datetime) -> dt.datetime:
     return max(started_at, due_at - lead)
 
 
+def clock_values(started_at: dt.datetime, deadline: DueRule) -> dict[str, Any]:
+    """What a clock row stores from its deadline: start, due, due-soon instant (R4.8), provisional, rule text."""
+    return {
+        "started_at": started_at,
+        "due_at": deadline.due,
+        "soon_at": soon_at(started_at, deadline.due),
+        "provisional": deadline.provisional,
+        "rule": deadline.rule_text[:200],
+    }
+
+
+def new_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: DueRule) -> Clock:
+    """The clock ``kind`` of the ticket's current round, built and not saved (for writers of many rows)."""
+    return Clock(ticket=ticket, kind=kind, round=ticket.round, **clock_values(started_at, deadline))
+
+
+def mark_met(ticket: Ticket, clock: Clock, at: dt.datetime) -> None:
+    """The clock is met at ``at``: whether on time, and the ticket's count of clocks met late (not saved)."""
+    clock.met_at = at
+    clock.on_time = at <= clock.due_at
+    if not clock.on_time:
+        ticket.overdue_count += 1
+
+
+def show_nearest(ticket: Ticket, clocks: Iterable[Clock]) -> None:
+    """Denormalize the nearest unmet of ``clocks`` onto the ticket, as ``refresh_next_due`` does from the table."""
+    unmet = [clock for clock in clocks if clock.met_at is None]
+    nearest = min(unmet, key=lambda c: c.due_at) if unmet else None
+    if nearest is None:
+        ticket.next_due_at = ticket.next_soon_at = None
+        ticket.next_clock = ""
+    else:
+        ticket.next_due_at, ticket.next_soon_at, ticket.next_clock = (
+            nearest.due_at,
+            nearest.soon_at,
+            nearest.kind,
+        )
+
+
 def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: DueRule) -> Clock:
     """Create or recompute the clock ``kind`` of the ticket's current round (met clocks keep their result)."""
     clock, _created = Clock.objects.update_or_create(
-        ticket=ticket,
-        kind=kind,
-        round=ticket.round,
-        defaults={
-            "started_at": started_at,
-            "due_at": deadline.due,
-            "soon_at": soon_at(started_at, deadline.due),
-            "provisional": deadline.provisional,
-            "rule": deadline.rule_text[:200],
-        },
+        ticket=ticket, kind=kind, round=ticket.round, defaults=clock_values(started_at, deadline)
     )
     if (
         clock.met_at is None
@@ -105,11 +137,8 @@ def meet_clock(ticket: Ticket, kind: ClockKind, at: dt.datetime) -> Clock | None
     clock = Clock.objects.filter(ticket=ticket, kind=kind, round=ticket.round, met_at__isnull=True).first()
     if clock is None:
         return None
-    clock.met_at = at
-    clock.on_time = at <= clock.due_at
+    mark_met(ticket, clock, at)
     clock.save(update_fields=["met_at", "on_time"])
-    if not clock.on_time:
-        ticket.overdue_count += 1
     return clock
 
 
@@ -151,16 +180,7 @@ def intake_clocks(ticket: Ticket) -> list[Clock]:
     elif ticket.lead_unit_id is None:
         due.append((ClockKind.DISPATCH, rules.dispatch_due(received)))
     clocks = [
-        Clock(
-            kind=kind,
-            round=ticket.round,
-            started_at=received,
-            due_at=deadline.due,
-            soon_at=soon_at(received, deadline.due),
-            provisional=deadline.provisional,
-            rule=deadline.rule_text[:200],
-        )
-        for kind, deadline in due
+        Clock(kind=kind, round=ticket.round, **clock_values(received, deadline)) for kind, deadline in due
     ]
     nearest = min(clocks, key=lambda c: c.due_at)
     ticket.next_due_at, ticket.next_soon_at, ticket.next_clock = nearest.due_at, nearest.soon_at, nearest.kind
@@ -174,20 +194,30 @@ def save_intake_clocks(ticket: Ticket, clocks: list[Clock]) -> None:
     Clock.objects.bulk_create(clocks)
 
 
+def default_reply_deadline(ticket: Ticket, calendar: WorkCalendar) -> rules.Deadline:
+    """R4.2: until the unit sets the level, the shortest reply clock (direct, 1 working day from receipt) runs."""
+    return rules.reply_due(ticket.received_at, level=Level.DIRECT, calendar=calendar)
+
+
 def default_reply_clock(ticket: Ticket) -> None:
     """R4.2: until the unit sets the level, the shortest reply clock (direct, 1 working day) runs, so an
     acknowledged ticket is never without a deadline; setting the level recomputes from received_at."""
     if ticket.level:
         return
-    deadline = rules.reply_due(ticket.received_at, level=Level.DIRECT, calendar=get_calendar())
-    set_clock(ticket, ClockKind.REPLY, ticket.received_at, deadline)
+    set_clock(ticket, ClockKind.REPLY, ticket.received_at, default_reply_deadline(ticket, get_calendar()))
+
+
+def level_deadline(ticket: Ticket, calendar: WorkCalendar) -> tuple[ClockKind, rules.Deadline]:
+    """R4.2: the clock the ticket's level runs, counted from received_at — the formal reply for ``direct``, the
+    initial reply for ``department`` and ``school`` (their formal reply waits for the planned date)."""
+    deadline = rules.reply_due(ticket.received_at, level=ticket.level, calendar=calendar)
+    return (ClockKind.REPLY if ticket.level == Level.DIRECT else ClockKind.INITIAL_REPLY), deadline
 
 
 def level_clocks(ticket: Ticket) -> None:
     """R4.2: a level (re)computes the reply clocks from received_at, never from the level change."""
-    calendar = get_calendar()
-    deadline = rules.reply_due(ticket.received_at, level=ticket.level, calendar=calendar)
-    if ticket.level == Level.DIRECT:
+    kind, deadline = level_deadline(ticket, get_calendar())
+    if kind == ClockKind.REPLY:
         drop_clock(ticket, ClockKind.INITIAL_REPLY)
         set_clock(ticket, ClockKind.REPLY, ticket.received_at, deadline)
         return
@@ -201,9 +231,12 @@ def level_clocks(ticket: Ticket) -> None:
 def planned_clock(ticket: Ticket) -> None:
     """R4.2: for department and school levels the formal reply is due at the end of the planned date."""
     assert ticket.planned_reply_date is not None  # noqa: S101 - callers check
-    set_clock(
-        ticket, ClockKind.REPLY, ticket.received_at, PlannedDeadline(end_of_day(ticket.planned_reply_date))
-    )
+    set_clock(ticket, ClockKind.REPLY, ticket.received_at, planned_deadline(ticket.planned_reply_date))
+
+
+def planned_deadline(planned: dt.date) -> PlannedDeadline:
+    """R4.2: the end of the planned date given in the initial reply."""
+    return PlannedDeadline(end_of_day(planned))
 
 
 def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> None:

@@ -186,17 +186,31 @@ def save(ticket: Ticket, *fields: str) -> None:
     )
 
 
-def next_number(day: dt.date) -> str:
-    """YYYYMMDD-NNNNNN from a per-day counter: one atomic upsert, safe under concurrent intake on both databases."""
+def reserve_numbers(day: dt.date, count: int = 1) -> range:
+    """Take ``count`` consecutive numbers of the day's counter behind ``YYYYMMDD-NNNNNN``: one atomic upsert, safe
+    under concurrent intake on both databases. The one statement that moves the counter (intake and the demo's
+    bulk loader both reserve here)."""
+    if count < 1:
+        raise ValueError("reserve at least one number")
     table = "tickets_ticketsequence"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (day, last) VALUES (%s, 1) "  # noqa: S608 - constant table name
-            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [day],
+            f"INSERT INTO {table} (day, last) VALUES (%s, %s) "  # noqa: S608 - constant table name
+            f"ON CONFLICT (day) DO UPDATE SET last = {table}.last + excluded.last RETURNING last",
+            [day, count],
         )
         (last,) = cursor.fetchone()
-    return f"{day:%Y%m%d}-{last:06d}"
+    return range(last - count + 1, last + 1)
+
+
+def ticket_number(day: dt.date, sequence: int) -> str:
+    """YYYYMMDD-NNNNNN (more digits past 999,999)."""
+    return f"{day:%Y%m%d}-{sequence:06d}"
+
+
+def next_number(day: dt.date) -> str:
+    """The day's next ticket number."""
+    return ticket_number(day, reserve_numbers(day)[0])
 
 
 def new_tracking_code() -> str:

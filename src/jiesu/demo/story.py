@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from jiesu.demo import phrases
+from jiesu.demo.corpus import THIRD_PARTIES, partners_for
+from jiesu.demo.plan import Plan
+from jiesu.demo.story_reply import Fate, ReplySteps
+from jiesu.demo.timeline import Stop, awake, hours, local_date, minutes, office
 from jiesu.org.models import User
 from jiesu.tickets import services
-from jiesu.tickets.demo import phrases
-from jiesu.tickets.demo.corpus import THIRD_PARTIES, partners_for
-from jiesu.tickets.demo.plan import Plan
-from jiesu.tickets.demo.story_reply import Fate, ReplySteps
-from jiesu.tickets.demo.timeline import Stop, awake, hours, local_date, minutes, office, working_day_end
 from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Level, Ticket
 from jiesu.tickets.states import Status
+from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.clocks import SHANGHAI
 
 LEVELS = {  # R4.2: how far up a request of each type usually has to go
@@ -29,7 +30,6 @@ LEVELS = {  # R4.2: how far up a request of each type usually has to go
     "opinion": (35, 45, 20),
     "suggestion": (35, 45, 20),
 }
-INITIAL_DAYS: dict[str, int] = {Level.DEPARTMENT: 2, Level.SCHOOL: 3}  # R4.2
 
 
 class Story(ReplySteps):
@@ -203,7 +203,7 @@ class Story(ReplySteps):
             request=rng.choice(phrases.COHANDLING_ASKS),
         )
         late = fate.profile == "slow" and rng.random() < 0.5
-        due = working_day_end(t, 1, cast.calendar)
+        due = rules.cohandling_due(t, calendar=cast.calendar).due  # R4.4, as the request's clock
         answer_at = (
             office(rng, due + hours(rng, 1, 20), cast.calendar)
             if late
@@ -226,7 +226,7 @@ class Story(ReplySteps):
         rng, cast = self.rng, self.cast
         assert ticket.lead_unit is not None  # noqa: S101
         officer = self._worker(ticket.lead_unit)
-        due = working_day_end(plan.received_at, INITIAL_DAYS[level], cast.calendar)
+        due = rules.reply_due(plan.received_at, level=level, calendar=cast.calendar).due  # the level's clock
         at = office(rng, t + hours(rng, 1, 20), cast.calendar)
         if at >= due:
             at = max(t + minutes(rng, 5, 30), due - hours(rng, 1, 5))

@@ -6,9 +6,9 @@ import random
 import re
 from dataclasses import dataclass
 
-from jiesu.tickets.demo import phrases
-from jiesu.tickets.demo.corpus import Template
-from jiesu.tickets.demo.slots import SLOTS
+from jiesu.demo import phrases
+from jiesu.demo.corpus import Template
+from jiesu.demo.slots import SLOTS
 
 _FIELD = re.compile(r"\{(\w+)\}")
 

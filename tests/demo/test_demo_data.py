@@ -10,12 +10,15 @@ import re
 import pytest
 from django.core.management import call_command
 
+from jiesu.demo import bulk, checks, corpus, generator, phrases, render
+from jiesu.demo.people import PREFIX, person_spec
+from jiesu.demo.progress import Progress
+from jiesu.org.models import Campus, User
 from jiesu.tickets import services
-from jiesu.tickets.demo import bulk, checks, corpus, generator, phrases, render
-from jiesu.tickets.demo.people import PREFIX, person_spec
-from jiesu.tickets.demo.progress import Progress
 from jiesu.tickets.models import (
     DIRECT_CHANNELS,
+    Clock,
+    ClockKind,
     Event,
     Followup,
     FollowupAttempt,
@@ -115,9 +118,17 @@ def test_direct_channel_texts_fit_the_lead_units_remit(semester: generator.Summa
 
 
 @pytest.mark.django_db
-def test_same_seed_same_data_and_reset_replaces_only_demo_tickets(demo_org: None, web_ticket) -> None:
+def test_same_seed_same_data_and_reset_replaces_only_demo_tickets(demo_org: None) -> None:
     """Deterministic for a seed and a present; --reset deletes demo tickets only; re-running adds more."""
-    own = web_ticket()
+    student = User.objects.get(username="student")
+    own = services.ticket_create(
+        actor=student,
+        channel="web",
+        type="help",
+        campus=Campus.objects.get(code="beijing"),
+        content="宿舍楼3号楼302室暖气不热，室温只有12度，请尽快维修。",
+        requester=student,
+    ).ticket
     generator.generate(tickets=25, days=10, seed=5, now=NOW)
     first = _fingerprint()
     again = generator.generate(tickets=25, days=10, seed=5, now=NOW, reset=True)
@@ -280,3 +291,17 @@ def test_demo_history_notifies_nobody_and_leaves_the_sweep_nothing_old(demo_org:
     assert recorded == Breach.objects.count()
     result = run_sweep(now=now)
     assert (result.overdue, result.due_soon) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_bulk_acknowledged_requests_run_the_default_reply_clock(demo_org: None) -> None:
+    """R4.2 as the services write it: a request acknowledged before its level is set runs the default (direct,
+    1 working day) reply clock, in the bulk rows too."""
+    bulk.load(tickets=300, days=2, seed=8, now=NOW, batch=100)
+    waiting = list(Ticket.objects.filter(status=Status.HANDLING, level=""))
+    assert waiting, "some requests were acknowledged moments ago"
+    assert checks.problems(waiting) == []
+    for ticket in waiting:
+        clock = Clock.objects.get(ticket=ticket, kind=ClockKind.REPLY, met_at__isnull=True)
+        assert clock.started_at == ticket.received_at
+        assert "1 working day" in clock.rule or "1个工作日" in clock.rule

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from jiesu.workcalendar.clocks import SHANGHAI, end_of_day
+from jiesu.workcalendar.clocks import SHANGHAI
 from jiesu.workcalendar.core import WorkCalendar
 
 WORK_START = dt.time(8, 30)
@@ -68,11 +68,6 @@ def awake(rng: random.Random, instant: dt.datetime) -> dt.datetime:
         return local
     day = local.date() if local.hour < 8 else local.date() + dt.timedelta(days=1)
     return dt.datetime.combine(day, dt.time(8, 0), tzinfo=SHANGHAI) + minutes(rng, 0, 100)
-
-
-def working_day_end(start: dt.datetime, days: int, calendar: WorkCalendar) -> dt.datetime:
-    """End of the ``days``-th working day after ``start``'s date (R4.2 / R4.4 arithmetic)."""
-    return end_of_day(calendar.add_working_days(start.astimezone(SHANGHAI).date(), days))
 
 
 def local_date(instant: dt.datetime) -> dt.date:

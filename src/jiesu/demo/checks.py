@@ -1,7 +1,8 @@
 """Consistency checks of ticket histories, for the demo data (both paths) and its tests.
 
 A ticket is consistent when its history starts with ``create``, runs forward in time, and its status is the
-last status an event moved it to; its stored nearest deadline is its earliest unmet clock (R4.8); every met
+last status an event moved it to; its stored nearest deadline is its earliest unmet clock (R4.8); a ticket in
+handling has a running reply clock (R4.2: the default one until the level is set); every met
 clock knows whether it was on time; a replied or closed ticket has a sent formal reply approved by a head
 (R4.3); and its overdue count is the number of clocks met late.
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from jiesu.tickets.models import Clock, Event, Reply, Ticket
+from jiesu.tickets.models import Clock, ClockKind, Event, Reply, Ticket
 from jiesu.tickets.states import Status
 
 REPLIED = frozenset({Status.REPLIED, Status.CLOSED, Status.CLOSED_UNSATISFIED})
+REPLY_CLOCKS = frozenset({ClockKind.REPLY, ClockKind.INITIAL_REPLY})
 
 
 def problems(tickets: Iterable[Ticket]) -> list[str]:
@@ -54,6 +56,8 @@ def _ticket_problems(
             found.append(f"clock {clock.kind} on_time flag is wrong")
         if clock.soon_at > clock.due_at or clock.started_at > clock.due_at:
             found.append(f"clock {clock.kind} instants out of order")
+    if ticket.status == Status.HANDLING and not any(c.kind in REPLY_CLOCKS for c in unmet):
+        found.append("handling without a running reply clock (R4.2)")
     late = sum(1 for c in clocks if c.met_at is not None and not c.on_time)
     if ticket.overdue_count != late:
         found.append(f"overdue_count {ticket.overdue_count} != {late} clocks met late")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.db.models import Q
 
-from jiesu.org.demo import OFFICE
+from jiesu.org.data import OFFICE
 from jiesu.org.models import Campus, Membership, RequesterKind, Role, Unit, User
 from jiesu.workcalendar.core import WorkCalendar
 from jiesu.workcalendar.selectors import get_calendar

@@ -12,10 +12,10 @@ import itertools
 import random
 from dataclasses import dataclass, replace
 
-from jiesu.tickets.demo import phrases
-from jiesu.tickets.demo.corpus import UNIT_WEIGHTS, templates_for
-from jiesu.tickets.demo.people import PersonSpec
-from jiesu.tickets.demo.render import request_text
+from jiesu.demo import phrases
+from jiesu.demo.corpus import UNIT_WEIGHTS, templates_for
+from jiesu.demo.people import PersonSpec
+from jiesu.demo.render import request_text
 from jiesu.tickets.models import Channel
 from jiesu.workcalendar.clocks import SHANGHAI
 from jiesu.workcalendar.core import WorkCalendar

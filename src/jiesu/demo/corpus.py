@@ -7,7 +7,7 @@ check it), so a direct-channel ticket reads as the receiving unit's.
 
 from __future__ import annotations
 
-from jiesu.tickets.demo.templates import TEMPLATES, Template
+from jiesu.demo.templates import TEMPLATES, Template
 
 __all__ = ["TEMPLATES", "Template"]
 

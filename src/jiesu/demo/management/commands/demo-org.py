@@ -1,15 +1,17 @@
-"""`jiesu demo-org`: load the demo organization (idempotent) and print the demo accounts."""
+"""`jiesu demo-org`: `jiesu load-org`'s organization plus the demo people and accounts; prints the accounts."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from jiesu.org.demo import DEMO_PASSWORD, load_demo_org
+from jiesu.demo.accounts import DEMO_PASSWORD, load_demo_org
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo organization (units, hotlines, leaders, one account per role) and print the accounts."
+        "Demo only: load the organization (as `jiesu load-org`), then add the demo people — leaders, a head and "
+        "an officer per unit, one account per role including the superuser `admin` — with the published demo "
+        "password, and print the accounts. Never run it on a real installation."
     )
 
     def add_arguments(self, parser: Any) -> None:

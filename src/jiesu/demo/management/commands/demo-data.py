@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jiesu.tickets.demo.people import demo_tickets_q
-from jiesu.tickets.demo.progress import Progress, Silent
+from jiesu.demo.people import demo_tickets_q
+from jiesu.demo.progress import Progress, Silent
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.services.base import muted
 from jiesu.tickets.sweep import settle
@@ -18,7 +18,8 @@ from jiesu.tickets.sweep import settle
 class Command(BaseCommand):
     help = (
         "Write demo requests that fit each unit's remit, across channels, types and campuses, with histories "
-        "played through the real services (or, with --bulk, written straight into the tables for benchmarks). "
+        "played through the real services (or, with --bulk, built with the services' builders and inserted in "
+        "batches, for benchmarks). "
         "Re-running adds more; --reset deletes the demo tickets first."
     )
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--bulk",
             action="store_true",
-            help="write rows directly (COPY on PostgreSQL): fast, for benchmarks",
+            help="build the rows with the tickets builders and insert them in batches: fast, for benchmarks",
         )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         parser.add_argument(
@@ -49,13 +50,13 @@ class Command(BaseCommand):
         label = "demo-data (bulk)" if options["bulk"] else "demo-data"
         progress = Silent(tickets) if options["quiet"] else Progress(tickets, label=label, stream=sys.stderr)
         if options["bulk"]:
-            from jiesu.tickets.demo.bulk import load
+            from jiesu.demo.bulk import load
 
             result = load(
                 tickets=tickets, days=days, seed=options["seed"], reset=options["reset"], progress=progress
             )
         else:
-            from jiesu.tickets.demo.generator import generate
+            from jiesu.demo.generator import generate
 
             try:
                 with muted():  # the past is written, nobody is notified of it

@@ -20,11 +20,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from jiesu.tickets.demo.people import demo_tickets_q, ensure_pool, load_cast, person_spec
-from jiesu.tickets.demo.plan import Planner
-from jiesu.tickets.demo.progress import Progress, Silent
-from jiesu.tickets.demo.story import Story
-from jiesu.tickets.demo.timeline import SimClock
+from jiesu.demo.people import demo_tickets_q, ensure_pool, load_cast, person_spec
+from jiesu.demo.plan import Planner
+from jiesu.demo.progress import Progress, Silent
+from jiesu.demo.story import Story
+from jiesu.demo.timeline import SimClock
 from jiesu.tickets.models import Event, Ticket
 from jiesu.tickets.services import base
 

@@ -1,10 +1,9 @@
-"""`jiesu demo-data --bulk`: demo requests written straight into the tables, for benchmarks (issue 4 item 13).
+"""`jiesu demo-data --bulk`: demo requests written in batches, for benchmarks (issue 4 item 13).
 
-The rows are those the services would write (``bulk_story``), in batches: PostgreSQL gets them through
-``COPY … FROM STDIN`` (psycopg 3), other databases through ``bulk_create``. Ticket numbers continue each day's
-counter; ids are reserved from the tables' sequences up front. Texts come from a pool of rendered requests
-per unit (tokenized once), so a million tickets cost a few thousand tokenizations. Run it on a quiet
-database: ids and day counters are reserved for the whole load.
+The rows are built with the tickets app's own builders (``bulk_story``) and inserted with ``bulk_create``, a
+batch per transaction. Ticket numbers are reserved from each day's counter (``services.base.reserve_numbers``,
+the counter intake uses), so intake may run beside a load. Texts come from a pool of rendered requests per unit
+(tokenized once), so a million tickets cost a few thousand tokenizations.
 """
 
 from __future__ import annotations
@@ -16,20 +15,26 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 
+from jiesu.demo import phrases, plan
+from jiesu.demo.bulk_story import Built, BulkStory, Staff
+from jiesu.demo.bulk_write import Writer
+from jiesu.demo.corpus import templates_for
+from jiesu.demo.generator import Summary, delete_demo_tickets, pool_size
+from jiesu.demo.people import Cast, PersonSpec, ensure_pool, load_cast, person_spec
+from jiesu.demo.progress import Progress, Silent
+from jiesu.demo.render import Text, greeting, reply_text, request_text
 from jiesu.org.models import User
-from jiesu.tickets.demo import phrases, plan
-from jiesu.tickets.demo.bulk_story import Built, BulkStory, Row, Staff
-from jiesu.tickets.demo.bulk_write import Writer, update_sequences
-from jiesu.tickets.demo.corpus import templates_for
-from jiesu.tickets.demo.generator import Summary, delete_demo_tickets, pool_size
-from jiesu.tickets.demo.people import Cast, PersonSpec, ensure_pool, load_cast, person_spec
-from jiesu.tickets.demo.progress import Progress, Silent
-from jiesu.tickets.demo.render import Text, greeting, reply_text, request_text
-from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Reply, Ticket
-from jiesu.tickets.services.base import TRACKING_ALPHABET, TRACKING_LENGTH, hash_tracking_code
+from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Ticket
+from jiesu.tickets.services.base import (
+    TRACKING_ALPHABET,
+    TRACKING_LENGTH,
+    hash_tracking_code,
+    reserve_numbers,
+    ticket_number,
+)
 from jiesu.tickets.text import search_text
 from jiesu.workcalendar.clocks import SHANGHAI
 
@@ -100,7 +105,6 @@ class Loader:
         self.by_letter: dict[str, list[int]] = {}
         for i, spec in enumerate(specs):
             self.by_letter.setdefault(plan.kind_letter(spec.kind), []).append(i)
-        self.counters: Counter[dt.date] = Counter()
         # Secret codes stay unpredictable from the seed (only their hashes are stored, R10.1), but a million
         # of them must not cost a million SystemRandom draws: a generator seeded from the OS, per load.
         self.codes = random.Random(os.urandom(32))  # noqa: S311
@@ -108,8 +112,9 @@ class Loader:
     def tracking_code(self) -> str:
         return "".join(self.codes.choices(TRACKING_ALPHABET, k=TRACKING_LENGTH))
 
-    def received(self, day: dt.date, count: int) -> list[tuple[dt.datetime, str, str]]:
-        """(received_at, channel, unit) of the day's requests, in order of receipt."""
+    def received(self, day: dt.date, count: int) -> list[tuple[dt.datetime, str, str, str]]:
+        """(received_at, channel, unit, number) of the day's requests, in order of receipt. Numbers come from the
+        day's counter, a block per date (a request the present pushed back lands on the day before)."""
         working = self.cast.calendar.is_working_day(day)
         found = []
         for _ in range(count):
@@ -120,9 +125,16 @@ class Loader:
             if at >= self.now:
                 at = self.now - dt.timedelta(minutes=self.rng.randint(1, 600))
             found.append((at.replace(second=0, microsecond=0), channel, unit))
-        return sorted(found)
+        found.sort()
+        dates = Counter(at.astimezone(SHANGHAI).date() for at, _c, _u in found)
+        numbers = {date: iter(reserve_numbers(date, n)) for date, n in sorted(dates.items())}
+        return [
+            (at, channel, unit, ticket_number(date, next(numbers[date])))
+            for at, channel, unit in found
+            for date in [at.astimezone(SHANGHAI).date()]
+        ]
 
-    def ticket(self, ticket_id: int, received: dt.datetime, channel: str, unit: str) -> Built:
+    def ticket(self, received: dt.datetime, channel: str, unit: str, number: str) -> Built:
         rng, cast = self.rng, self.cast
         pooled = self.texts.pick(unit, web=channel == Channel.WEB)
         letter = pooled.letter
@@ -130,8 +142,6 @@ class Loader:
         spec = self.specs[index]
         anonymous = channel == Channel.MAILBOX and rng.random() < 0.3
         day = received.astimezone(SHANGHAI).date()
-        self.counters[day] += 1
-        number = f"{day:%Y%m%d}-{self.counters[day]:06d}"
         direct = channel in DIRECT_CHANNELS
         unit_id = cast.units[unit].pk
         staff = self.story.staff
@@ -153,44 +163,38 @@ class Loader:
         if channel == Channel.REFERRAL:
             source_name, pattern = rng.choice(phrases.REFERRAL_SOURCES)
             reference = pattern.format(day=f"{day:%Y%m%d}", year=day.year, n=rng.randint(10, 999))
-        row: Row = {
-            "id": ticket_id,
-            "number": number,
-            "tracking_code_hash": hash_tracking_code(number, self.tracking_code()),
-            "type": pooled.text.type,
-            "channel": channel,
-            "campus_id": cast.campuses[spec.campus_code].pk,
-            "subject": pooled.text.subject[:120],
-            "content": pooled.text.content,
-            "urgent": urgent,
-            "urgent_reason": phrases.URGENT_REASONS[unit] if urgent else "",
-            "requester_id": None if anonymous else self.user_ids[index],
-            "requester_name": "" if anonymous else spec.full_name,
-            "requester_kind": "external" if anonymous else spec.kind,
-            "contact_phone": "" if anonymous else spec.phone,
-            "contact_email": "" if anonymous else spec.email,
-            "anonymous": anonymous,
-            "received_at": received,
-            "recorded_by_id": recorder,
-            "receiving_unit_id": unit_id if direct else None,
-            "source_name": source_name,
-            "source_reference": reference,
-            "source_due_at": received + dt.timedelta(days=7) if source_name else None,
-            "repeat_of_id": None,
-            "search_text": pooled.tokens,
-            "created_at": self.now,
-            "updated_at": self.now,
-            "_lead_unit_id": unit_id,
-            "_lead_unit_name": cast.units[unit].name,
-        }
+        ticket = Ticket(
+            number=number,
+            tracking_code_hash=hash_tracking_code(number, self.tracking_code()),
+            type=pooled.text.type,
+            channel=channel,
+            campus_id=cast.campuses[spec.campus_code].pk,
+            subject=pooled.text.subject[:120],
+            content=pooled.text.content,
+            urgent=urgent,
+            urgent_reason=phrases.URGENT_REASONS[unit] if urgent else "",
+            requester_id=None if anonymous else self.user_ids[index],
+            requester_name="" if anonymous else spec.full_name,
+            requester_kind="external" if anonymous else spec.kind,
+            contact_phone="" if anonymous else spec.phone,
+            contact_email="" if anonymous else spec.email,
+            anonymous=anonymous,
+            received_at=received,
+            recorded_by_id=recorder,
+            receiving_unit_id=unit_id if direct else None,
+            source_name=source_name,
+            source_reference=reference,
+            source_due_at=received + dt.timedelta(days=7) if source_name else None,
+            search_text=pooled.tokens,
+        )
         body = reply_text(
             rng,
             unit_name=cast.units[unit].name,
-            subject=row["subject"],
+            subject=ticket.subject,
             answer=pooled.text.answer,
-            hello=greeting(row["requester_name"], letter),
+            hello=greeting(ticket.requester_name, letter),
         )
-        return self.story.build(row, unit, body)
+        return self.story.build(ticket, unit, body, unit_id, cast.units[unit].name)
 
 
 def _staff(cast: Cast) -> Staff:
@@ -222,11 +226,8 @@ def load(
     size = pool_size(tickets)
     users = ensure_pool(size)
     rng = random.Random(seed)  # noqa: S311 - demo data
-    writer = Writer(connection)
-    first_ticket = writer.reserve(Ticket)
-    story = BulkStory(
-        rng=rng, calendar=cast.calendar, staff=_staff(cast), now=now, next_reply_id=writer.reserve(Reply)
-    )
+    writer = Writer()
+    story = BulkStory(rng=rng, calendar=cast.calendar, staff=_staff(cast), now=now)
     texts = TextPool(rng, {c: u.name for c, u in cast.units.items()}, size=max(20, min(400, tickets // 50)))
     loader = Loader(
         rng=rng,
@@ -238,23 +239,17 @@ def load(
         texts=texts,
     )
     first_day = now.astimezone(SHANGHAI).date() - dt.timedelta(days=days - 1)
-    loader.counters.update(writer.day_counters(first_day, now.astimezone(SHANGHAI).date()))
     statuses: Counter[str] = Counter()
     built: list[Built] = []
-    next_id = first_ticket
     with translation.override(settings.LANGUAGE_CODE):
         for offset, count in enumerate(_day_counts(rng, first_day, days, tickets, cast)):
-            for received, channel, unit in loader.received(first_day + dt.timedelta(offset), count):
-                item = loader.ticket(next_id, received, channel, unit)
-                next_id += 1
-                statuses[item.ticket["status"]] += 1
+            for received, channel, unit, number in loader.received(first_day + dt.timedelta(offset), count):
+                item = loader.ticket(received, channel, unit, number)
+                statuses[item.ticket.status] += 1
                 built.append(item)
                 if len(built) >= batch:
                     _flush(writer, built, progress)
         _flush(writer, built, progress)
-    writer.finish(Ticket, next_id - 1)
-    writer.finish(Reply, story.next_reply_id - 1)
-    update_sequences(loader.counters)
     writer.analyze()
     progress.close()
     return Summary(tickets, deleted, dict(statuses), (timezone.now() - started).total_seconds())
@@ -264,7 +259,6 @@ def _flush(writer: Writer, built: list[Built], progress: Progress) -> None:
     if not built:
         return
     with transaction.atomic():
-        writer.skip_row_triggers()
         writer.write_built(built)
     progress.update(len(built))
     built.clear()

@@ -6,17 +6,18 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from jiesu.demo import phrases
+from jiesu.demo.corpus import THIRD_PARTIES
+from jiesu.demo.people import Cast
+from jiesu.demo.plan import Plan
+from jiesu.demo.render import greeting, reply_text
+from jiesu.demo.timeline import SimClock, Stop, hours, local_date, minutes, office
 from jiesu.org.models import Unit, User
-from jiesu.tickets import services
-from jiesu.tickets.demo import phrases
-from jiesu.tickets.demo.corpus import THIRD_PARTIES
-from jiesu.tickets.demo.people import Cast
-from jiesu.tickets.demo.plan import Plan
-from jiesu.tickets.demo.render import greeting, reply_text
-from jiesu.tickets.demo.timeline import SimClock, Stop, hours, local_date, minutes, office, working_day_end
+from jiesu.tickets import clockwork, services
 from jiesu.tickets.models import DIRECT_CHANNELS, Channel, FollowupAttempt, Level, ReplyKind, Ticket
 from jiesu.tickets.services.followup import closes
-from jiesu.workcalendar.clocks import SHANGHAI, end_of_day
+from jiesu.workcalendar import clocks as rules
+from jiesu.workcalendar.clocks import SHANGHAI
 
 PROFILES = (("prompt", 76), ("slow", 16), ("neglect", 7), ("stuck", 1))
 # R7.1: the requester's verdict on the call; "unresolved": satisfied with the answer, the matter not yet settled.
@@ -99,13 +100,13 @@ class ReplySteps:
         lead = ticket.lead_unit
         assert lead is not None  # noqa: S101
         if ticket.level == Level.DIRECT:
-            due = working_day_end(plan.received_at, 1, calendar)
+            due = rules.reply_due(plan.received_at, level=Level.DIRECT, calendar=calendar).due
             prompt = office(rng, t + minutes(rng, 30, 300), calendar)
             if prompt >= due:
                 prompt = max(t + minutes(rng, 10, 40), due - hours(rng, 0.5, 3))
         else:
             assert ticket.planned_reply_date is not None  # noqa: S101 - the initial reply named it
-            due = end_of_day(ticket.planned_reply_date)
+            due = clockwork.planned_deadline(ticket.planned_reply_date).due
             target = ticket.planned_reply_date - dt.timedelta(days=rng.randint(0, 2))
             prompt = office(
                 rng, dt.datetime.combine(target, dt.time(9), tzinfo=SHANGHAI) + hours(rng, 0, 6), calendar
