@@ -18,12 +18,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _serial = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """The demo organization hashes dozens of passwords; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def at(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SHANGHAI)
 

@@ -14,7 +14,6 @@ from jiesu.tickets.models import Event, Note, Reply, Ticket
 from jiesu.tickets.states import Status
 from jiesu.tickets.views.actions import SPECS
 from tests.tickets.test_views_staff_support import (
-    FAST_HASHERS,
     PHONE,
     dispatched,
     handling,
@@ -30,12 +29,7 @@ MASKED = "138****5678"
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture(autouse=True)
-def _org(_fast_passwords: None, demo_org: None) -> None:
+def _org(demo_org: None) -> None:
     """The demo organization, loaded with fast password hashes."""
 
 

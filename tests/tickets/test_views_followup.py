@@ -16,7 +16,6 @@ from jiesu.tickets.models import Event, FollowupAttempt, Ticket
 from jiesu.tickets.states import Status
 from jiesu.tickets.views.worklists import home_counts
 from tests.tickets.test_views_staff_support import (
-    FAST_HASHERS,
     PHONE,
     pending,
     queries_for,
@@ -30,12 +29,7 @@ START = dt.datetime(2026, 3, 10, 1, 0, tzinfo=dt.UTC)  # a Tuesday, 09:00 in Bei
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture(autouse=True)
-def _org(_fast_passwords: None, demo_org: None) -> None:
+def _org(demo_org: None) -> None:
     """The demo organization, loaded with fast password hashes."""
 
 

@@ -23,7 +23,6 @@ from jiesu.tickets.models import (
 from jiesu.tickets.states import Status
 from jiesu.tickets.views.worklists import home_counts
 from tests.tickets.test_views_staff_support import (
-    FAST_HASHERS,
     THIRD_PARTY_TEXT,
     dispatched,
     handling,
@@ -39,12 +38,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture(autouse=True)
-def _org(_fast_passwords: None, demo_org: None) -> None:
+def _org(demo_org: None) -> None:
     """The demo organization, loaded with fast password hashes."""
 
 

@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from jiesu.tickets import services
 from tests.tickets.test_views_staff_support import (
-    FAST_HASHERS,
     dispatched,
     handling,
     new_ticket,
@@ -29,12 +28,7 @@ LATER = START + dt.timedelta(hours=5)  # every 2-hour response clock is overdue 
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    settings.PASSWORD_HASHERS = FAST_HASHERS
-
-
-@pytest.fixture(autouse=True)
-def _org(_fast_passwords: None, demo_org: None) -> None:
+def _org(demo_org: None) -> None:
     """The demo organization, loaded with fast password hashes."""
 
 

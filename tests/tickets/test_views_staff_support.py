@@ -16,8 +16,6 @@ from jiesu.org.models import Campus, Unit, User
 from jiesu.tickets import services
 from jiesu.tickets.models import Reply, Ticket
 
-# PBKDF2 makes the demo organization take ~30 s to load; these tests do not need strong password hashes.
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PHONE = "13812345678"
 HEATING = "宿舍楼3号楼302室暖气不热，室温只有12度，请尽快维修。"
 THIRD_PARTY_TEXT = "经核实，该问题属于运营商线路故障，请您自行联系运营商客服处理。"
