@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu import fastsql
-from jiesu.tickets.models import Channel, Clock, ClockKind, Level, Ticket
+from jiesu.tickets.models import DIRECT_CHANNELS, Breach, Channel, Clock, ClockKind, Level, Ticket
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.clocks import end_of_day
 from jiesu.workcalendar.selectors import get_calendar
@@ -67,62 +67,134 @@ def soon_at(started_at: dt.datetime, due_at: dt.datetime) -> dt.datetime:
     return max(started_at, due_at - lead)
 
 
-def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: DueRule) -> Clock:
-    """Create or recompute the clock ``kind`` of the ticket's current round (met clocks keep their result)."""
-    clock, _created = Clock.objects.update_or_create(
+@dataclass(frozen=True)
+class Replaced:
+    """R4.9: a clock a recomputation ended as superseded, for the history (before → after)."""
+
+    kind: str
+    round: int
+    due_at: dt.datetime
+    missed: bool  # it had passed unmet: its breach stays recorded and counted
+    new_due_at: dt.datetime | None  # the clock that replaced it (None: the deadline no longer applies)
+
+    def before(self) -> dict[str, Any]:
+        return {"clock": self.kind, "due": timezone.localtime(self.due_at).isoformat(), "missed": self.missed}
+
+    def after(self) -> dict[str, Any]:
+        due = timezone.localtime(self.new_due_at).isoformat() if self.new_due_at else None
+        return {"clock": self.kind, "due": due}
+
+
+def accepted(ticket: Ticket) -> dt.datetime:
+    """R4.0 受理: when the lead unit has the ticket (received_at only for rows that predate the field)."""
+    return ticket.accepted_at or ticket.received_at
+
+
+def _live(ticket: Ticket, kind: ClockKind) -> Clock | None:
+    # Locked (PostgreSQL): a sweep recording this clock's breach at the same moment finishes first, so its
+    # breach is seen and never recorded twice. SQLite's write transactions are serialized anyway.
+    return (
+        Clock.objects.live()
+        .select_for_update(of=("self",))
+        .filter(ticket=ticket, kind=kind, round=ticket.round)
+        .first()
+    )
+
+
+def supersede(ticket: Ticket, clock: Clock, at: dt.datetime) -> bool:
+    """R4.9: end ``clock`` as superseded at ``at``. A clock that had passed unmet keeps its miss: its breach is
+    recorded now if the sweep has not yet done so, and it counts in ``Ticket.overdue_count`` unless it carried a
+    miss already counted (the caller saves the ticket). Returns whether it was missed."""
+    missed = clock.due_at <= at
+    clock.superseded_at = at
+    fields = ["superseded_at"]
+    if missed:
+        if clock.breached_at is None:
+            clock.breached_at = at
+            fields.append("breached_at")
+            Breach.objects.create(
+                ticket=ticket,
+                clock=clock,
+                kind=clock.kind,
+                round=clock.round,
+                unit_id=ticket.lead_unit_id,
+                due_at=clock.due_at,
+                recorded_at=at,
+            )
+        if not clock.carries_miss:
+            ticket.overdue_count += 1
+    clock.save(update_fields=fields)
+    return missed
+
+
+def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: DueRule) -> list[Replaced]:
+    """Start the clock ``kind`` of the ticket's current round, or recompute it (R4.9): an unmet clock whose
+    deadline changes ends as superseded and a new one starts — carrying the miss if the old one had passed, so
+    meeting the new one is late (R4.2). A met clock keeps its result and is never recomputed (R4.8)."""
+    live = _live(ticket, kind)
+    replaced: list[Replaced] = []
+    carries = False
+    if live is not None:
+        if live.met_at is not None:
+            return []
+        if (live.started_at, live.due_at, live.provisional) == (
+            started_at,
+            deadline.due,
+            deadline.provisional,
+        ):
+            return []
+        at = timezone.now()
+        missed = supersede(ticket, live, at)
+        carries = missed or live.carries_miss
+        replaced.append(Replaced(kind, live.round, live.due_at, missed, deadline.due))
+    Clock.objects.create(
         ticket=ticket,
         kind=kind,
         round=ticket.round,
-        defaults={
-            "started_at": started_at,
-            "due_at": deadline.due,
-            "soon_at": soon_at(started_at, deadline.due),
-            "provisional": deadline.provisional,
-            "rule": deadline.rule_text[:200],
-        },
+        started_at=started_at,
+        due_at=deadline.due,
+        soon_at=soon_at(started_at, deadline.due),
+        provisional=deadline.provisional,
+        rule=deadline.rule_text[:200],
+        carries_miss=carries,
     )
-    if (
-        clock.met_at is None
-        and clock.breached_at is None
-        and clock.soon_notified_at is not None
-        and clock.soon_at > timezone.now()
-    ):
-        # A moved deadline (R4.2 planned date, R5.3 calendar import) gets its own "due soon" reminder. A clock
-        # already breached stays breached: the miss is a fact (R4.8), recorded once.
-        clock.soon_notified_at = None
-        clock.save(update_fields=["soon_notified_at"])
-    if clock.met_at is not None:
-        on_time = clock.met_at <= clock.due_at
-        if clock.on_time != on_time:
-            # Keep Ticket.overdue_count in step with the flags it counts (the caller saves the ticket).
-            ticket.overdue_count = max(0, ticket.overdue_count + (-1 if on_time else 1))
-            clock.on_time = on_time
-            clock.save(update_fields=["on_time"])
-    return clock
+    return replaced
 
 
 def meet_clock(ticket: Ticket, kind: ClockKind, at: dt.datetime) -> Clock | None:
-    """Mark the current round's ``kind`` clock met at ``at``, recording whether that was on time."""
-    clock = Clock.objects.filter(ticket=ticket, kind=kind, round=ticket.round, met_at__isnull=True).first()
+    """Mark the current round's ``kind`` clock met at ``at``, recording whether that was on time. A clock that
+    carries an earlier miss (R4.2: a planned date moved after it passed) is never on time, and adds nothing to
+    the ticket's overdue count: that miss was counted when its clock was superseded (one late reply, once)."""
+    clock = (
+        Clock.objects.live().filter(ticket=ticket, kind=kind, round=ticket.round, met_at__isnull=True).first()
+    )
     if clock is None:
         return None
+    late = at > clock.due_at
     clock.met_at = at
-    clock.on_time = at <= clock.due_at
+    clock.on_time = not late and not clock.carries_miss
     clock.save(update_fields=["met_at", "on_time"])
-    if not clock.on_time:
+    if late and not clock.carries_miss:
         ticket.overdue_count += 1
     return clock
 
 
-def drop_clock(ticket: Ticket, kind: ClockKind) -> None:
-    """Remove an unmet clock that no longer applies (e.g. a level change from department to direct)."""
-    Clock.objects.filter(ticket=ticket, kind=kind, round=ticket.round, met_at__isnull=True).delete()
+def drop_clock(ticket: Ticket, kind: ClockKind) -> list[Replaced]:
+    """R4.9: an unmet clock that no longer applies (e.g. a level change from direct to department) ends as
+    superseded; nothing replaces it. Never deleted."""
+    live = _live(ticket, kind)
+    if live is None or live.met_at is not None:
+        return []
+    missed = supersede(ticket, live, timezone.now())
+    return [Replaced(kind, live.round, live.due_at, missed, None)]
 
 
 def refresh_next_due(ticket: Ticket) -> None:
-    """Denormalize the nearest unmet clock onto the ticket, so worklists sort on one indexed column."""
+    """Denormalize the nearest open clock (unmet, not superseded) onto the ticket, so worklists sort on one
+    indexed column."""
     nearest = (
-        Clock.objects.filter(ticket=ticket, met_at__isnull=True)
+        Clock.objects.live()
+        .filter(ticket=ticket, met_at__isnull=True)
         .order_by("due_at")
         .values("due_at", "soon_at", "kind")
         .first()
@@ -143,7 +215,8 @@ _IntakeDue = tuple[tuple[str, dt.datetime, dt.datetime, bool, str], ...]
 
 
 def intake_clocks(ticket: Ticket, memo: dict[tuple[Any, ...], _IntakeDue] | None = None) -> list[Clock]:
-    """R4.1 response for every ticket; R4.5 dispatch (R4.7 triage for letters) for Office channels.
+    """R4.0 / R4.1: the response clock for direct channels (受理 is the receipt); R4.5 dispatch (R4.7 triage for
+    letters) for Office channels, whose response clock starts at dispatch (``response_clock``).
 
     For a ticket not yet saved: the clocks are built in memory and the nearest one is set on the ticket, so
     intake writes the ticket once and its clocks in one INSERT (``save_intake_clocks``) — intake is the
@@ -151,9 +224,10 @@ def intake_clocks(ticket: Ticket, memo: dict[tuple[Any, ...], _IntakeDue] | None
     with the same rules: receipt times are kept to the minute (R1.2), so a busy batch computes them a few
     times instead of once per ticket."""
     received = ticket.received_at
-    second = ClockKind.MAILBOX if ticket.channel == Channel.MAILBOX else None
-    if second is None and ticket.lead_unit_id is None:
-        second = ClockKind.DISPATCH
+    direct = ticket.channel in DIRECT_CHANNELS
+    second = (
+        None if direct else ClockKind.MAILBOX if ticket.channel == Channel.MAILBOX else ClockKind.DISPATCH
+    )
     key = (received, ticket.urgent, second)
     found = memo.get(key) if memo is not None else None
     if found is None:
@@ -182,9 +256,13 @@ _SECOND_RULE = {ClockKind.MAILBOX: rules.mailbox_due, ClockKind.DISPATCH: rules.
 
 
 def _intake_due(received: dt.datetime, urgent: bool, second: ClockKind | None) -> _IntakeDue:
-    due: list[tuple[str, DueRule]] = [(ClockKind.RESPONSE, rules.response_due(received, urgent=urgent))]
-    if second is not None:
-        due.append((second, _SECOND_RULE[second](received)))
+    """A direct channel's response clock (``second`` None), or an Office channel's own clock (R4.0: the Office's
+    time before dispatch is never a unit's clock)."""
+    due: list[tuple[str, DueRule]]
+    if second is None:
+        due = [(ClockKind.RESPONSE, rules.response_due(received, urgent=urgent))]
+    else:
+        due = [(second, _SECOND_RULE[second](received))]
     return tuple((kind, d.due, soon_at(received, d.due), d.provisional, d.rule_text[:200]) for kind, d in due)
 
 
@@ -198,44 +276,52 @@ def save_intake_clocks(items: list[tuple[Ticket, list[Clock]]]) -> None:
     fastsql.insert(clocks)
 
 
-def default_reply_clock(ticket: Ticket) -> None:
+def response_clock(ticket: Ticket) -> list[Replaced]:
+    """R4.0 / R4.1: an Office channel's response clock runs from the dispatch to the lead unit (受理)."""
+    start = accepted(ticket)
+    return set_clock(ticket, ClockKind.RESPONSE, start, rules.response_due(start, urgent=ticket.urgent))
+
+
+def default_reply_clock(ticket: Ticket) -> list[Replaced]:
     """R4.2: until the unit sets the level, the shortest reply clock (direct, 1 working day) runs, so an
-    acknowledged ticket is never without a deadline; setting the level recomputes from received_at."""
+    acknowledged ticket is never without a deadline; setting the level recomputes from 受理 (R4.0)."""
     if ticket.level:
-        return
-    deadline = rules.reply_due(ticket.received_at, level=Level.DIRECT, calendar=get_calendar())
-    set_clock(ticket, ClockKind.REPLY, ticket.received_at, deadline)
+        return []
+    start = accepted(ticket)
+    deadline = rules.reply_due(start, level=Level.DIRECT, calendar=get_calendar())
+    return set_clock(ticket, ClockKind.REPLY, start, deadline)
 
 
-def level_clocks(ticket: Ticket) -> None:
-    """R4.2: a level (re)computes the reply clocks from received_at, never from the level change."""
-    calendar = get_calendar()
-    deadline = rules.reply_due(ticket.received_at, level=ticket.level, calendar=calendar)
+def level_clocks(ticket: Ticket) -> list[Replaced]:
+    """R4.2: a level (re)computes the reply clocks from 受理 (R4.0), never from the level change; the clocks
+    it replaces end as superseded (R4.9)."""
+    start = accepted(ticket)
+    deadline = rules.reply_due(start, level=ticket.level, calendar=get_calendar())
     if ticket.level == Level.DIRECT:
-        drop_clock(ticket, ClockKind.INITIAL_REPLY)
-        set_clock(ticket, ClockKind.REPLY, ticket.received_at, deadline)
-        return
-    set_clock(ticket, ClockKind.INITIAL_REPLY, ticket.received_at, deadline)
+        return drop_clock(ticket, ClockKind.INITIAL_REPLY) + set_clock(
+            ticket, ClockKind.REPLY, start, deadline
+        )
+    replaced = set_clock(ticket, ClockKind.INITIAL_REPLY, start, deadline)
     if ticket.planned_reply_date is None:
-        drop_clock(ticket, ClockKind.REPLY)
-    else:
-        planned_clock(ticket)
+        return replaced + drop_clock(ticket, ClockKind.REPLY)
+    return replaced + planned_clock(ticket)
 
 
-def planned_clock(ticket: Ticket) -> None:
+def planned_clock(ticket: Ticket) -> list[Replaced]:
     """R4.2: for department and school levels the formal reply is due at the end of the planned date."""
     assert ticket.planned_reply_date is not None  # noqa: S101 - callers check
-    set_clock(
-        ticket, ClockKind.REPLY, ticket.received_at, PlannedDeadline(end_of_day(ticket.planned_reply_date))
+    deadline = PlannedDeadline(end_of_day(ticket.planned_reply_date))
+    return set_clock(ticket, ClockKind.REPLY, accepted(ticket), deadline)
+
+
+def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> list[Replaced]:
+    """R7.2: a reopened ticket gets a new 1-working-day formal reply clock from the reopening."""
+    deadline = rules.reply_due(reopened_at, level=Level.DIRECT, calendar=get_calendar())
+    return set_clock(
+        ticket, ClockKind.REPLY, reopened_at, ReopenedDeadline(deadline.due, deadline.provisional)
     )
 
 
-def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> None:
-    """R7.2: a reopened ticket gets a new 1-working-day formal reply clock from the reopening."""
-    deadline = rules.reply_due(reopened_at, level=Level.DIRECT, calendar=get_calendar())
-    set_clock(ticket, ClockKind.REPLY, reopened_at, ReopenedDeadline(deadline.due, deadline.provisional))
-
-
-def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> None:
+def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> list[Replaced]:
     """R4.6: the follow-up is due 48 clock hours after the formal reply is sent."""
-    set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at))
+    return set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at))

@@ -41,6 +41,11 @@ def ticket_dispatch(
     cohandlers = _add_cohandlers(ticket, cohandling_units)
     clockwork.meet_clock(ticket, ClockKind.DISPATCH, at)
     clockwork.meet_clock(ticket, ClockKind.MAILBOX, at)
+    # R4.0: the dispatch to the lead unit is 受理 — set once, at the first dispatch — and the unit's response
+    # clock runs from it (R4.1).
+    if ticket.accepted_at is None:
+        ticket.accepted_at = at
+    replaced = clockwork.response_clock(ticket)
     base.record(
         ticket,
         actor=actor,
@@ -52,7 +57,8 @@ def ticket_dispatch(
         public=True,
         at=at,
     )
-    base.save(ticket, "lead_unit")
+    base.record_replaced(ticket, replaced, actor=actor)
+    base.save(ticket, "lead_unit", "accepted_at")
     base.publish(
         base.TicketEvent("dispatched", ticket.pk, ticket.number, actor.pk, {"lead_unit_id": lead_unit.pk})
     )
@@ -76,7 +82,7 @@ def acknowledged(ticket: Ticket, *, actor: User | None, at: dt.datetime) -> None
     Shared by the lead unit's acknowledgement and intake's answered-on-the-call; the caller moved the status
     to ``handling`` and saves the ticket."""
     clockwork.meet_clock(ticket, ClockKind.RESPONSE, at)
-    clockwork.default_reply_clock(ticket)
+    replaced = clockwork.default_reply_clock(ticket)
     base.record(
         ticket,
         actor=actor,
@@ -86,6 +92,7 @@ def acknowledged(ticket: Ticket, *, actor: User | None, at: dt.datetime) -> None
         public=True,
         at=at,
     )
+    base.record_replaced(ticket, replaced, actor=actor)
 
 
 @transaction.atomic
@@ -127,7 +134,7 @@ def redispatch_request(
 def redispatch_decide(
     *, actor: User, request: RedispatchRequest, approve: bool, new_unit: Unit | None = None, note: str = ""
 ) -> RedispatchRequest:
-    """R3.2: the Office approves (new lead unit; clocks keep running from receipt) or rejects (with a note)."""
+    """R3.2: the Office approves (new lead unit; clocks keep running from 受理, R4.0) or rejects (with a note)."""
     ticket = base.lock(request.ticket)
     base.guard(actor, ticket, "decide_redispatch")
     request = RedispatchRequest.objects.select_for_update().get(pk=request.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from jiesu.tickets.models import (
     Channel,
+    ClockKind,
     Event,
     Followup,
     FollowupAttempt,
@@ -50,6 +51,8 @@ EVENT_LABELS = {
     "closed": gettext_lazy("Closed after the follow-up"),
     "reopened": gettext_lazy("Reopened for a new round"),
     "closed_unsatisfied": gettext_lazy("Closed unsatisfied by the Office"),
+    "supersede_clock": gettext_lazy("Deadline replaced"),
+    "recompute_deadlines": gettext_lazy("Deadlines recomputed after a calendar change"),
 }
 
 FIELD_LABELS = {
@@ -73,6 +76,10 @@ FIELD_LABELS = {
     "via": gettext_lazy("Follow-up by"),
     "comment": gettext_lazy("Comment"),
     "round": gettext_lazy("Round"),
+    "clock": gettext_lazy("Deadline"),
+    "missed": gettext_lazy("Missed"),
+    ClockKind.REPLY.value: ClockKind.REPLY.label,
+    ClockKind.INITIAL_REPLY.value: ClockKind.INITIAL_REPLY.label,
 }
 _CHOICES: dict[str, Any] = {
     "level": Level,
@@ -82,7 +89,11 @@ _CHOICES: dict[str, Any] = {
     "result": FollowupAttempt.Result,
     "outcome": FollowupOutcome,
     "via": Followup.Channel,
+    "clock": ClockKind,
 }
+
+
+_RECOMPUTED = frozenset({ClockKind.REPLY.value, ClockKind.INITIAL_REPLY.value})
 
 
 def event_label(action: str) -> str:
@@ -106,6 +117,10 @@ def _show(key: str, value: Any) -> str:
         return str(choices(value).label)
     if key == "due" and isinstance(value, str) and (moment := parse_datetime(value)):
         return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    if key in _RECOMPUTED and isinstance(value, str) and (moment := parse_datetime(value.split()[0])):
+        # a calendar recomputation's "<due> [provisional]" (R5.3)
+        shown = date_format(timezone.localtime(moment), "Y-m-d H:i")
+        return f"{shown} ({_('provisional')})" if value.endswith("provisional") else shown
     return str(value)
 
 
