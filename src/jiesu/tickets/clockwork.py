@@ -127,8 +127,11 @@ def supersede(ticket: Ticket, clock: Clock, at: dt.datetime) -> bool:
     return missed
 
 
-def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: DueRule) -> list[Replaced]:
-    """Start the clock ``kind`` of the ticket's current round, or recompute it (R4.9): an unmet clock whose
+def set_clock(
+    ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: DueRule, *, at: dt.datetime
+) -> list[Replaced]:
+    """Start the clock ``kind`` of the ticket's current round at ``at`` (the service's present), or recompute it
+    (R4.9): an unmet clock whose
     deadline changes ends as superseded and a new one starts — carrying the miss if the old one had passed, so
     meeting the new one is late (R4.2). A met clock keeps its result and is never recomputed (R4.8)."""
     live = _live(ticket, kind)
@@ -143,7 +146,6 @@ def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline
             deadline.provisional,
         ):
             return []
-        at = timezone.now()
         missed = supersede(ticket, live, at)
         carries = missed or live.carries_miss
         replaced.append(Replaced(kind, live.round, live.due_at, missed, deadline.due))
@@ -179,13 +181,13 @@ def meet_clock(ticket: Ticket, kind: ClockKind, at: dt.datetime) -> Clock | None
     return clock
 
 
-def drop_clock(ticket: Ticket, kind: ClockKind) -> list[Replaced]:
+def drop_clock(ticket: Ticket, kind: ClockKind, *, at: dt.datetime) -> list[Replaced]:
     """R4.9: an unmet clock that no longer applies (e.g. a level change from direct to department) ends as
     superseded; nothing replaces it. Never deleted."""
     live = _live(ticket, kind)
     if live is None or live.met_at is not None:
         return []
-    missed = supersede(ticket, live, timezone.now())
+    missed = supersede(ticket, live, at)
     return [Replaced(kind, live.round, live.due_at, missed, None)]
 
 
@@ -276,52 +278,52 @@ def save_intake_clocks(items: list[tuple[Ticket, list[Clock]]]) -> None:
     fastsql.insert(clocks)
 
 
-def response_clock(ticket: Ticket) -> list[Replaced]:
+def response_clock(ticket: Ticket, *, at: dt.datetime) -> list[Replaced]:
     """R4.0 / R4.1: an Office channel's response clock runs from the dispatch to the lead unit (受理)."""
     start = accepted(ticket)
-    return set_clock(ticket, ClockKind.RESPONSE, start, rules.response_due(start, urgent=ticket.urgent))
+    return set_clock(
+        ticket, ClockKind.RESPONSE, start, rules.response_due(start, urgent=ticket.urgent), at=at
+    )
 
 
-def default_reply_clock(ticket: Ticket) -> list[Replaced]:
+def default_reply_clock(ticket: Ticket, *, at: dt.datetime) -> list[Replaced]:
     """R4.2: until the unit sets the level, the shortest reply clock (direct, 1 working day) runs, so an
     acknowledged ticket is never without a deadline; setting the level recomputes from 受理 (R4.0)."""
     if ticket.level:
         return []
     start = accepted(ticket)
     deadline = rules.reply_due(start, level=Level.DIRECT, calendar=get_calendar())
-    return set_clock(ticket, ClockKind.REPLY, start, deadline)
+    return set_clock(ticket, ClockKind.REPLY, start, deadline, at=at)
 
 
-def level_clocks(ticket: Ticket) -> list[Replaced]:
+def level_clocks(ticket: Ticket, *, at: dt.datetime) -> list[Replaced]:
     """R4.2: a level (re)computes the reply clocks from 受理 (R4.0), never from the level change; the clocks
     it replaces end as superseded (R4.9)."""
     start = accepted(ticket)
     deadline = rules.reply_due(start, level=ticket.level, calendar=get_calendar())
     if ticket.level == Level.DIRECT:
-        return drop_clock(ticket, ClockKind.INITIAL_REPLY) + set_clock(
-            ticket, ClockKind.REPLY, start, deadline
-        )
-    replaced = set_clock(ticket, ClockKind.INITIAL_REPLY, start, deadline)
+        dropped = drop_clock(ticket, ClockKind.INITIAL_REPLY, at=at)
+        return dropped + set_clock(ticket, ClockKind.REPLY, start, deadline, at=at)
+    replaced = set_clock(ticket, ClockKind.INITIAL_REPLY, start, deadline, at=at)
     if ticket.planned_reply_date is None:
-        return replaced + drop_clock(ticket, ClockKind.REPLY)
-    return replaced + planned_clock(ticket)
+        return replaced + drop_clock(ticket, ClockKind.REPLY, at=at)
+    return replaced + planned_clock(ticket, at=at)
 
 
-def planned_clock(ticket: Ticket) -> list[Replaced]:
+def planned_clock(ticket: Ticket, *, at: dt.datetime) -> list[Replaced]:
     """R4.2: for department and school levels the formal reply is due at the end of the planned date."""
     assert ticket.planned_reply_date is not None  # noqa: S101 - callers check
     deadline = PlannedDeadline(end_of_day(ticket.planned_reply_date))
-    return set_clock(ticket, ClockKind.REPLY, accepted(ticket), deadline)
+    return set_clock(ticket, ClockKind.REPLY, accepted(ticket), deadline, at=at)
 
 
 def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> list[Replaced]:
     """R7.2: a reopened ticket gets a new 1-working-day formal reply clock from the reopening."""
     deadline = rules.reply_due(reopened_at, level=Level.DIRECT, calendar=get_calendar())
-    return set_clock(
-        ticket, ClockKind.REPLY, reopened_at, ReopenedDeadline(deadline.due, deadline.provisional)
-    )
+    reopened = ReopenedDeadline(deadline.due, deadline.provisional)
+    return set_clock(ticket, ClockKind.REPLY, reopened_at, reopened, at=reopened_at)
 
 
 def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> list[Replaced]:
     """R4.6: the follow-up is due 48 clock hours after the formal reply is sent."""
-    return set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at))
+    return set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at), at=sent_at)

@@ -110,7 +110,7 @@ def _listing(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
 def unit_inbox(user: User, f: TicketFilter | None = None) -> QuerySet[Ticket]:
     """Open tickets the person's units lead, nearest deadline first (R4.8)."""
     units = roles_for(user).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
-    qs = Ticket.objects.filter(lead_unit_id__in=units, status__in=OPEN_STATUSES)
+    qs: QuerySet[Ticket] = Ticket.objects.filter(lead_unit_id__in=units, status__in=OPEN_STATUSES)
     if f:
         qs = apply_filter(qs, f)
     # Nearest deadline first; tickets without an open clock last (NULLS LAST on both databases).

@@ -45,7 +45,7 @@ def ticket_dispatch(
     # clock runs from it (R4.1).
     if ticket.accepted_at is None:
         ticket.accepted_at = at
-    replaced = clockwork.response_clock(ticket)
+    replaced = clockwork.response_clock(ticket, at=at)
     base.record(
         ticket,
         actor=actor,
@@ -82,7 +82,7 @@ def acknowledged(ticket: Ticket, *, actor: User | None, at: dt.datetime) -> None
     Shared by the lead unit's acknowledgement and intake's answered-on-the-call; the caller moved the status
     to ``handling`` and saves the ticket."""
     clockwork.meet_clock(ticket, ClockKind.RESPONSE, at)
-    replaced = clockwork.default_reply_clock(ticket)
+    replaced = clockwork.default_reply_clock(ticket, at=at)
     base.record(
         ticket,
         actor=actor,

@@ -60,7 +60,7 @@ def ticket_set_level(*, actor: User, ticket: Ticket, level: str, reason: str = "
         raise DomainError(_("Give the reason for changing the level."), field="reason")
     before = ticket.level
     ticket.level = level
-    replaced = clockwork.level_clocks(ticket)
+    replaced = clockwork.level_clocks(ticket, at=base.now())
     base.record(
         ticket,
         actor=actor,
@@ -189,7 +189,7 @@ def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: 
     clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
     before = ticket.planned_reply_date
     ticket.planned_reply_date = planned_date
-    replaced = clockwork.planned_clock(ticket)
+    replaced = clockwork.planned_clock(ticket, at=at)
     base.record(
         ticket,
         actor=actor,
@@ -225,7 +225,7 @@ def planned_date_move(*, actor: User, ticket: Ticket, planned_date: dt.date, rea
     before = ticket.planned_reply_date
     missed = rules.end_of_day(before) <= at
     ticket.planned_reply_date = planned_date
-    replaced = clockwork.planned_clock(ticket)
+    replaced = clockwork.planned_clock(ticket, at=at)
     base.record(
         ticket,
         actor=actor,
