@@ -87,9 +87,9 @@ def test_missed_deadline_is_never_erased_by_a_level_change(clock: Any) -> None:
     initial = live(ticket, "initial_reply")
     assert (initial.started_at, initial.due_at) == (at(2026, 3, 10, 9), at(2026, 3, 14))
     assert not Clock.objects.filter(ticket=ticket, kind="reply", superseded_at__isnull=True).exists()
-    replaced = Event.objects.get(ticket=ticket, action="supersede_clock")
-    assert replaced.before == {"clock": "reply", "due": at(2026, 3, 12).isoformat(), "missed": True}
-    assert replaced.after == {"clock": "reply", "due": None}
+    change = Event.objects.get(ticket=ticket, action="set_level")
+    assert change.before == {"level": "", "reply": {"due": at(2026, 3, 12).isoformat(), "missed": True}}
+    assert change.after == {"level": "school", "reply": None}
     # Not open any more: neither the sweep, the worklists' next deadline nor the ticket page's badges use it.
     row = Ticket.objects.get(pk=ticket.pk)
     assert (row.next_clock, row.next_due_at) == ("initial_reply", at(2026, 3, 14))
@@ -175,17 +175,12 @@ def test_a_planned_date_moved_after_it_passed_leaves_the_reply_late(clock: Any) 
     assert overdue_count(ticket) == 1, "one missed date, counted once"
     row = dict(zip(EXPORT_FIELDS, export_queryset(Ticket.objects.filter(pk=ticket.pk)).get(), strict=True))
     assert row["reply_on_time"] is False, "the ledger's reply-on-time column says late"
-    events = list(Event.objects.filter(ticket=ticket))
-    moved_at = [e.action for e in events].index("move_planned_date")
-    replaced = events[moved_at + 1]
-    assert (replaced.action, replaced.before["missed"], replaced.after["due"]) == (
-        "supersede_clock",
-        True,
-        at(2026, 3, 14).isoformat(),
-    )
     moved = Event.objects.get(ticket=ticket, action="move_planned_date")
-    assert (moved.before, moved.after["planned_date"]) == ({"planned_date": "2026-03-10"}, "2026-03-13")
-    assert moved.after["missed"] is True
+    assert moved.before == {
+        "planned_date": "2026-03-10",
+        "reply": {"due": at(2026, 3, 11).isoformat(), "missed": True},
+    }
+    assert moved.after == {"planned_date": "2026-03-13", "reply": at(2026, 3, 14).isoformat()}
 
 
 @pytest.mark.django_db
@@ -219,7 +214,8 @@ def test_the_page_says_a_late_move_leaves_the_reply_late(clock: Any) -> None:
     )
     page = response.content.decode()
     assert "原计划答复日期已过" in page
-    assert "已被取代" in page  # the superseded clock row in the deadlines table
+    assert "已逾期（已被取代）" in page  # the missed clock's row in the deadlines table
+    assert "2026-03-11 00:00 (已逾期)" in page  # the history row: the replaced deadline, before → after
 
 
 # --- 3. The response clock starts when the unit has the ticket (R4.0, R4.1) -------------------------------

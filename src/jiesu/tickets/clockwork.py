@@ -77,12 +77,16 @@ class Replaced:
     missed: bool  # it had passed unmet: its breach stays recorded and counted
     new_due_at: dt.datetime | None  # the clock that replaced it (None: the deadline no longer applies)
 
-    def before(self) -> dict[str, Any]:
-        return {"clock": self.kind, "due": timezone.localtime(self.due_at).isoformat(), "missed": self.missed}
 
-    def after(self) -> dict[str, Any]:
-        due = timezone.localtime(self.new_due_at).isoformat() if self.new_due_at else None
-        return {"clock": self.kind, "due": due}
+def replaced_facts(replaced: list[Replaced]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """R4.9 / R10.4: the deadlines a change replaced, as its history row's before → after, keyed by clock kind:
+    before ``{"due": …, "missed": …}``, after the new due instant (None when nothing replaces it)."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for r in replaced:
+        before[r.kind] = {"due": timezone.localtime(r.due_at).isoformat(), "missed": r.missed}
+        after[r.kind] = timezone.localtime(r.new_due_at).isoformat() if r.new_due_at else None
+    return before, after
 
 
 def accepted(ticket: Ticket) -> dt.datetime:

@@ -192,28 +192,6 @@ def history(
     )
 
 
-def record_replaced(
-    ticket: Ticket, replaced: Sequence[clockwork.Replaced], *, actor: User | None, reason: str = ""
-) -> None:
-    """R4.9 / R10.4: one history row per clock a recomputation ended as superseded, with the deadline before
-    (and whether it had been missed) and after. Written after the change's own row, in the same transaction."""
-    if replaced:
-        actor_id = actor.pk if actor is not None else None
-        record_many(
-            [
-                history(
-                    ticket,
-                    actor_id=actor_id,
-                    action="supersede_clock",
-                    before=r.before(),
-                    after=r.after(),
-                    reason=reason,
-                )
-                for r in replaced
-            ]
-        )
-
-
 def record_many(events: list[Event]) -> None:
     """R10.4: append history rows in one insert, in the caller's transaction. Inserts only (the history is
     append-only) and every action writes one, so it skips the ORM's per-call query compiling."""

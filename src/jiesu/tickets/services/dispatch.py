@@ -45,19 +45,19 @@ def ticket_dispatch(
     # clock runs from it (R4.1).
     if ticket.accepted_at is None:
         ticket.accepted_at = at
-    replaced = clockwork.response_clock(ticket, at=at)
+    was, now = clockwork.replaced_facts(clockwork.response_clock(ticket, at=at))
     base.record(
         ticket,
         actor=actor,
         action="dispatch",
         from_status=Status.NEW,
         to_status=ticket.status,
-        after={"lead_unit": lead_unit.name, "cohandling_units": cohandlers},
+        before=was,
+        after={"lead_unit": lead_unit.name, "cohandling_units": cohandlers, **now},
         reason=note,
         public=True,
         at=at,
     )
-    base.record_replaced(ticket, replaced, actor=actor)
     base.save(ticket, "lead_unit", "accepted_at")
     base.publish(
         base.TicketEvent("dispatched", ticket.pk, ticket.number, actor.pk, {"lead_unit_id": lead_unit.pk})
@@ -82,17 +82,18 @@ def acknowledged(ticket: Ticket, *, actor: User | None, at: dt.datetime) -> None
     Shared by the lead unit's acknowledgement and intake's answered-on-the-call; the caller moved the status
     to ``handling`` and saves the ticket."""
     clockwork.meet_clock(ticket, ClockKind.RESPONSE, at)
-    replaced = clockwork.default_reply_clock(ticket, at=at)
+    was, now = clockwork.replaced_facts(clockwork.default_reply_clock(ticket, at=at))
     base.record(
         ticket,
         actor=actor,
         action="acknowledge",
         from_status=Status.DISPATCHED,
         to_status=Status.HANDLING,
+        before=was,
+        after=now,
         public=True,
         at=at,
     )
-    base.record_replaced(ticket, replaced, actor=actor)
 
 
 @transaction.atomic

@@ -60,16 +60,16 @@ def ticket_set_level(*, actor: User, ticket: Ticket, level: str, reason: str = "
         raise DomainError(_("Give the reason for changing the level."), field="reason")
     before = ticket.level
     ticket.level = level
-    replaced = clockwork.level_clocks(ticket, at=base.now())
+    # R4.9 / R10.4: the deadlines the level replaced are in the same history row, before → after.
+    was, now = clockwork.replaced_facts(clockwork.level_clocks(ticket, at=base.now()))
     base.record(
         ticket,
         actor=actor,
         action="set_level",
-        before={"level": before},
-        after={"level": level},
+        before={"level": before, **was},
+        after={"level": level, **now},
         reason=reason.strip(),
     )
-    base.record_replaced(ticket, replaced, actor=actor, reason=reason.strip())
     base.save(ticket, "level")
     return ticket
 
@@ -189,7 +189,7 @@ def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: 
     clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
     before = ticket.planned_reply_date
     ticket.planned_reply_date = planned_date
-    replaced = clockwork.planned_clock(ticket, at=at)
+    clockwork.planned_clock(ticket, at=at)  # the formal reply clock starts (nothing runs before it)
     base.record(
         ticket,
         actor=actor,
@@ -200,7 +200,6 @@ def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: 
         public=True,
         at=at,
     )
-    base.record_replaced(ticket, replaced, actor=actor)
     base.save(ticket, "planned_reply_date")
     base.publish(
         base.TicketEvent("initial_reply", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk})
@@ -223,20 +222,19 @@ def planned_date_move(*, actor: User, ticket: Ticket, planned_date: dt.date, rea
     if planned_date <= timezone.localtime(at).date():
         raise DomainError(_("The planned date must be after today."), field="planned_date")
     before = ticket.planned_reply_date
-    missed = rules.end_of_day(before) <= at
     ticket.planned_reply_date = planned_date
-    replaced = clockwork.planned_clock(ticket, at=at)
+    # R4.9 / R10.4: the replaced deadline (and whether it had been missed) is in the same row, before → after.
+    was, now = clockwork.replaced_facts(clockwork.planned_clock(ticket, at=at))
     base.record(
         ticket,
         actor=actor,
         action="move_planned_date",
-        before={"planned_date": str(before)},
-        after={"planned_date": str(planned_date), "missed": missed},
+        before={"planned_date": str(before), **was},
+        after={"planned_date": str(planned_date), **now},
         reason=why,
         public=True,
         at=at,
     )
-    base.record_replaced(ticket, replaced, actor=actor, reason=why)
     base.save(ticket, "planned_reply_date")
     return ticket
 
