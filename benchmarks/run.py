@@ -42,9 +42,10 @@ def main() -> None:
         failures += _run("bench_queries.py", *quick) != 0
         sweep = ["--tickets", "100000", "--overdue", "2000"] if args.quick else []
         failures += _run("bench_sweep.py", *sweep) != 0
+        failures += _run("bench_recompute.py", *(["--tickets", "20000"] if args.quick else [])) != 0
     else:
         print(
-            "== bench_queries.py, bench_sweep.py: skipped (set DATABASE_URL to a disposable PostgreSQL database, e.g. "
+            "== bench_queries.py, bench_sweep.py, bench_recompute.py: skipped (set DATABASE_URL to a disposable PostgreSQL database, e.g. "
             "postgres://root@127.0.0.1:5432/jiesu_bench)"
         )
     sys.exit(1 if failures else 0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.test import override_settings
 
@@ -46,3 +49,38 @@ def person(demo_org: None):
         return User.objects.get(username=username)
 
     return get
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_flush_lifts_append_only_triggers() -> Iterator[None]:
+    """R10.4: on SQLite the history and breach tables refuse DELETE by trigger (migration tickets 0010), and
+    SQLite has no TRUNCATE: the test runner's flush between transactional tests (``DELETE FROM`` every table)
+    drops those triggers, empties the tables and creates them again, all in the flush's own transaction.
+    PostgreSQL's flush is a TRUNCATE, which row triggers do not see. Only the test runner does this."""
+    from django.db import connections
+
+    sqlite = [c for c in connections.all() if c.vendor == "sqlite"]
+    if not sqlite:
+        yield
+        return
+    operations = type(sqlite[0].ops)
+    original = operations.sql_flush
+
+    def sql_flush(self: Any, style: Any, tables: Any, **options: Any) -> list[str]:
+        statements = original(self, style, tables, **options)
+        if not statements:
+            return statements
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'append_only_%'"
+            )
+            triggers = cursor.fetchall()
+        return (
+            [f'DROP TRIGGER "{name}";' for name, _sql in triggers]
+            + statements
+            + [f"{sql};" for _n, sql in triggers]
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(operations, "sql_flush", sql_flush)
+        yield

@@ -30,6 +30,8 @@ def test_import_clears_provisional_and_moves_the_reply_deadline(handling_ticket)
 
     clock.refresh_from_db()
     ticket.refresh_from_db()
+    assert clock.superseded_at is not None, "R4.9: the old clock ends superseded, never rewritten"
+    clock = Clock.objects.live().get(ticket=ticket, kind="reply")
     assert clock.due_at == dt.datetime(2027, 1, 6, 0, 0, tzinfo=SHANGHAI)
     assert clock.provisional is False
     assert ticket.next_due_at == clock.due_at or ticket.next_clock != "reply"

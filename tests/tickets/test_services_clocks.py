@@ -30,8 +30,8 @@ def clock(time_machine: Any, demo_org: None) -> Any:
 
 
 def due(ticket: Ticket) -> dict[str, tuple[dt.datetime, dt.datetime | None, bool | None]]:
-    """kind → (due_at, met_at, on_time) of the ticket's stored clocks."""
-    return {c.kind: (c.due_at, c.met_at, c.on_time) for c in Clock.objects.filter(ticket=ticket)}
+    """kind → (due_at, met_at, on_time) of the ticket's live clocks (R4.9: superseded ones are history)."""
+    return {c.kind: (c.due_at, c.met_at, c.on_time) for c in Clock.objects.live().filter(ticket=ticket)}
 
 
 def nearest(ticket: Ticket) -> tuple[dt.datetime | None, str, int]:
@@ -47,30 +47,29 @@ def _to_handling(ticket: Ticket, level: str) -> None:
 
 @pytest.mark.django_db
 def test_direct_ticket_clocks_step_by_step(clock: Any) -> None:
-    """R4.1 response +2 h, R4.5 dispatch by the end of the day, R4.2 direct reply by the end of the next working
-    day, R4.6 follow-up 48 h after the reply is sent; the ticket always carries its nearest unmet clock."""
+    """R4.5 dispatch by the end of the day, then (R4.0) from the dispatch — 受理 — R4.1 response +2 h and R4.2
+    direct reply by the end of the next working day, R4.6 follow-up 48 h after the reply is sent; the ticket
+    always carries its nearest unmet clock."""
     ticket = web_request()
     assert ticket.received_at == TUESDAY_9
-    assert due(ticket) == {
-        "response": (at(2026, 3, 10, 11), None, None),
-        "dispatch": (at(2026, 3, 11), None, None),
-    }
-    assert nearest(ticket) == (at(2026, 3, 10, 11), "response", 0)
+    assert due(ticket) == {"dispatch": (at(2026, 3, 11), None, None)}
+    assert nearest(ticket) == (at(2026, 3, 11), "dispatch", 0)
 
     clock(at(2026, 3, 10, 9, 30))
     services.ticket_dispatch(actor=user("dispatcher"), ticket=ticket, lead_unit=unit("logistics"))
     assert due(ticket)["dispatch"] == (at(2026, 3, 11), at(2026, 3, 10, 9, 30), True)
-    assert nearest(ticket) == (at(2026, 3, 10, 11), "response", 0)
+    assert due(ticket)["response"] == (at(2026, 3, 10, 11, 30), None, None)
+    assert nearest(ticket) == (at(2026, 3, 10, 11, 30), "response", 0)
 
     clock(at(2026, 3, 10, 10))
     services.ticket_acknowledge(actor=user("officer"), ticket=ticket)
-    assert due(ticket)["response"] == (at(2026, 3, 10, 11), at(2026, 3, 10, 10), True)
+    assert due(ticket)["response"] == (at(2026, 3, 10, 11, 30), at(2026, 3, 10, 10), True)
     # R4.2: until the level is set, the shortest (direct) reply clock runs, so the ticket is never without one.
     assert nearest(ticket) == (at(2026, 3, 12), "reply", 0)
 
     services.ticket_set_level(actor=user("officer"), ticket=ticket, level="direct")
-    reply = Clock.objects.get(ticket=ticket, kind="reply")
-    assert (reply.started_at, reply.due_at, reply.met_at) == (TUESDAY_9, at(2026, 3, 12), None)
+    reply = Clock.objects.live().get(ticket=ticket, kind="reply")
+    assert (reply.started_at, reply.due_at, reply.met_at) == (at(2026, 3, 10, 9, 30), at(2026, 3, 12), None)
     assert nearest(ticket) == (at(2026, 3, 12), "reply", 0)
 
     clock(at(2026, 3, 11, 15))
@@ -98,7 +97,7 @@ def test_department_and_school_initial_reply_then_planned_date(
     _to_handling(ticket, level)
     initial = Clock.objects.get(ticket=ticket, kind="initial_reply")
     assert (initial.started_at, initial.due_at) == (TUESDAY_9, initial_due)
-    assert not Clock.objects.filter(ticket=ticket, kind="reply").exists()
+    assert not Clock.objects.live().filter(ticket=ticket, kind="reply").exists()
     assert nearest(ticket) == (initial_due, "initial_reply", 0)
 
     clock(at(2026, 3, 11, 10))
@@ -128,9 +127,11 @@ def test_department_and_school_initial_reply_then_planned_date(
     ],
 )
 def test_response_clock_night_window(received: dt.datetime, response_due: dt.datetime, clock: Any) -> None:
-    """R4.1: received in the night window [22:00, 08:00) → due 10:00 of the morning that ends it."""
+    """R4.1: accepted in the night window [22:00, 08:00) → due 10:00 of the morning that ends it; for an
+    Office channel 受理 is the dispatch (R4.0), so the window is judged at the dispatch."""
     clock(received)
     ticket = web_request()
+    services.ticket_dispatch(actor=user("dispatcher"), ticket=ticket, lead_unit=unit("logistics"))
     assert due(ticket)["response"][0] == response_due
 
 
@@ -145,7 +146,7 @@ def test_night_receipt_dispatch_is_the_nearest_clock(clock: Any) -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("hour", [9, 23])
 def test_urgent_response_is_thirty_minutes_at_any_hour(hour: int, clock: Any) -> None:
-    """R4.1 / R1.5: urgent → received + 30 min, by night too."""
+    """R4.1 / R1.5: urgent → 受理 (here the duty room's dispatch, R4.0) + 30 min, by night too."""
     clock(at(2026, 3, 10, hour))
     created = services.ticket_create(
         actor=user("duty"),
@@ -159,6 +160,7 @@ def test_urgent_response_is_thirty_minutes_at_any_hour(hour: int, clock: Any) ->
         urgent=True,
         urgent_reason="宿舍漏水",
     )
+    services.ticket_dispatch(actor=user("dispatcher"), ticket=created.ticket, lead_unit=unit("logistics"))
     assert due(created.ticket)["response"][0] == at(2026, 3, 10, hour, 30)
 
 
@@ -169,9 +171,9 @@ def test_clocks_met_late_are_flagged_and_counted(clock: Any) -> None:
     clock(at(2026, 3, 10, 23, 30))
     services.ticket_dispatch(actor=user("dispatcher"), ticket=ticket, lead_unit=unit("logistics"))
     assert due(ticket)["dispatch"][2] is True, "23:30 is still the day of receipt"
-    clock(at(2026, 3, 11, 8))
+    clock(at(2026, 3, 11, 11))  # dispatched in the night window: the response was due at 10:00 (R4.1)
     services.ticket_acknowledge(actor=user("officer"), ticket=ticket)
-    assert due(ticket)["response"] == (at(2026, 3, 10, 11), at(2026, 3, 11, 8), False)
+    assert due(ticket)["response"] == (at(2026, 3, 11, 10), at(2026, 3, 11, 11), False)
     assert nearest(ticket)[2] == 1
     services.ticket_set_level(actor=user("officer"), ticket=ticket, level="direct")
     clock(at(2026, 3, 12, 9))
@@ -192,7 +194,7 @@ def test_level_change_recomputes_from_receipt(clock: Any) -> None:
     assert (initial.started_at, initial.due_at) == (TUESDAY_9, at(2026, 3, 13)), (
         "not 14 March (from the change)"
     )
-    assert not Clock.objects.filter(ticket=ticket, kind="reply").exists()
+    assert not Clock.objects.live().filter(ticket=ticket, kind="reply").exists()
     services.ticket_set_level(actor=user("officer"), ticket=ticket, level="school", reason="需学校研究")
     assert due(ticket)["initial_reply"][0] == at(2026, 3, 14)
     services.ticket_set_level(actor=user("officer"), ticket=ticket, level="direct", reason="可直接解决")
@@ -252,18 +254,20 @@ def test_clock_state_in_the_query(clock: Any) -> None:
 
 @pytest.mark.django_db
 def test_short_window_is_due_soon_from_the_start(clock: Any) -> None:
-    """R4.8: a 2-hour response window has under 2 h left from the first minute: due soon at once."""
+    """R4.8: a 2-hour response window has under 2 h left from the first minute (the dispatch, R4.0): due soon
+    at once."""
     ticket = web_request()
+    services.ticket_dispatch(actor=user("dispatcher"), ticket=ticket, lead_unit=unit("logistics"))
     assert Ticket.objects.get(pk=ticket.pk).next_soon_at == TUESDAY_9
-    row = selectors.dispatch_queue(user("dispatcher")).get(pk=ticket.pk)
+    row = selectors.unit_inbox(user("officer")).get(pk=ticket.pk)
     assert getattr(row, "clock_state") == "due_soon"  # noqa: B009 - an annotation
-    assert ticket.status == Status.NEW
+    assert row.status == Status.DISPATCHED
 
 
 @pytest.mark.django_db
-def test_overdue_count_follows_a_recomputed_on_time_flag(clock: Any) -> None:
-    """R4.2 / R4.8: when a level change recomputes a met clock's due instant, its on-time flag and the ticket's
-    overdue count stay in agreement (an initial reply late for department level is on time for school)."""
+def test_a_met_clock_keeps_its_result_and_count_through_level_changes(clock: Any) -> None:
+    """R4.8 / R4.9: a met clock is never recomputed: an initial reply late for department level stays late (and
+    counted once) when the level becomes school and back."""
     ticket = web_request()
     _to_handling(ticket, "department")
     clock(at(2026, 3, 13, 10))
@@ -272,7 +276,7 @@ def test_overdue_count_follows_a_recomputed_on_time_flag(clock: Any) -> None:
     )
     assert due(ticket)["initial_reply"][2] is False and nearest(ticket)[2] == 1
     services.ticket_set_level(actor=user("officer"), ticket=ticket, level="school", reason="需学校研究")
-    assert due(ticket)["initial_reply"] == (at(2026, 3, 14), at(2026, 3, 13, 10), True)
-    assert nearest(ticket)[2] == 0
+    assert due(ticket)["initial_reply"] == (at(2026, 3, 13), at(2026, 3, 13, 10), False)
+    assert nearest(ticket)[2] == 1
     services.ticket_set_level(actor=user("officer"), ticket=ticket, level="department", reason="本部门可解决")
     assert due(ticket)["initial_reply"][2] is False and nearest(ticket)[2] == 1

@@ -28,11 +28,13 @@ def test_level_change_needs_a_reason(demo_org: None) -> None:
     )
     event = Event.objects.filter(ticket=ticket, action="set_level").last()
     assert event is not None
-    assert (event.before, event.after, event.reason) == (
-        {"level": "direct"},
-        {"level": "department"},
+    assert (event.before["level"], event.after["level"], event.reason) == (
+        "direct",
+        "department",
         "需与供暖公司协调",
     )
+    # R4.9: the direct reply deadline it replaced is in the same row, before → after (nothing replaces it yet).
+    assert event.before["reply"]["missed"] is False and event.after["reply"] is None
 
 
 @pytest.mark.django_db
@@ -121,8 +123,11 @@ def test_planned_date_move_needs_a_reason_and_an_initial_reply(demo_org: None) -
     new_date = today() + dt.timedelta(days=9)
     services.planned_date_move(actor=user("officer"), ticket=ticket, planned_date=new_date, reason="配件未到")
     event = Event.objects.get(ticket=ticket, action="move_planned_date")
-    assert event.after == {"planned_date": str(new_date)} and event.reason == "配件未到" and event.public
-    assert event.before == {"planned_date": str(today() + dt.timedelta(days=7))}
+    assert event.after["planned_date"] == str(new_date) and event.reason == "配件未到" and event.public
+    assert event.before["planned_date"] == str(today() + dt.timedelta(days=7))
+    # R4.9: the replaced formal reply deadline, before (not missed) → after (the end of the new date).
+    assert event.before["reply"]["missed"] is False
+    assert event.after["reply"].startswith(str(new_date + dt.timedelta(days=1)))
 
 
 @pytest.mark.django_db

@@ -50,7 +50,9 @@ def row(ticket: Ticket) -> dict[str, Any]:
 
 
 def clock_status(clock: Clock, now: dt.datetime) -> str:
-    """R4.8 for one ticket's handful of clocks (the worklists derive the same in SQL)."""
+    """R4.8 for one ticket's handful of clocks (the worklists derive the same in SQL); R4.9 superseded."""
+    if clock.superseded_at is not None:
+        return "superseded"
     if clock.met_at is not None:
         return "met"
     if now >= clock.due_at:
@@ -233,6 +235,9 @@ def detail(user: User, ticket: Ticket) -> dict[str, Any]:
                 "provisional": c.provisional,
                 "rule": c.rule,
                 "status": clock_status(c, now),
+                "superseded_at": c.superseded_at,
+                "missed": c.breached_at is not None,
+                "carries_miss": c.carries_miss,
             }
             for c in selectors.clocks(ticket)
         ],

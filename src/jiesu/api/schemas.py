@@ -137,7 +137,10 @@ class ClockOut(Schema):
     on_time: bool | None
     provisional: bool
     rule: str
-    status: Literal["met", "ok", "due_soon", "overdue"]
+    status: Literal["met", "ok", "due_soon", "overdue", "superseded"]
+    superseded_at: dt.datetime | None = Field(None, description="R4.9: replaced by a recomputation")
+    missed: bool = Field(False, description="R4.8: passed unmet (a breach is recorded)")
+    carries_miss: bool = Field(False, description="R4.2: replaces a missed deadline, so meeting it is late")
 
 
 class EventOut(Schema):

@@ -85,7 +85,9 @@ class BulkStory:
         # As intake writes it (R2, R4.1, R4.5, R4.7): the receiving unit leads a direct channel's request.
         ticket.status = Status.DISPATCHED if direct else Status.NEW
         ticket.lead_unit_id = ticket.receiving_unit_id if direct else None
+        ticket.accepted_at = ticket.received_at if direct else None  # R4.0: Office channels at their dispatch
         self.clocks: dict[str, Clock] = {}
+        self.replaced: list[Clock] = []
         for clock in clockwork.intake_clocks(ticket):
             clock.ticket = ticket
             self.clocks[clock.kind] = clock
@@ -98,21 +100,37 @@ class BulkStory:
         self.slow = profile == "slow"
         stuck = rng.choice(["dispatch", "acknowledge", "reply"]) if profile == "stuck" else ""
         self._play(ticket, direct, stuck, reply_body, lead_unit_id, unit_name)
-        self.built.clocks = list(self.clocks.values())
+        self.built.clocks = [*self.replaced, *self.clocks.values()]
         clockwork.show_nearest(ticket, self.built.clocks)
         return self.built
 
     # --- rows, through the tickets app's builders ------------------------------------------------------
 
-    def _clock(self, kind: ClockKind, start: dt.datetime, deadline: DueRule) -> None:
-        """``clockwork.set_clock`` in memory: the kind's clock of this round is (re)computed."""
+    def _clock(self, kind: ClockKind, start: dt.datetime, deadline: DueRule, at: dt.datetime) -> None:
+        """``clockwork.set_clock`` in memory: the kind's clock of this round is (re)computed at ``at``; an open
+        clock it replaces ends as superseded, and a passed one hands its miss on (R4.9, R4.2)."""
+        old = self.clocks.get(kind)
+        if old is not None and old.met_at is None and (old.started_at, old.due_at) == (start, deadline.due):
+            return
+        carries = self._drop(kind, at)
         self.clocks[kind] = clockwork.new_clock(self.built.ticket, kind, start, deadline)
+        self.clocks[kind].carries_miss = carries
 
-    def _drop(self, kind: ClockKind) -> None:
-        """``clockwork.drop_clock`` in memory: an unmet clock that no longer applies goes."""
+    def _drop(self, kind: ClockKind, at: dt.datetime) -> bool:
+        """``clockwork.drop_clock`` in memory: an open clock that no longer applies ends as superseded (R4.9); one
+        that had passed stays missed and counted once (as ``clockwork.supersede``). Returns whether it carried
+        or made a miss. (The bulk loader writes no sweep rows: its breaches are the clocks' own flags.)"""
         clock = self.clocks.get(kind)
-        if clock is not None and clock.met_at is None:
-            del self.clocks[kind]
+        if clock is None or clock.met_at is not None:
+            return False
+        clock.superseded_at = at
+        missed = clock.due_at <= at
+        if missed:
+            clock.breached_at = clock.breached_at or at
+            if not clock.carries_miss:
+                self.built.ticket.overdue_count += 1
+        self.replaced.append(self.clocks.pop(kind))
+        return missed or clock.carries_miss
 
     def _meet(self, kind: ClockKind, at: dt.datetime) -> None:
         clock = self.clocks.get(kind)
@@ -156,9 +174,8 @@ class BulkStory:
         ticket = self.built.ticket
         self._meet(ClockKind.RESPONSE, at)
         if not ticket.level:
-            self._clock(
-                ClockKind.REPLY, ticket.received_at, clockwork.default_reply_deadline(ticket, self.calendar)
-            )
+            deadline = clockwork.default_reply_deadline(ticket, self.calendar)
+            self._clock(ClockKind.REPLY, clockwork.accepted(ticket), deadline, at)
         self._move("acknowledge", at, actor, Status.HANDLING, public=True)
 
     # --- the steps -----------------------------------------------------------------------------------
@@ -212,8 +229,10 @@ class BulkStory:
             mailbox = ticket.channel == Channel.MAILBOX
             actor = self.staff.clerk if mailbox else rng.choice(self.staff.dispatchers)
             ticket.lead_unit_id = lead
+            ticket.accepted_at = t  # R4.0: 受理 is the dispatch; the unit's response clock starts now (R4.1)
             self._meet(ClockKind.DISPATCH, t)
             self._meet(ClockKind.MAILBOX, t)
+            self._clock(ClockKind.RESPONSE, t, clockwork.response_deadline(ticket), t)
             after = {"lead_unit": unit_name, "cohandling_units": []}
             self._move("dispatch", t, actor, Status.DISPATCHED, public=True, after=after)
         if ticket.status == Status.DISPATCHED:
@@ -231,10 +250,10 @@ class BulkStory:
         self._event("set_level", t, self._worker(), before={"level": ""}, after={"level": ticket.level})
         kind, deadline = clockwork.level_deadline(ticket, self.calendar)
         if kind == ClockKind.REPLY:
-            self._drop(ClockKind.INITIAL_REPLY)
+            self._drop(ClockKind.INITIAL_REPLY, t)
         else:
-            self._drop(ClockKind.REPLY)  # no planned date yet: the formal reply waits for it
-        self._clock(kind, ticket.received_at, deadline)
+            self._drop(ClockKind.REPLY, t)  # no planned date yet: the formal reply waits for it
+        self._clock(kind, clockwork.accepted(ticket), deadline, t)
 
     def _initial(self, ticket: Ticket, t: dt.datetime) -> dt.datetime | None:
         """R4.2: the initial reply names the planned date; the formal reply is due at its end."""
@@ -252,7 +271,7 @@ class BulkStory:
         reply = self._reply(Reply.Stage.INITIAL, at, self._worker(), body, planned_date=planned)
         self._meet(ClockKind.INITIAL_REPLY, at)
         ticket.planned_reply_date = planned
-        self._clock(ClockKind.REPLY, ticket.received_at, clockwork.planned_deadline(planned))
+        self._clock(ClockKind.REPLY, clockwork.accepted(ticket), clockwork.planned_deadline(planned), at)
         event = self._event(
             "initial_reply",
             at,
@@ -301,7 +320,7 @@ class BulkStory:
         if ticket.anonymous:
             ticket.closed_at = approved
         else:
-            self._clock(ClockKind.FOLLOWUP, approved, rules.followup_due(approved))
+            self._clock(ClockKind.FOLLOWUP, approved, rules.followup_due(approved), approved)
         target = Status.CLOSED if ticket.anonymous else Status.REPLIED
         after = {"reply": None, "kind": ReplyKind.ANSWER}
         self._names(self._move("approve_reply", approved, head, target, public=True, after=after), reply)

@@ -45,22 +45,35 @@ def _ticket_problems(
     ticket: Ticket, events: list[Event], clocks: list[Clock], sent: list[Reply]
 ) -> list[str]:
     found = _history_problems(ticket, events)
-    unmet = [c for c in clocks if c.met_at is None]
+    unmet = [
+        c for c in clocks if c.met_at is None and c.superseded_at is None
+    ]  # R4.9: superseded are not open
     nearest = min(unmet, key=lambda c: c.due_at) if unmet else None
     if (nearest.due_at if nearest else None) != ticket.next_due_at:
         found.append(f"next_due_at {ticket.next_due_at} is not the earliest unmet clock")
     if nearest and (ticket.next_clock != nearest.kind or ticket.next_soon_at != nearest.soon_at):
         found.append("next_clock / next_soon_at do not match the earliest unmet clock")
     for clock in clocks:
-        if clock.met_at is not None and clock.on_time != (clock.met_at <= clock.due_at):
+        if clock.met_at is not None and clock.on_time != (
+            clock.met_at <= clock.due_at and not clock.carries_miss
+        ):
             found.append(f"clock {clock.kind} on_time flag is wrong")
         if clock.soon_at > clock.due_at or clock.started_at > clock.due_at:
             found.append(f"clock {clock.kind} instants out of order")
     if ticket.status == Status.HANDLING and not any(c.kind in REPLY_CLOCKS for c in unmet):
         found.append("handling without a running reply clock (R4.2)")
-    late = sum(1 for c in clocks if c.met_at is not None and not c.on_time)
+    # Each missed commitment once (R4.9): met late, or superseded after it passed; a clock carrying a miss
+    # already counted adds nothing.
+    late = sum(
+        1
+        for c in clocks
+        if not c.carries_miss
+        and (
+            (c.met_at is not None and c.met_at > c.due_at) or (c.superseded_at is not None and c.breached_at)
+        )
+    )
     if ticket.overdue_count != late:
-        found.append(f"overdue_count {ticket.overdue_count} != {late} clocks met late")
+        found.append(f"overdue_count {ticket.overdue_count} != {late} clocks met late or missed")
     if ticket.status in REPLIED:
         approved = [r for r in sent if r.reviewed_by_id and r.sent_at]
         if not approved:

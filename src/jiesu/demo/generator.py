@@ -17,6 +17,7 @@ from typing import TypeVar
 from unittest import mock
 
 from django.conf import settings
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -25,7 +26,7 @@ from jiesu.demo.plan import Planner
 from jiesu.demo.progress import Progress, Silent
 from jiesu.demo.story import Story
 from jiesu.demo.timeline import SimClock
-from jiesu.tickets.models import Event, Ticket
+from jiesu.tickets.models import Ticket
 from jiesu.tickets.services import base
 
 T = TypeVar("T")
@@ -56,15 +57,15 @@ def _silent_publish(event: base.TicketEvent) -> None:
 
 @transaction.atomic
 def delete_demo_tickets() -> int:
-    """Remove every ticket the generator wrote (and its history), leaving the organization untouched."""
-    ids = list(Ticket.objects.filter(demo_tickets_q()).values_list("pk", flat=True))
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        Ticket.objects.filter(repeat_of_id__in=chunk).update(repeat_of=None)
-        # R10.4's append-only rule governs the product; removing whole demo tickets is the one exception.
-        Event.objects.filter(ticket_id__in=chunk).purge_demo_history()
-        Ticket.objects.filter(pk__in=chunk).delete()
-    return len(ids)
+    """``--reset``: tickets are never deleted (their history and breaches are append-only, R10.4), so a reset
+    with demo tickets present is refused; start from a fresh database instead. Returns 0 (nothing deleted)."""
+    if Ticket.objects.filter(demo_tickets_q()).exists():
+        raise CommandError(
+            "Demo tickets are already loaded and tickets are never deleted (their history is append-only). "
+            "To start over, use a fresh database: delete the SQLite file (var/jiesu.sqlite3 by default) or "
+            "drop and recreate the PostgreSQL database, then run `jiesu migrate` and `jiesu demo-data` again."
+        )
+    return 0
 
 
 def generate(

@@ -86,8 +86,11 @@ def headers() -> list[str]:
 
 
 def _on_time(kind: str) -> Subquery:
-    """The latest round's on-time flag of one clock kind (None while the clock runs or when there is none)."""
-    clocks = Clock.objects.filter(ticket=OuterRef("pk"), kind=kind).order_by("-round").values("on_time")[:1]
+    """The latest round's on-time flag of one clock kind (None while the clock runs or when there is none): its
+    live clock's, never a superseded one's (R4.9; a clock replacing a missed one is met late, R4.2)."""
+    clocks = (
+        Clock.objects.live().filter(ticket=OuterRef("pk"), kind=kind).order_by("-round").values("on_time")[:1]
+    )
     return Subquery(clocks)
 
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiesu.tickets.models import Channel, Clock, ClockKind, Level, Ticket
+from jiesu.tickets.models import DIRECT_CHANNELS, Breach, Channel, Clock, ClockKind, Level, Ticket
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.clocks import end_of_day
 from jiesu.workcalendar.core import WorkCalendar
@@ -85,17 +85,20 @@ def new_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline
 
 
 def mark_met(ticket: Ticket, clock: Clock, at: dt.datetime) -> None:
-    """The clock is met at ``at``: whether on time, and the ticket's count of clocks met late (not saved)."""
+    """The clock is met at ``at`` (not saved). A clock that carries an earlier miss (R4.2: a planned date moved
+    after it passed) is never on time and adds nothing to the ticket's overdue count: that miss was counted
+    when its clock was superseded (one late reply, once)."""
+    late = at > clock.due_at
     clock.met_at = at
-    clock.on_time = at <= clock.due_at
-    if not clock.on_time:
+    clock.on_time = not late and not clock.carries_miss
+    if late and not clock.carries_miss:
         ticket.overdue_count += 1
 
 
 def show_nearest(ticket: Ticket, clocks: Iterable[Clock]) -> None:
-    """Denormalize the nearest unmet of ``clocks`` onto the ticket, as ``refresh_next_due`` does from the table."""
-    unmet = [clock for clock in clocks if clock.met_at is None]
-    nearest = min(unmet, key=lambda c: c.due_at) if unmet else None
+    """Denormalize the nearest open of ``clocks`` onto the ticket, as ``refresh_next_due`` does from the table."""
+    open_ = [clock for clock in clocks if clock.met_at is None and clock.superseded_at is None]
+    nearest = min(open_, key=lambda c: c.due_at) if open_ else None
     if nearest is None:
         ticket.next_due_at = ticket.next_soon_at = None
         ticket.next_clock = ""
@@ -107,34 +110,109 @@ def show_nearest(ticket: Ticket, clocks: Iterable[Clock]) -> None:
         )
 
 
-def set_clock(ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: DueRule) -> Clock:
-    """Create or recompute the clock ``kind`` of the ticket's current round (met clocks keep their result)."""
-    clock, _created = Clock.objects.update_or_create(
-        ticket=ticket, kind=kind, round=ticket.round, defaults=clock_values(started_at, deadline)
+@dataclass(frozen=True)
+class Replaced:
+    """R4.9: a clock a recomputation ended as superseded, for the history (before → after)."""
+
+    kind: str
+    round: int
+    due_at: dt.datetime
+    missed: bool  # it had passed unmet: its breach stays recorded and counted
+    new_due_at: dt.datetime | None  # the clock that replaced it (None: the deadline no longer applies)
+
+
+def replaced_facts(replaced: list[Replaced]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """R4.9 / R10.4: the deadlines a change replaced, as its history row's before → after, keyed by clock kind:
+    before ``{"due": …, "missed": …}``, after the new due instant (None when nothing replaces it)."""
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for r in replaced:
+        before[r.kind] = {"due": timezone.localtime(r.due_at).isoformat(), "missed": r.missed}
+        after[r.kind] = timezone.localtime(r.new_due_at).isoformat() if r.new_due_at else None
+    return before, after
+
+
+def accepted(ticket: Ticket) -> dt.datetime:
+    """R4.0 受理: when the lead unit has the ticket (received_at only for rows that predate the field)."""
+    return ticket.accepted_at or ticket.received_at
+
+
+def _live(ticket: Ticket, kind: ClockKind) -> Clock | None:
+    # Locked (PostgreSQL): a sweep recording this clock's breach at the same moment finishes first, so its
+    # breach is seen and never recorded twice. SQLite's write transactions are serialized anyway.
+    return (
+        Clock.objects.live()
+        .select_for_update(of=("self",))
+        .filter(ticket=ticket, kind=kind, round=ticket.round)
+        .first()
     )
-    if (
-        clock.met_at is None
-        and clock.breached_at is None
-        and clock.soon_notified_at is not None
-        and clock.soon_at > timezone.now()
-    ):
-        # A moved deadline (R4.2 planned date, R5.3 calendar import) gets its own "due soon" reminder. A clock
-        # already breached stays breached: the miss is a fact (R4.8), recorded once.
-        clock.soon_notified_at = None
-        clock.save(update_fields=["soon_notified_at"])
-    if clock.met_at is not None:
-        on_time = clock.met_at <= clock.due_at
-        if clock.on_time != on_time:
-            # Keep Ticket.overdue_count in step with the flags it counts (the caller saves the ticket).
-            ticket.overdue_count = max(0, ticket.overdue_count + (-1 if on_time else 1))
-            clock.on_time = on_time
-            clock.save(update_fields=["on_time"])
-    return clock
+
+
+def supersede(ticket: Ticket, clock: Clock, at: dt.datetime) -> bool:
+    """R4.9: end ``clock`` as superseded at ``at``. A clock that had passed unmet keeps its miss: its breach is
+    recorded now if the sweep has not yet done so, and it counts in ``Ticket.overdue_count`` unless it carried a
+    miss already counted (the caller saves the ticket). Returns whether it was missed."""
+    missed = clock.due_at <= at
+    clock.superseded_at = at
+    fields = ["superseded_at"]
+    if missed:
+        if clock.breached_at is None:
+            clock.breached_at = at
+            fields.append("breached_at")
+            Breach.objects.create(
+                ticket=ticket,
+                clock=clock,
+                kind=clock.kind,
+                round=clock.round,
+                unit_id=ticket.lead_unit_id,
+                due_at=clock.due_at,
+                recorded_at=at,
+            )
+        if not clock.carries_miss:
+            ticket.overdue_count += 1
+    clock.save(update_fields=fields)
+    return missed
+
+
+def set_clock(
+    ticket: Ticket, kind: ClockKind, started_at: dt.datetime, deadline: DueRule, *, at: dt.datetime
+) -> list[Replaced]:
+    """Start the clock ``kind`` of the ticket's current round at ``at`` (the service's present), or recompute it
+    (R4.9): an unmet clock whose
+    deadline changes ends as superseded and a new one starts — carrying the miss if the old one had passed, so
+    meeting the new one is late (R4.2). A met clock keeps its result and is never recomputed (R4.8)."""
+    live = _live(ticket, kind)
+    replaced: list[Replaced] = []
+    carries = False
+    if live is not None:
+        if live.met_at is not None:
+            return []
+        if (live.started_at, live.due_at, live.provisional) == (
+            started_at,
+            deadline.due,
+            deadline.provisional,
+        ):
+            return []
+        missed = supersede(ticket, live, at)
+        carries = missed or live.carries_miss
+        replaced.append(Replaced(kind, live.round, live.due_at, missed, deadline.due))
+    Clock.objects.create(
+        ticket=ticket,
+        kind=kind,
+        round=ticket.round,
+        carries_miss=carries,
+        **clock_values(started_at, deadline),
+    )
+    return replaced
 
 
 def meet_clock(ticket: Ticket, kind: ClockKind, at: dt.datetime) -> Clock | None:
-    """Mark the current round's ``kind`` clock met at ``at``, recording whether that was on time."""
-    clock = Clock.objects.filter(ticket=ticket, kind=kind, round=ticket.round, met_at__isnull=True).first()
+    """Mark the current round's ``kind`` clock met at ``at``, recording whether that was on time. A clock that
+    carries an earlier miss (R4.2: a planned date moved after it passed) is never on time, and adds nothing to
+    the ticket's overdue count: that miss was counted when its clock was superseded (one late reply, once)."""
+    clock = (
+        Clock.objects.live().filter(ticket=ticket, kind=kind, round=ticket.round, met_at__isnull=True).first()
+    )
     if clock is None:
         return None
     mark_met(ticket, clock, at)
@@ -142,15 +220,22 @@ def meet_clock(ticket: Ticket, kind: ClockKind, at: dt.datetime) -> Clock | None
     return clock
 
 
-def drop_clock(ticket: Ticket, kind: ClockKind) -> None:
-    """Remove an unmet clock that no longer applies (e.g. a level change from department to direct)."""
-    Clock.objects.filter(ticket=ticket, kind=kind, round=ticket.round, met_at__isnull=True).delete()
+def drop_clock(ticket: Ticket, kind: ClockKind, *, at: dt.datetime) -> list[Replaced]:
+    """R4.9: an unmet clock that no longer applies (e.g. a level change from direct to department) ends as
+    superseded; nothing replaces it. Never deleted."""
+    live = _live(ticket, kind)
+    if live is None or live.met_at is not None:
+        return []
+    missed = supersede(ticket, live, at)
+    return [Replaced(kind, live.round, live.due_at, missed, None)]
 
 
 def refresh_next_due(ticket: Ticket) -> None:
-    """Denormalize the nearest unmet clock onto the ticket, so worklists sort on one indexed column."""
+    """Denormalize the nearest open clock (unmet, not superseded) onto the ticket, so worklists sort on one
+    indexed column."""
     nearest = (
-        Clock.objects.filter(ticket=ticket, met_at__isnull=True)
+        Clock.objects.live()
+        .filter(ticket=ticket, met_at__isnull=True)
         .order_by("due_at")
         .values("due_at", "soon_at", "kind")
         .first()
@@ -167,23 +252,24 @@ def refresh_next_due(ticket: Ticket) -> None:
 
 
 def intake_clocks(ticket: Ticket) -> list[Clock]:
-    """R4.1 response for every ticket; R4.5 dispatch (R4.7 triage for letters) for Office channels.
+    """R4.0 / R4.1: the response clock for direct channels (受理 is the receipt); R4.5 dispatch (R4.7 triage for
+    letters) for Office channels, whose response clock starts at dispatch (``response_clock``): the Office's
+    time before dispatch is never a unit's clock.
 
     For a ticket not yet saved: the clocks are built in memory (pure arithmetic, before intake's transaction
     opens) and the nearest one is set on the ticket, so intake writes the ticket once."""
     received = ticket.received_at
-    due: list[tuple[ClockKind, DueRule]] = [
-        (ClockKind.RESPONSE, rules.response_due(received, urgent=ticket.urgent))
-    ]
-    if ticket.channel == Channel.MAILBOX:
-        due.append((ClockKind.MAILBOX, rules.mailbox_due(received)))
-    elif ticket.lead_unit_id is None:
-        due.append((ClockKind.DISPATCH, rules.dispatch_due(received)))
-    clocks = [
-        Clock(kind=kind, round=ticket.round, **clock_values(received, deadline)) for kind, deadline in due
-    ]
-    nearest = min(clocks, key=lambda c: c.due_at)
-    ticket.next_due_at, ticket.next_soon_at, ticket.next_clock = nearest.due_at, nearest.soon_at, nearest.kind
+    if ticket.channel in DIRECT_CHANNELS:
+        due: tuple[ClockKind, DueRule] = (
+            ClockKind.RESPONSE,
+            rules.response_due(received, urgent=ticket.urgent),
+        )
+    elif ticket.channel == Channel.MAILBOX:
+        due = (ClockKind.MAILBOX, rules.mailbox_due(received))
+    else:
+        due = (ClockKind.DISPATCH, rules.dispatch_due(received))
+    clocks = [new_clock(ticket, due[0], received, due[1])]
+    show_nearest(ticket, clocks)
     return clocks
 
 
@@ -194,44 +280,21 @@ def save_intake_clocks(ticket: Ticket, clocks: list[Clock]) -> None:
     Clock.objects.bulk_create(clocks)
 
 
+def response_deadline(ticket: Ticket) -> rules.Deadline:
+    """R4.0 / R4.1: the response clock from 受理 (2 h, the night window, 30 min when urgent)."""
+    return rules.response_due(accepted(ticket), urgent=ticket.urgent)
+
+
 def default_reply_deadline(ticket: Ticket, calendar: WorkCalendar) -> rules.Deadline:
-    """R4.2: until the unit sets the level, the shortest reply clock (direct, 1 working day from receipt) runs."""
-    return rules.reply_due(ticket.received_at, level=Level.DIRECT, calendar=calendar)
-
-
-def default_reply_clock(ticket: Ticket) -> None:
-    """R4.2: until the unit sets the level, the shortest reply clock (direct, 1 working day) runs, so an
-    acknowledged ticket is never without a deadline; setting the level recomputes from received_at."""
-    if ticket.level:
-        return
-    set_clock(ticket, ClockKind.REPLY, ticket.received_at, default_reply_deadline(ticket, get_calendar()))
+    """R4.2: until the unit sets the level, the shortest reply clock (direct, 1 working day from 受理) runs."""
+    return rules.reply_due(accepted(ticket), level=Level.DIRECT, calendar=calendar)
 
 
 def level_deadline(ticket: Ticket, calendar: WorkCalendar) -> tuple[ClockKind, rules.Deadline]:
-    """R4.2: the clock the ticket's level runs, counted from received_at — the formal reply for ``direct``, the
+    """R4.2: the clock the ticket's level runs, counted from 受理 (R4.0) — the formal reply for ``direct``, the
     initial reply for ``department`` and ``school`` (their formal reply waits for the planned date)."""
-    deadline = rules.reply_due(ticket.received_at, level=ticket.level, calendar=calendar)
+    deadline = rules.reply_due(accepted(ticket), level=ticket.level, calendar=calendar)
     return (ClockKind.REPLY if ticket.level == Level.DIRECT else ClockKind.INITIAL_REPLY), deadline
-
-
-def level_clocks(ticket: Ticket) -> None:
-    """R4.2: a level (re)computes the reply clocks from received_at, never from the level change."""
-    kind, deadline = level_deadline(ticket, get_calendar())
-    if kind == ClockKind.REPLY:
-        drop_clock(ticket, ClockKind.INITIAL_REPLY)
-        set_clock(ticket, ClockKind.REPLY, ticket.received_at, deadline)
-        return
-    set_clock(ticket, ClockKind.INITIAL_REPLY, ticket.received_at, deadline)
-    if ticket.planned_reply_date is None:
-        drop_clock(ticket, ClockKind.REPLY)
-    else:
-        planned_clock(ticket)
-
-
-def planned_clock(ticket: Ticket) -> None:
-    """R4.2: for department and school levels the formal reply is due at the end of the planned date."""
-    assert ticket.planned_reply_date is not None  # noqa: S101 - callers check
-    set_clock(ticket, ClockKind.REPLY, ticket.received_at, planned_deadline(ticket.planned_reply_date))
 
 
 def planned_deadline(planned: dt.date) -> PlannedDeadline:
@@ -239,12 +302,48 @@ def planned_deadline(planned: dt.date) -> PlannedDeadline:
     return PlannedDeadline(end_of_day(planned))
 
 
-def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> None:
+def response_clock(ticket: Ticket, *, at: dt.datetime) -> list[Replaced]:
+    """R4.0 / R4.1: an Office channel's response clock runs from the dispatch to the lead unit (受理)."""
+    return set_clock(ticket, ClockKind.RESPONSE, accepted(ticket), response_deadline(ticket), at=at)
+
+
+def default_reply_clock(ticket: Ticket, *, at: dt.datetime) -> list[Replaced]:
+    """R4.2: until the unit sets the level, the shortest reply clock (direct, 1 working day) runs, so an
+    acknowledged ticket is never without a deadline; setting the level recomputes from 受理 (R4.0)."""
+    if ticket.level:
+        return []
+    deadline = default_reply_deadline(ticket, get_calendar())
+    return set_clock(ticket, ClockKind.REPLY, accepted(ticket), deadline, at=at)
+
+
+def level_clocks(ticket: Ticket, *, at: dt.datetime) -> list[Replaced]:
+    """R4.2: a level (re)computes the reply clocks from 受理 (R4.0), never from the level change; the clocks
+    it replaces end as superseded (R4.9)."""
+    start = accepted(ticket)
+    kind, deadline = level_deadline(ticket, get_calendar())
+    if kind == ClockKind.REPLY:
+        dropped = drop_clock(ticket, ClockKind.INITIAL_REPLY, at=at)
+        return dropped + set_clock(ticket, ClockKind.REPLY, start, deadline, at=at)
+    replaced = set_clock(ticket, ClockKind.INITIAL_REPLY, start, deadline, at=at)
+    if ticket.planned_reply_date is None:
+        return replaced + drop_clock(ticket, ClockKind.REPLY, at=at)
+    return replaced + planned_clock(ticket, at=at)
+
+
+def planned_clock(ticket: Ticket, *, at: dt.datetime) -> list[Replaced]:
+    """R4.2: for department and school levels the formal reply is due at the end of the planned date."""
+    assert ticket.planned_reply_date is not None  # noqa: S101 - callers check
+    deadline = planned_deadline(ticket.planned_reply_date)
+    return set_clock(ticket, ClockKind.REPLY, accepted(ticket), deadline, at=at)
+
+
+def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> list[Replaced]:
     """R7.2: a reopened ticket gets a new 1-working-day formal reply clock from the reopening."""
     deadline = rules.reply_due(reopened_at, level=Level.DIRECT, calendar=get_calendar())
-    set_clock(ticket, ClockKind.REPLY, reopened_at, ReopenedDeadline(deadline.due, deadline.provisional))
+    reopened = ReopenedDeadline(deadline.due, deadline.provisional)
+    return set_clock(ticket, ClockKind.REPLY, reopened_at, reopened, at=reopened_at)
 
 
-def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> None:
+def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> list[Replaced]:
     """R4.6: the follow-up is due 48 clock hours after the formal reply is sent."""
-    set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at))
+    return set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at), at=sent_at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext_lazy as _
 
 from jiesu.org.models import Campus, RequesterKind, Unit
@@ -55,6 +55,22 @@ class ReplyKind(models.TextChoices):
     UNSOLVABLE = "unsolvable", _("Objectively not solvable now")
 
 
+class TicketsAreNeverDeleted(ProtectedError):
+    """R10.4: a ticket carries append-only history and breaches; it is closed, never deleted."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "tickets are never deleted: their history and missed deadlines are append-only (R10.4); "
+            "close the ticket instead",
+            set(),
+        )
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TicketsAreNeverDeleted
+
+
 class Ticket(models.Model):
     number = models.CharField(_("Number"), max_length=20, unique=True)
     tracking_code_hash = models.CharField(max_length=64)
@@ -82,6 +98,9 @@ class Ticket(models.Model):
     anonymous = models.BooleanField(_("Anonymous"), default=False)  # R1.3: mailbox only
 
     received_at = models.DateTimeField(_("Received at"))
+    # R4.0 受理: when the lead unit has the ticket — the receipt for direct channels, the first dispatch for
+    # Office channels (a re-dispatch does not move it). The unit's response and reply clocks count from it.
+    accepted_at = models.DateTimeField(_("Accepted at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -127,6 +146,8 @@ class Ticket(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TicketQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Ticket")
         verbose_name_plural = _("Tickets")
@@ -160,6 +181,9 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.subject}"
 
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise TicketsAreNeverDeleted
+
 
 class ClockKind(models.TextChoices):
     """R4.1–R4.7. Co-handling clocks live on their requests."""
@@ -172,11 +196,25 @@ class ClockKind(models.TextChoices):
     FOLLOWUP = "followup", _("Follow-up")
 
 
-class Clock(models.Model):
-    """One deadline of a ticket (R4.8): stored due instant, met instant and on-time flag."""
+class ClockQuerySet(models.QuerySet["Clock"]):
+    """R4.9: clocks are never deleted; a replaced one ends as superseded."""
 
-    # clock_unique_per_round (ticket, kind, round) serves lookups by ticket: no separate index to write.
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks", db_index=False)
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("clocks are never deleted: a replaced clock ends as superseded (R4.9)")
+
+    def live(self) -> ClockQuerySet:
+        """Clocks not replaced by a recomputation (R4.9): the ones that can still be met, due or breached."""
+        return self.filter(superseded_at__isnull=True)
+
+
+class Clock(models.Model):
+    """One deadline of a ticket (R4.8): stored due instant, met instant and on-time flag.
+
+    R4.9: a recomputation (level change, planned-date move, calendar change, re-dispatch) never rewrites a clock:
+    it ends the old one as superseded (``superseded_at``) and starts a new one. A superseded clock is not open
+    (no sweep, no worklist, no next deadline); if it had passed unmet it stays breached and counted."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="clocks")
     kind = models.CharField(max_length=16, choices=ClockKind.choices)
     round = models.PositiveSmallIntegerField(default=1)
     started_at = models.DateTimeField()
@@ -188,29 +226,45 @@ class Clock(models.Model):
     rule = models.CharField(max_length=200)  # the rule id and words, shown beside the deadline
     breached_at = models.DateTimeField(null=True, blank=True)  # R4.8: recorded once by the sweep (Breach)
     soon_notified_at = models.DateTimeField(null=True, blank=True)  # "due soon" told once by the sweep
+    superseded_at = models.DateTimeField(null=True, blank=True)  # R4.9: replaced by a recomputation
+    # R4.2 / R4.9: this clock replaced one that had already passed unmet: meeting it cannot be on time.
+    carries_miss = models.BooleanField(default=False)
+
+    objects = ClockQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "kind", "round"], name="clock_unique_per_round")
+            models.UniqueConstraint(
+                fields=["ticket", "kind", "round"],
+                condition=Q(superseded_at__isnull=True),
+                name="clock_live_per_round",
+            )
         ]
         indexes = [
-            models.Index(fields=["due_at"], name="clock_open_due", condition=Q(met_at__isnull=True)),
+            models.Index(
+                fields=["due_at"],
+                name="clock_open_due",
+                condition=Q(met_at__isnull=True, superseded_at__isnull=True),
+            ),
             # The sweep reads only clocks that newly became due soon / overdue: its cost follows their number,
             # not the number of open tickets.
             models.Index(
                 fields=["due_at"],
                 name="clock_breach_pending",
-                condition=Q(met_at__isnull=True, breached_at__isnull=True),
+                condition=Q(met_at__isnull=True, breached_at__isnull=True, superseded_at__isnull=True),
             ),
             models.Index(
                 fields=["soon_at"],
                 name="clock_soon_pending",
-                condition=Q(met_at__isnull=True, soon_notified_at__isnull=True),
+                condition=Q(met_at__isnull=True, soon_notified_at__isnull=True, superseded_at__isnull=True),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}:{self.kind}#{self.round}"
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("clocks are never deleted: a replaced clock ends as superseded (R4.9)")
 
 
 class TicketSequence(models.Model):
@@ -231,10 +285,6 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise RuntimeError("ticket history is append-only")
-
-    def purge_demo_history(self) -> int:
-        """Remove the history of demo tickets being reset (`jiesu demo-data --reset` only)."""
-        return self._raw_delete(self.db)
 
 
 class Event(models.Model):
@@ -464,21 +514,34 @@ class Attachment(models.Model):
         return self.name
 
 
-class Breach(models.Model):
-    """R4.8: a clock (or a co-handling request, R4.4) that passed its due instant unmet — recorded exactly once."""
+class BreachQuerySet(models.QuerySet["Breach"]):
+    """R4.9 / R10.4: a recorded miss is never changed or erased (the database refuses it too)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="breaches")
+    def update(self, **kwargs: object) -> int:
+        raise RuntimeError("breaches are append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("breaches are append-only")
+
+
+class Breach(models.Model):
+    """R4.8: a clock (or a co-handling request, R4.4) that passed its due instant unmet — recorded exactly once.
+    R4.9: never updated or deleted (triggers refuse it, migration 0010)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="breaches")
     clock = models.OneToOneField(
-        Clock, null=True, blank=True, on_delete=models.CASCADE, related_name="breach"
+        Clock, null=True, blank=True, on_delete=models.PROTECT, related_name="breach"
     )
     cohandling = models.OneToOneField(
-        CohandlingRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="breach"
+        CohandlingRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="breach"
     )
     kind = models.CharField(max_length=16)  # a ClockKind value, or "cohandling"
     round = models.PositiveSmallIntegerField(default=1)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     due_at = models.DateTimeField()
     recorded_at = models.DateTimeField()
+
+    objects = BreachQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -492,6 +555,14 @@ class Breach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} breached {self.due_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("breaches are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("breaches are append-only")
 
 
 class FollowupOutcome(models.TextChoices):

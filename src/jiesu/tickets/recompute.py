@@ -1,22 +1,50 @@
 """R5.3: when the calendar changes for some years (an import or an override), every open deadline that
-depends on those years is recomputed, inside the calendar change's transaction."""
+depends on those years is recomputed, inside the calendar change's transaction.
+
+One set-based pass, whatever the number of tickets: the open clocks are read in chunks (a few queries per
+chunk, never per ticket), their new due instants computed in Python from the pure calendar functions, and
+written back in bulk. R4.9: a changed clock is never rewritten — it ends as superseded and a new clock starts;
+one that had already passed keeps its breach (recorded now if the sweep had not yet done so) and is counted.
+Each changed ticket gets one history row (before → after, R10.4) and its stored next deadline refreshed."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db import connection
+from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jiesu.tickets import clockwork
-from jiesu.tickets.models import Clock, ClockKind, CohandlingRequest, Ticket
-from jiesu.tickets.services import base
+from jiesu.tickets.models import Breach, Clock, ClockKind, CohandlingRequest, Event, Level, Ticket
 from jiesu.workcalendar import clocks as rules
+from jiesu.workcalendar.core import WorkCalendar
 from jiesu.workcalendar.selectors import get_calendar
 
 # Only working-day clocks depend on the calendar (R4.2 reply levels, R4.4 co-handling).
 _CALENDAR_CLOCKS = (ClockKind.INITIAL_REPLY, ClockKind.REPLY)
+_STUDIED = (Level.DEPARTMENT, Level.SCHOOL)
+CHUNK = 2000  # clocks per chunk: a few statements each, bounded parameter lists on both databases
+
+_FIELDS = (
+    "id",
+    "ticket_id",
+    "kind",
+    "round",
+    "started_at",
+    "due_at",
+    "provisional",
+    "breached_at",
+    "soon_notified_at",
+    "carries_miss",
+    "ticket__level",
+    "ticket__lead_unit_id",
+)
 
 
 def _years_q(field: str, years: Iterable[int]) -> Q:
@@ -30,59 +58,227 @@ def _years_q(field: str, years: Iterable[int]) -> Q:
     return q
 
 
-def _due_map(ticket: Ticket) -> dict[str, str]:
-    rows = Clock.objects.filter(
-        ticket=ticket, round=ticket.round, kind__in=_CALENDAR_CLOCKS, met_at__isnull=True
+def _shown(due: dt.datetime, provisional: bool) -> str:
+    return f"{timezone.localtime(due).isoformat()}{' provisional' if provisional else ''}"
+
+
+class _Rules:
+    """The calendar rule of each open clock (as ``clockwork`` sets it), memoized per start instant."""
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        self.memo: dict[tuple[str, dt.datetime], clockwork.DueRule] = {}
+
+    def deadline(self, kind: str, round_: int, level: str, started: dt.datetime) -> clockwork.DueRule | None:
+        """None for a clock that does not follow the calendar (a planned date, R4.2)."""
+        if kind not in _CALENDAR_CLOCKS:
+            return None
+        if round_ > 1:
+            if kind != ClockKind.REPLY:
+                return None
+            rule = "reopened"  # R7.2: 1 working day from the reopening
+        elif kind == ClockKind.INITIAL_REPLY:
+            if level not in _STUDIED:
+                return None
+            rule = level
+        else:
+            if level in _STUDIED:
+                return None  # the formal reply is due on the planned date
+            rule = Level.DIRECT  # direct, or the default reply clock of a ticket without a level
+        key = (rule, started)
+        found = self.memo.get(key)
+        if found is None:
+            due = rules.reply_due(
+                started, level=Level.DIRECT if rule == "reopened" else rule, calendar=self.calendar
+            )
+            found = clockwork.ReopenedDeadline(due.due, due.provisional) if rule == "reopened" else due
+            self.memo[key] = found
+        return found
+
+
+@dataclass
+class _Pass:
+    """What one recomputation changes, gathered chunk by chunk."""
+
+    now: dt.datetime
+    changed: int = 0
+    before: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    after: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def _lock_tickets(ticket_ids: set[int]) -> None:
+    """Lock the chunk's tickets first, as every service does before touching clocks (no lock-order deadlock
+    with a unit acting on one of them); SQLite's write transaction already excludes other writers."""
+    if connection.vendor == "postgresql":
+        list(
+            Ticket.objects.select_for_update(no_key=True, of=("self",))
+            .filter(pk__in=ticket_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def _clock_chunk(rows: list[tuple[Any, ...]], found: _Rules, run: _Pass) -> None:
+    now = run.now
+    superseded: list[int] = []
+    newly_breached: list[int] = []
+    breaches: list[Breach] = []
+    clocks: list[Clock] = []
+    counted: Counter[int] = Counter()
+    for cid, tid, kind, round_, started, due, provisional, breached, notified, carries, level, unit in rows:
+        deadline = found.deadline(kind, round_, level, started)
+        if deadline is None or (deadline.due, deadline.provisional) == (due, provisional):
+            continue
+        missed = due <= now
+        superseded.append(cid)
+        if missed:
+            if not carries:
+                counted[tid] += 1  # R4.9: the miss stays counted (a carried one was counted already)
+            if breached is None:
+                newly_breached.append(cid)
+                breaches.append(
+                    Breach(
+                        ticket_id=tid,
+                        clock_id=cid,
+                        kind=kind,
+                        round=round_,
+                        unit_id=unit,
+                        due_at=due,
+                        recorded_at=now,
+                    )
+                )
+        soon = clockwork.soon_at(started, deadline.due)
+        clocks.append(
+            Clock(
+                ticket_id=tid,
+                kind=kind,
+                round=round_,
+                started_at=started,
+                due_at=deadline.due,
+                soon_at=soon,
+                provisional=deadline.provisional,
+                rule=deadline.rule_text[:200],
+                carries_miss=missed or carries,
+                # A window that moved into the future is told "due soon" again; one already told stays told.
+                soon_notified_at=notified if notified is not None and soon <= now else None,
+            )
+        )
+        run.before[tid][kind] = _shown(due, provisional)
+        run.after[tid][kind] = _shown(deadline.due, deadline.provisional)
+    if not superseded:
+        return
+    # The old clocks end first: the new ones take their place under the one-live-clock-per-round constraint.
+    Clock.objects.filter(pk__in=superseded).update(superseded_at=now)
+    if newly_breached:
+        Clock.objects.filter(pk__in=newly_breached).update(breached_at=now)
+        Breach.objects.bulk_create(breaches)
+    Clock.objects.bulk_create(clocks)
+    by_increment: dict[int, list[int]] = defaultdict(list)
+    for tid, n in counted.items():
+        by_increment[n].append(tid)
+    for n, tids in by_increment.items():
+        Ticket.objects.filter(pk__in=tids).update(overdue_count=F("overdue_count") + n)
+    run.changed += len(superseded)
+
+
+def _recompute_clocks(years: set[int], found: _Rules, run: _Pass) -> None:
+    candidates = Clock.objects.live().filter(
+        _years_q("started_at", years) | _years_q("due_at", years),
+        kind__in=_CALENDAR_CLOCKS,
+        met_at__isnull=True,
     )
-    return {
-        kind: f"{timezone.localtime(due).isoformat()}{' provisional' if provisional else ''}"
-        for kind, due, provisional in rows.values_list("kind", "due_at", "provisional")
-    }
+    # The clocks this pass creates come after the last existing id: they are never read back.
+    last = Clock.objects.aggregate(last=Max("id"))["last"] or 0
+    after = 0
+    while True:
+        chunk = list(
+            candidates.filter(id__gt=after, id__lte=last)
+            .order_by("id")
+            .values_list("id", "ticket_id")[:CHUNK]
+        )
+        if not chunk:
+            return
+        after = chunk[-1][0]
+        _lock_tickets({tid for _cid, tid in chunk})
+        # Read again under the lock: a clock met or replaced meanwhile is left alone.
+        rows = list(
+            Clock.objects.live()
+            .filter(pk__in=[cid for cid, _tid in chunk], met_at__isnull=True)
+            .order_by("id")
+            .values_list(*_FIELDS)
+        )
+        _clock_chunk(rows, found, run)
+
+
+def _recompute_cohandling(years: set[int], calendar: WorkCalendar, run: _Pass) -> None:
+    """R4.4: unanswered co-handling requests whose deadline has not passed move with the calendar (a passed
+    one keeps its miss, R4.9); the change is in the ticket's history row."""
+    items = list(
+        CohandlingRequest.objects.filter(
+            _years_q("requested_at", years) | _years_q("due_at", years),
+            answered_at__isnull=True,
+            due_at__gt=run.now,
+        ).select_related("unit")
+    )
+    changed = []
+    for item in items:
+        deadline = rules.cohandling_due(item.requested_at, calendar=calendar)
+        if (deadline.due, deadline.provisional) == (item.due_at, item.provisional):
+            continue
+        key = f"cohandling {item.unit.name}"
+        run.before[item.ticket_id][key] = _shown(item.due_at, item.provisional)
+        run.after[item.ticket_id][key] = _shown(deadline.due, deadline.provisional)
+        item.due_at, item.provisional = deadline.due, deadline.provisional
+        item.soon_at = clockwork.soon_at(item.requested_at, deadline.due)
+        if item.soon_at > run.now:
+            item.soon_notified_at = None  # the new window's "due soon" is told again by the sweep
+        changed.append(item)
+    CohandlingRequest.objects.bulk_update(
+        changed, ["due_at", "provisional", "soon_at", "soon_notified_at"], batch_size=CHUNK
+    )
+    run.changed += len(changed)
+
+
+def _refresh_tickets(ticket_ids: list[int], years: set[int], run: _Pass) -> None:
+    """The tickets' stored nearest deadline (R4.8), set-based, and one history row per ticket (R10.4)."""
+    nearest = (
+        Clock.objects.live().filter(ticket_id=OuterRef("pk"), met_at__isnull=True).order_by("due_at", "id")
+    )
+    for start in range(0, len(ticket_ids), CHUNK):
+        Ticket.objects.filter(pk__in=ticket_ids[start : start + CHUNK]).update(
+            next_due_at=Subquery(nearest.values("due_at")[:1]),
+            next_soon_at=Subquery(nearest.values("soon_at")[:1]),
+            next_clock=Coalesce(Subquery(nearest.values("kind")[:1]), Value("")),
+            updated_at=run.now,
+        )
+    reason = f"calendar changed for {sorted(years)}"
+    Event.objects.bulk_create(
+        (
+            Event(
+                ticket_id=tid,
+                at=run.now,
+                actor=None,
+                action="recompute_deadlines",
+                before=run.before[tid],
+                after=run.after[tid],
+                reason=reason,
+            )
+            for tid in ticket_ids
+        ),
+        batch_size=CHUNK,
+    )
 
 
 def recompute_open_deadlines(years: set[int]) -> int:
-    """Recompute unmet reply clocks and unanswered co-handling clocks touching ``years``; returns how many."""
+    """Recompute every open reply clock (tickets without a level included) and unanswered co-handling clock
+    touching ``years``; returns how many deadlines changed."""
     if not years:
         return 0
-    ticket_ids = (
-        Clock.objects.filter(
-            _years_q("started_at", years) | _years_q("due_at", years),
-            kind__in=_CALENDAR_CLOCKS,
-            met_at__isnull=True,
-        )
-        .values_list("ticket_id", flat=True)
-        .distinct()
-    )
-    changed = 0
-    for ticket in Ticket.objects.filter(pk__in=list(ticket_ids)).exclude(level="").select_for_update():
-        before = _due_map(ticket)
-        if ticket.round > 1:
-            reopened = Clock.objects.get(ticket=ticket, kind=ClockKind.REPLY, round=ticket.round)
-            clockwork.reopen_reply_clock(ticket, reopened.started_at)
-        else:
-            clockwork.level_clocks(ticket)
-        base.save(ticket)
-        after = _due_map(ticket)
-        if after != before:
-            # R10.4: a deadline change is audit-logged like any other change.
-            base.record(
-                ticket,
-                actor=None,
-                action="recompute_deadlines",
-                before=before,
-                after=after,
-                reason=f"calendar changed for {sorted(years)}",
-            )
-            changed += 1
     calendar = get_calendar()
-    for item in CohandlingRequest.objects.filter(
-        _years_q("requested_at", years) | _years_q("due_at", years), answered_at__isnull=True
-    ):
-        deadline = rules.cohandling_due(item.requested_at, calendar=calendar)
-        item.due_at, item.provisional = deadline.due, deadline.provisional
-        item.soon_at = clockwork.soon_at(item.requested_at, deadline.due)
-        if item.breached_at is None and item.soon_at > timezone.now():
-            item.soon_notified_at = None  # the new window's "due soon" is told again by the sweep
-        item.save(update_fields=["due_at", "provisional", "soon_at", "soon_notified_at"])
-        changed += 1
-    return changed
+    run = _Pass(now=timezone.now())
+    _recompute_clocks(years, _Rules(calendar), run)
+    _recompute_cohandling(years, calendar, run)
+    tickets = sorted(run.after)
+    if tickets:
+        _refresh_tickets(tickets, years, run)
+    return run.changed

@@ -109,7 +109,7 @@ def _listing(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
 def unit_inbox(user: User, f: TicketFilter | None = None) -> QuerySet[Ticket]:
     """Open tickets the person's units lead, nearest deadline first (R4.8)."""
     units = roles_for(user).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
-    qs = Ticket.objects.filter(lead_unit_id__in=units, status__in=OPEN_STATUSES)
+    qs: QuerySet[Ticket] = Ticket.objects.filter(lead_unit_id__in=units, status__in=OPEN_STATUSES)
     if f:
         qs = apply_filter(qs, f)
     # Nearest deadline first; tickets without an open clock last (NULLS LAST on both databases).
@@ -195,7 +195,17 @@ def timeline(ticket: Ticket, *, public_only: bool) -> QuerySet[Event]:
 
 
 def clocks(ticket: Ticket) -> QuerySet[Clock]:
-    return Clock.objects.filter(ticket=ticket).order_by("round", "due_at")
+    """Every clock of the ticket, superseded ones included (R4.9)."""
+    return Clock.objects.filter(ticket=ticket).order_by("round", "due_at", "id")
+
+
+def reply_already_late(ticket: Ticket) -> bool:
+    """R4.2: the running formal reply clock continues a planned date that was missed (the reply will be late)."""
+    return (
+        Clock.objects.live()
+        .filter(ticket=ticket, kind="reply", met_at__isnull=True, carries_miss=True)
+        .exists()
+    )
 
 
 def replies(ticket: Ticket, *, sent_only: bool) -> QuerySet[Reply]:
@@ -260,7 +270,7 @@ def pending_clocks(
 ) -> dict[int, ClockInfo]:
     """The nearest unmet clock (of ``kinds`` if given) of each ticket, for a page of tickets in one query."""
     now = now or timezone.now()
-    qs = Clock.objects.filter(ticket_id__in=ticket_ids, met_at__isnull=True)
+    qs = Clock.objects.live().filter(ticket_id__in=ticket_ids, met_at__isnull=True)
     if kinds:
         qs = qs.filter(kind__in=kinds)
     state = Case(

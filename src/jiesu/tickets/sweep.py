@@ -66,6 +66,10 @@ def _take(
     """Up to ``limit`` rows still unmet (``unmet`` empty) and not yet swept (``mark`` empty) whose ``when``
     instant has passed, oldest first, marked swept at ``now``. Must run inside a transaction."""
     pending = {f"{unmet}__isnull": True, f"{mark}__isnull": True, f"{when}__lte": now}
+    if model is Clock:
+        pending["superseded_at__isnull"] = (
+            True  # R4.9: a replaced clock is not open (its miss, if any, stays)
+        )
     query = _locked(model.objects.filter(**pending).order_by(when, "id"))  # type: ignore[attr-defined]
     rows = list(query.values("id", "ticket_id", "due_at", "ticket__status", *fields)[:limit])
     if rows:

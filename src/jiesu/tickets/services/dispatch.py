@@ -41,18 +41,24 @@ def ticket_dispatch(
     cohandlers = _add_cohandlers(ticket, cohandling_units)
     clockwork.meet_clock(ticket, ClockKind.DISPATCH, at)
     clockwork.meet_clock(ticket, ClockKind.MAILBOX, at)
+    # R4.0: the dispatch to the lead unit is 受理 — set once, at the first dispatch — and the unit's response
+    # clock runs from it (R4.1).
+    if ticket.accepted_at is None:
+        ticket.accepted_at = at
+    was, now = clockwork.replaced_facts(clockwork.response_clock(ticket, at=at))
     base.record(
         ticket,
         actor=actor,
         action="dispatch",
         from_status=Status.NEW,
         to_status=ticket.status,
-        after={"lead_unit": lead_unit.name, "cohandling_units": cohandlers},
+        before=was,
+        after={"lead_unit": lead_unit.name, "cohandling_units": cohandlers, **now},
         reason=note,
         public=True,
         at=at,
     )
-    base.save(ticket, "lead_unit")
+    base.save(ticket, "lead_unit", "accepted_at")
     base.publish(
         base.TicketEvent("dispatched", ticket.pk, ticket.number, actor.pk, {"lead_unit_id": lead_unit.pk})
     )
@@ -76,13 +82,15 @@ def acknowledged(ticket: Ticket, *, actor: User | None, at: dt.datetime) -> None
     Shared by the lead unit's acknowledgement and intake's answered-on-the-call; the caller moved the status
     to ``handling`` and saves the ticket."""
     clockwork.meet_clock(ticket, ClockKind.RESPONSE, at)
-    clockwork.default_reply_clock(ticket)
+    was, now = clockwork.replaced_facts(clockwork.default_reply_clock(ticket, at=at))
     base.record(
         ticket,
         actor=actor,
         action="acknowledge",
         from_status=Status.DISPATCHED,
         to_status=Status.HANDLING,
+        before=was,
+        after=now,
         public=True,
         at=at,
     )
@@ -127,7 +135,7 @@ def redispatch_request(
 def redispatch_decide(
     *, actor: User, request: RedispatchRequest, approve: bool, new_unit: Unit | None = None, note: str = ""
 ) -> RedispatchRequest:
-    """R3.2: the Office approves (new lead unit; clocks keep running from receipt) or rejects (with a note)."""
+    """R3.2: the Office approves (new lead unit; clocks keep running from 受理, R4.0) or rejects (with a note)."""
     ticket = base.lock(request.ticket)
     base.guard(actor, ticket, "decide_redispatch")
     request = RedispatchRequest.objects.select_for_update().get(pk=request.pk)

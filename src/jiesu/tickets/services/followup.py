@@ -304,7 +304,7 @@ def ticket_close_unsatisfied(*, actor: User, ticket: Ticket, reason: str) -> Tic
     previous = ticket.status
     # The round's open clocks end here without being met: no reply or call was made, so they count neither
     # on time nor late (on_time NULL) in the rates (R8.6); a breach already recorded stays.
-    Clock.objects.filter(ticket=ticket, met_at__isnull=True).update(met_at=at, on_time=None)
+    Clock.objects.live().filter(ticket=ticket, met_at__isnull=True).update(met_at=at, on_time=None)
     # A draft awaiting the head's approval is not sent: it is returned with the Office's reason.
     Reply.objects.filter(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.PENDING).update(
         state=Reply.State.RETURNED, reviewed_by=actor, reviewed_at=at, review_comment=why

@@ -60,13 +60,14 @@ def ticket_set_level(*, actor: User, ticket: Ticket, level: str, reason: str = "
         raise DomainError(_("Give the reason for changing the level."), field="reason")
     before = ticket.level
     ticket.level = level
-    clockwork.level_clocks(ticket)
+    # R4.9 / R10.4: the deadlines the level replaced are in the same history row, before → after.
+    was, now = clockwork.replaced_facts(clockwork.level_clocks(ticket, at=base.now()))
     base.record(
         ticket,
         actor=actor,
         action="set_level",
-        before={"level": before},
-        after={"level": level},
+        before={"level": before, **was},
+        after={"level": level, **now},
         reason=reason.strip(),
     )
     base.save(ticket, "level")
@@ -188,7 +189,7 @@ def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: 
     clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
     before = ticket.planned_reply_date
     ticket.planned_reply_date = planned_date
-    clockwork.planned_clock(ticket)
+    clockwork.planned_clock(ticket, at=at)  # the formal reply clock starts (nothing runs before it)
     base.record(
         ticket,
         actor=actor,
@@ -208,26 +209,31 @@ def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: 
 
 @transaction.atomic
 def planned_date_move(*, actor: User, ticket: Ticket, planned_date: dt.date, reason: str) -> Ticket:
-    """R4.2 延期: the planned date moves only with a recorded reason."""
+    """R4.2 延期: the planned date moves only with a recorded reason, and only before it has passed. A date
+    moved after it passed is recorded as a new commitment, but the missed date stays breached and counted and
+    the reply is late whatever is recorded afterwards (R4.9): the new clock carries the miss."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "move_planned_date")
     _first_round_only(ticket)
     if ticket.planned_reply_date is None:
         raise DomainError(_("Send the initial reply with a planned date first."), field="planned_date")
     why = _text(reason, "reason", _("Give the reason for moving the planned date (R4.2)."))
-    if planned_date <= timezone.localtime(base.now()).date():
+    at = base.now()
+    if planned_date <= timezone.localtime(at).date():
         raise DomainError(_("The planned date must be after today."), field="planned_date")
     before = ticket.planned_reply_date
     ticket.planned_reply_date = planned_date
-    clockwork.planned_clock(ticket)
+    # R4.9 / R10.4: the replaced deadline (and whether it had been missed) is in the same row, before → after.
+    was, now = clockwork.replaced_facts(clockwork.planned_clock(ticket, at=at))
     base.record(
         ticket,
         actor=actor,
         action="move_planned_date",
-        before={"planned_date": str(before)},
-        after={"planned_date": str(planned_date)},
+        before={"planned_date": str(before), **was},
+        after={"planned_date": str(planned_date), **now},
         reason=why,
         public=True,
+        at=at,
     )
     base.save(ticket, "planned_reply_date")
     return ticket

@@ -169,6 +169,7 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         contact_email="" if anonymous else contact_email.strip(),
         anonymous=anonymous,
         received_at=received,
+        accepted_at=received if direct else None,  # R4.0: Office channels are accepted at their dispatch
         recorded_by=actor,
         receiving_unit=receiving_unit if direct else None,
         lead_unit=receiving_unit if direct else None,

@@ -58,7 +58,10 @@ def state_label(state: str) -> str:
 
 
 def clock_row_state(clock: Clock, now: dt.datetime | None = None) -> str:
-    """R4.8 for one clock row of the ticket page: met clocks keep whether they were on time."""
+    """R4.8 for one clock row of the ticket page: met clocks keep whether they were on time; a clock replaced by
+    a recomputation is superseded, and says so if it had been missed first (R4.9)."""
+    if clock.superseded_at is not None:
+        return "superseded_missed" if clock.breached_at is not None else "superseded"
     if clock.met_at is not None:
         return "met_on_time" if clock.on_time else "met_late"
     now = now or timezone.now()

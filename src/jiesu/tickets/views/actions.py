@@ -93,9 +93,25 @@ class Spec:
     when: Callable[[Kit], bool] = _always
     gate: str = ""  # the states.ACTIONS row deciding who sees the form (default: the form's own name)
     label: Promise | None = None  # the form's title (default: the state machine's label of ``gate``)
+    outcome: Callable[[Ticket], Promise | None] | None = None  # a message saying more than ``done``
 
     def action(self, name: str) -> str:
         return self.gate or name
+
+    def message(self, ticket: Ticket) -> Promise:
+        """What the person is told after the action succeeded."""
+        said = self.outcome(ticket) if self.outcome is not None else None
+        return said if said is not None else self.done
+
+
+def _late_move(ticket: Ticket) -> Promise | None:
+    """R4.2: a planned date moved after it passed is a new commitment; the reply is late anyway."""
+    if selectors.reply_already_late(ticket):
+        return _(
+            "The planned reply date had already passed: the missed date stays on record and the formal reply "
+            "counts as late; the new date is recorded as a new commitment."
+        )
+    return None
 
 
 def _units(kit: Kit) -> dict[str, Any]:
@@ -182,6 +198,7 @@ SPECS: dict[str, Spec] = {
         ),
         _("The planned date was moved."),
         when=lambda kit: kit.ticket.round == 1 and kit.ticket.planned_reply_date is not None,
+        outcome=_late_move,
     ),
     "submit_reply": Spec(
         f.ReplySubmitForm,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from jiesu.tickets.models import (
     Channel,
+    ClockKind,
     Event,
     Followup,
     FollowupAttempt,
@@ -50,6 +51,7 @@ EVENT_LABELS = {
     "closed": gettext_lazy("Closed after the follow-up"),
     "reopened": gettext_lazy("Reopened for a new round"),
     "closed_unsatisfied": gettext_lazy("Closed unsatisfied by the Office"),
+    "recompute_deadlines": gettext_lazy("Deadlines recomputed after a calendar change"),
 }
 
 FIELD_LABELS = {
@@ -73,6 +75,8 @@ FIELD_LABELS = {
     "via": gettext_lazy("Follow-up by"),
     "comment": gettext_lazy("Comment"),
     "round": gettext_lazy("Round"),
+    # R4.9 / R5.3: deadlines a change replaced (before: due and whether it was missed; after: the new due).
+    **{kind.value: kind.label for kind in ClockKind},
 }
 _CHOICES: dict[str, Any] = {
     "level": Level,
@@ -83,6 +87,23 @@ _CHOICES: dict[str, Any] = {
     "outcome": FollowupOutcome,
     "via": Followup.Channel,
 }
+
+
+_CLOCKS = frozenset(ClockKind.values)
+
+
+def _deadline(value: Any) -> str:
+    """A replaced deadline (R4.9): ``{"due", "missed"}`` before a change, the new due after it, or a calendar
+    recomputation's "<due> [provisional]" (R5.3)."""
+    missed = isinstance(value, dict) and bool(value.get("missed"))
+    text = str(value.get("due") or "") if isinstance(value, dict) else str(value)
+    moment = parse_datetime(text.split()[0]) if text else None
+    if moment is None:
+        return text or "—"
+    shown = date_format(timezone.localtime(moment), "Y-m-d H:i")
+    if text.endswith("provisional"):
+        shown = f"{shown} ({_('provisional')})"
+    return f"{shown} ({_('Missed')})" if missed else shown
 
 
 def event_label(action: str) -> str:
@@ -106,6 +127,8 @@ def _show(key: str, value: Any) -> str:
         return str(choices(value).label)
     if key == "due" and isinstance(value, str) and (moment := parse_datetime(value)):
         return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    if key in _CLOCKS:
+        return _deadline(value)
     return str(value)
 
 

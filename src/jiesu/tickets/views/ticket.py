@@ -138,7 +138,7 @@ def ticket_action(request: StaffRequest, number: str, action: str) -> HttpRespon
             error = refused
             view.form.add_domain_error(refused)
         else:
-            return _success(request, ticket, spec.done)
+            return _success(request, ticket, spec.message(ticket))
     status = form_error_status(error)
     if request.htmx:
         return render(
