@@ -239,3 +239,72 @@ def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> None:
 def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> None:
     """R4.6: the follow-up is due 48 clock hours after the formal reply is sent."""
     set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at))
+
+
+# --- R2.6 referrals: the source's own deadline and the report back (日清日结) ----------------------------------
+
+
+@dataclass(frozen=True)
+class SourceDeadline:
+    """R2.6: the deadline the referring body gave, stored as given (no calendar arithmetic)."""
+
+    due: dt.datetime
+    source: str
+    provisional: bool = False
+
+    @property
+    def rule_text(self) -> str:
+        return _("The deadline set by the referring body (%(source)s)") % {"source": self.source}
+
+
+@dataclass(frozen=True)
+class ReportBackDeadline:
+    """R2.6 日清日结: the result is reported back to the source by the end of the day the reply is approved."""
+
+    due: dt.datetime
+    provisional: bool = False
+
+    @property
+    def rule_text(self) -> str:
+        return _("Report the result back to the referring body by the end of the day the reply was approved")
+
+
+def add_source_clock(ticket: Ticket, clocks: list[Clock]) -> None:
+    """R2.6: a referral's own deadline, given at intake, becomes a clock beside the intake clocks of a ticket not
+    yet saved (appended to ``clocks``; the ticket's nearest deadline follows if it is nearer)."""
+    if ticket.source_due_at is None:
+        return
+    deadline = SourceDeadline(ticket.source_due_at, ticket.source_name or str(_("the referring body")))
+    clock = Clock(
+        kind=ClockKind.SOURCE,
+        round=1,
+        started_at=ticket.received_at,
+        due_at=deadline.due,
+        soon_at=soon_at(ticket.received_at, deadline.due),
+        provisional=False,
+        rule=deadline.rule_text[:200],
+    )
+    clocks.append(clock)
+    if ticket.next_due_at is None or clock.due_at < ticket.next_due_at:
+        ticket.next_due_at, ticket.next_soon_at, ticket.next_clock = clock.due_at, clock.soon_at, clock.kind
+
+
+def report_back_clock(ticket: Ticket, approved_at: dt.datetime) -> None:
+    """R2.6: approving a referral's formal reply starts the report-back clock of the round, due at the end of
+    that day (Asia/Shanghai)."""
+    due = end_of_day(timezone.localtime(approved_at).date())
+    set_clock(ticket, ClockKind.REPORT_BACK, approved_at, ReportBackDeadline(due))
+
+
+def meet_report_back(ticket: Ticket, at: dt.datetime) -> int:
+    """R2.6: a report back meets every report-back clock still open (any round) and the source's deadline."""
+    met = 0
+    for clock in Clock.objects.filter(
+        ticket=ticket, kind__in=(ClockKind.REPORT_BACK, ClockKind.SOURCE), met_at__isnull=True
+    ):
+        clock.met_at, clock.on_time = at, at <= clock.due_at
+        clock.save(update_fields=["met_at", "on_time"])
+        if not clock.on_time:
+            ticket.overdue_count += 1
+        met += 1
+    return met

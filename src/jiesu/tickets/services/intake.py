@@ -205,6 +205,8 @@ def record_new(items: Sequence[tuple[Ticket, list[Clock], str]]) -> list[base.Ti
     per kind however many tickets — and return their "received" events (with the tracking code for the
     requester's message) for the caller to publish once its other writes are done."""
     tickets = [ticket for ticket, _clocks, _code in items]
+    for ticket, clocks, _code in items:
+        clockwork.add_source_clock(ticket, clocks)  # R2.6: a referral's own deadline, a clock of its own
     fastsql.insert(tickets)  # what ticket.save(force_insert=True) does, without compiling the statement
     clockwork.save_intake_clocks([(ticket, clocks) for ticket, clocks, _code in items])
     base.record_many(
