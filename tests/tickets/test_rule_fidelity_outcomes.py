@@ -146,7 +146,9 @@ def test_closures_that_close_the_office_may_order_another_round_of_calls() -> No
     ticket = fresh(ticket)
     assert (ticket.status, ticket.round) == (Status.REPLIED, 1)
     assert Event.objects.filter(ticket=ticket, action="unreachable_retry").exists()
+    assert selectors.unanswered_attempts([ticket.pk]) == {}  # the unit's list counts the new round only
     attempt(ticket, at(2026, 3, 11, 19))
+    assert selectors.unanswered_attempts([ticket.pk]) == {ticket.pk: 1}
     with pytest.raises(DomainError) as refused:
         call(ticket, at(2026, 3, 11, 19, 5), "unreachable")
     assert refused.value.code == "too_few_attempts"

@@ -26,6 +26,7 @@ from jiesu.tickets.models import (
     StagedIntake,
     Ticket,
     TicketCohandlingUnit,
+    UnreachableReview,
 )
 from jiesu.tickets.permissions import visible_tickets
 from jiesu.tickets.states import CLOSED_STATUSES, OPEN_STATUSES, Status
@@ -375,10 +376,17 @@ def followups_due(user: User) -> QuerySet[Ticket]:
 
 
 def unanswered_attempts(ticket_ids: list[int]) -> dict[int, int]:
-    """R7.1: unanswered call attempts of each ticket's current round, for a page of tickets in one query."""
+    """R7.1: unanswered call attempts of each ticket's current round, for a page of tickets in one query —
+    since the Office last ordered another round of calls, if it did (R7.3: earlier ones no longer count)."""
+    retried = UnreachableReview.objects.filter(
+        ticket_id=OuterRef("ticket_id"),
+        round=OuterRef("round"),
+        decision=UnreachableReview.Decision.RETRY,
+    )
     rows = (
         FollowupAttempt.objects.filter(ticket_id__in=ticket_ids, round=F("ticket__round"))
         .exclude(result=FollowupAttempt.Result.REACHED)
+        .exclude(Exists(retried.filter(decided_at__gte=OuterRef("at"))))
         .values("ticket_id")
         .annotate(n=Count("id"))
         .values_list("ticket_id", "n")
