@@ -192,13 +192,21 @@ def test_reply_kinds_need_their_fields(as_token, handling_ticket) -> None:
     assert Ticket.objects.get(pk=ticket.pk).status == Status.HANDLING
 
 
-def test_third_party_wording_needs_confirmation(as_token, handling_ticket) -> None:
-    """R6.5: a reply telling the requester to contact a third party is held until the head confirms."""
+def test_no_third_party_deflection_through_the_api(as_token, handling_ticket) -> None:
+    """Art. 9.6 / R6.5: a reply telling the requester to contact a third party is never approved — a client's
+    old "accept_third_party_wording" changes nothing; the unit records the third party it contacted, rewords,
+    and the head approves the reworded reply."""
     ticket = handling_ticket("direct")
     path = f"/tickets/{ticket.number}"
     _ok(as_token("officer").post(f"{path}/reply", {"body": "请您自行联系物业公司处理。"}))
     assert_error(as_token("head").post(f"{path}/reply/approve"), 400, "third_party_wording")
-    _ok(as_token("head").post(f"{path}/reply/approve", {"accept_third_party_wording": True}), Status.REPLIED)
+    refused = as_token("head").post(f"{path}/reply/approve", {"accept_third_party_wording": True})
+    assert "第九条" in assert_error(refused, 400, "third_party_wording")["message"]
+    reword = {"body": "我处已联系物业公司，物业将于明日上门维修。"}
+    assert_error(as_token("officer").post(f"{path}/reply/reword", reword), 400, "third_party_not_recorded")
+    _ok(as_token("officer").post(f"{path}/third-party", {"party": "物业公司", "body": "约定明日上门。"}))
+    _ok(as_token("officer").post(f"{path}/reply/reword", reword), Status.PENDING_APPROVAL)
+    _ok(as_token("head").post(f"{path}/reply/approve"), Status.REPLIED)
 
 
 def test_redispatch_request_and_decision(as_token, handling_ticket, unit) -> None:

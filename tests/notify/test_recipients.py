@@ -115,10 +115,11 @@ def test_a_returned_reply_tells_whoever_drafted_it(demo_org: None) -> None:
 
 
 def test_the_sent_reply_carries_the_reply_and_a_working_rating_link(demo_org: None) -> None:
-    """reply_sent → the requester, with the reply text and the absolute single-use rating link (R7.1)."""
+    """reply_sent → the requester, with the reply text and the absolute single-use rating link (R7.1); the
+    Office, which dispatched the web request, is told too (R7.4)."""
     ticket = drive(Status.REPLIED)
-    assert told("reply_sent", ticket) == {"student"}
-    [mail] = sent_to("reply_sent")
+    assert told("reply_sent", ticket) == {"student", "dispatcher"}
+    [mail] = [m for m in sent_to("reply_sent") if m.address == "student@demo.jiesu.edu.cn"]
     assert mail.subject == f"【接诉即办】您的诉求已答复（编号 {ticket.number}）"
     assert "已安排维修师傅今天下午上门检修暖气。" in mail.body
     link = re.search(re.escape(settings.JIESU_SITE_URL) + r"/rate/([^/\s]+)/", mail.body)
@@ -129,7 +130,11 @@ def test_the_sent_reply_carries_the_reply_and_a_working_rating_link(demo_org: No
 def test_a_reply_closing_a_repeat_has_no_rating_link(demo_org: None) -> None:
     """R6.1: a repeat is closed on approval; the requester is told without a rating link."""
     ticket = drive(Status.CLOSED)
-    [mail] = [m for m in sent_to("reply_sent") if ticket.number in m.subject]
+    [mail] = [
+        m
+        for m in sent_to("reply_sent")
+        if ticket.number in m.subject and m.address == "student@demo.jiesu.edu.cn"
+    ]
     assert "/rate/" not in mail.body
 
 

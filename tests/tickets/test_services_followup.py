@@ -145,8 +145,9 @@ def test_dissatisfied_reopens_then_a_new_reply_and_follow_up_close_it() -> None:
 
 
 def test_unreachable_needs_three_unanswered_attempts_in_the_round() -> None:
-    """R7.1: "unreachable" is refused (with nothing written) until three unanswered attempts are recorded in this
-    round; then it is accepted, counts as unresolved and reopens the ticket (R7.2)."""
+    """R7.1 / R7.3: "unreachable" is refused (with nothing written) until three unanswered attempts are recorded
+    in this round on at least two days; then the ticket goes to the Office — it is not reopened (the Office
+    records the round's unreachable result when it closes it, tests/tickets/test_rule_fidelity_outcomes.py)."""
     ticket = replied()
     officer = user("officer")
     with time_machine.travel(START + dt.timedelta(hours=2), tick=False):
@@ -159,10 +160,11 @@ def test_unreachable_needs_three_unanswered_attempts_in_the_round() -> None:
     assert snapshot(ticket) == before and not Followup.objects.exists()
     with time_machine.travel(START + dt.timedelta(hours=20), tick=False):
         services.followup_attempt_record(actor=officer, ticket=ticket, result="busy")
-    followup = call(ticket, "unreachable", True, START + dt.timedelta(hours=21))
-    assert followup.outcome == "unreachable" and followup.resolved is False
+    review = call(ticket, "unreachable", True, START + dt.timedelta(hours=21))
+    assert (review.round, review.attempts) == (1, 3)
     ticket = fresh(ticket)
-    assert (ticket.status, ticket.round) == (Status.HANDLING, 2)
+    assert (ticket.status, ticket.round) == (Status.UNREACHABLE_REVIEW, 1)
+    assert not Followup.objects.exists()
     assert not FollowupAttempt.objects.filter(ticket=ticket, result="reached").exists()
 
 

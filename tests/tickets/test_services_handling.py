@@ -132,7 +132,9 @@ def test_planned_date_move_needs_a_reason_and_an_initial_reply(demo_org: None) -
 
 @pytest.mark.django_db
 def test_cohandling_request_and_answer(demo_org: None) -> None:
-    """R3.3: the lead unit asks a named unit in writing; only that unit answers, once, with a result or a reason."""
+    """R3.3: the lead unit asks a named unit in writing; only that unit answers, with the result once, or first
+    with a reason and a progress report that keeps the request open (tests/tickets/test_rule_fidelity_handling.py
+    lives the new clock through)."""
     ticket = drive(Status.HANDLING, cohandling=False)
     with pytest.raises(DomainError):
         services.cohandling_request(
@@ -153,11 +155,17 @@ def test_cohandling_request_and_answer(demo_org: None) -> None:
         services.cohandling_answer(actor=user("library_officer"), item=item, answer="已处理")
     with pytest.raises(DomainError) as refused:
         services.cohandling_answer(actor=user("security_officer"), item=item, answer="", finished=False)
-    assert refused.value.field == "answer"
+    assert refused.value.field == "reason"
     answered = services.cohandling_answer(
-        actor=user("security_officer"), item=item, answer="配件未到，预计周五完成", finished=False
+        actor=user("security_officer"),
+        item=item,
+        answer="已联系厂家订购配件",
+        reason="配件未到，预计周五完成",
+        finished=False,
     )
     assert answered.finished is False and answered.on_time is True
+    final = services.cohandling_answer(actor=user("security_head"), item=item, answer="已完成")
+    assert (final.origin_id, final.finished) == (item.pk, True)
     with pytest.raises(DomainError) as refused:
         services.cohandling_answer(actor=user("security_head"), item=item, answer="已完成")
     assert refused.value.code == "conflict"

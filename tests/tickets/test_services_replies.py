@@ -131,8 +131,9 @@ def test_the_units_own_contact_is_not_flagged(text: str) -> None:
 
 
 @pytest.mark.django_db
-def test_flagged_reply_is_approved_only_when_confirmed(demo_org: None) -> None:
-    """R6.5: the head sees the flag; approval without confirming the wording is refused and changes nothing."""
+def test_flagged_reply_is_never_approved_only_returned(demo_org: None) -> None:
+    """R6.5 / Art. 9.6: the head sees the flag; approval is refused and changes nothing — there is no
+    confirmation that lets such wording out; the head returns it (rewording: test_rule_fidelity_outcomes.py)."""
     ticket = drive(Status.HANDLING, cohandling=False)
     reply = _submit(ticket, body="请您自行联系物业公司处理。")
     assert reply.third_party_flag is True
@@ -143,8 +144,8 @@ def test_flagged_reply_is_approved_only_when_confirmed(demo_org: None) -> None:
         services.reply_approve(actor=user("head"), ticket=ticket)
     assert refused.value.code == "third_party_wording"
     assert snapshot(ticket) == before
-    sent = services.reply_approve(actor=user("head"), ticket=ticket, accept_third_party_wording=True)
-    assert sent.state == Reply.State.SENT and sent.reviewed_by == user("head")
+    services.reply_return(actor=user("head"), ticket=ticket, comment="不得要求诉求人自行联系第三方。")
+    assert Reply.objects.get(pk=reply.pk).state == Reply.State.RETURNED
 
 
 @pytest.mark.django_db

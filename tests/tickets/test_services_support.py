@@ -20,6 +20,7 @@ from jiesu.tickets.models import (
     Clock,
     CohandlingRequest,
     Event,
+    FollowupAttempt,
     Note,
     RedispatchRequest,
     Reply,
@@ -117,11 +118,16 @@ def drive(  # noqa: C901 - one step per state, in lifecycle order
     initial_reply: bool = True,
     cohandling: bool = True,
     requester: str = "student",
+    reply_kind: str = ReplyKind.ANSWER,
 ) -> Ticket:
     """A ticket in ``status``, reached through the services: dispatched to 后勤管理处, acknowledged by its
     officer, at ``level`` (with an initial reply naming a planned date for department/school), co-handled by
-    图书馆, then submitted, approved (or closed as a repeat). ``closed_unsatisfied`` has no service yet
-    (R7.2, next issue): that one step is a direct update, documented here."""
+    图书馆, then submitted, approved (or closed as a repeat). ``closed_unsatisfied`` needs three rounds (the
+    state machine's own test sets the counter): that one step is a direct update, documented here. The
+    explained closure answers out of remit (R6.2); the unreachable ones record three unanswered call attempts
+    dated on two days (written directly: the services date attempts now) before the services take over (R7.3)."""
+    if status == Status.CLOSED_EXPLAINED:
+        reply_kind = ReplyKind.OUT_OF_REMIT
     original = (
         web_request(requester, "宿舍楼3号楼暖气不热，上周已反映过。") if status == Status.CLOSED else None
     )
@@ -155,6 +161,14 @@ def drive(  # noqa: C901 - one step per state, in lifecycle order
             repeat_of=original,
             body="您反映的问题与此前诉求相同，原诉求正在办理中。",
         )
+    elif reply_kind != ReplyKind.ANSWER:
+        services.reply_submit(
+            actor=officer,
+            ticket=ticket,
+            kind=reply_kind,
+            body="经核实，该事项不属于本处职责范围。",
+            suggestion="我处已将情况转告相关部门，如有进展将及时告知。",
+        )
     else:
         services.reply_submit(actor=officer, ticket=ticket, body="已安排维修师傅今天下午上门检修暖气。")
     if status == Status.PENDING_APPROVAL:
@@ -162,9 +176,37 @@ def drive(  # noqa: C901 - one step per state, in lifecycle order
     services.reply_approve(actor=user("head"), ticket=ticket)
     if status in (Status.REPLIED, Status.CLOSED):
         return _fresh(ticket)
+    if status == Status.CLOSED_EXPLAINED:
+        services.followup_complete(
+            actor=officer,
+            ticket=ticket,
+            outcome="basically_satisfied",
+            resolved=False,
+            accepts_explanation=True,
+        )
+        return _fresh(ticket)
+    if status in (Status.UNREACHABLE_REVIEW, Status.CLOSED_UNREACHABLE):
+        unanswered_calls(ticket)
+        services.followup_complete(actor=officer, ticket=ticket, outcome="unreachable", resolved=False)
+        if status == Status.CLOSED_UNREACHABLE:
+            services.unreachable_close(actor=user("dispatcher"), ticket=ticket, reason="多次联系未果。")
+        return _fresh(ticket)
     assert status == Status.CLOSED_UNSATISFIED
     Ticket.objects.filter(pk=ticket.pk).update(status=Status.CLOSED_UNSATISFIED)
     return _fresh(ticket)
+
+
+def unanswered_calls(ticket: Ticket) -> None:
+    """R7.3: three unanswered follow-up calls of the round, on two different days (yesterday and today)."""
+    now = timezone.now()
+    for hours_ago in (26, 25, 1):
+        FollowupAttempt.objects.create(
+            ticket=ticket,
+            round=ticket.round,
+            at=now - dt.timedelta(hours=hours_ago),
+            result=FollowupAttempt.Result.NO_ANSWER,
+            by=user("officer"),
+        )
 
 
 def _fresh(ticket: Ticket) -> Ticket:

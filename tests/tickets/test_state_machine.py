@@ -17,7 +17,7 @@ from django.utils import translation
 
 from jiesu.tickets import services
 from jiesu.tickets.errors import STATE_MESSAGE, DomainError, NotAllowed, TransitionError
-from jiesu.tickets.models import CohandlingRequest, RedispatchRequest, Ticket
+from jiesu.tickets.models import CohandlingRequest, Note, RedispatchRequest, Reply, Ticket
 from jiesu.tickets.states import ACTIONS, Actor, Status
 from tests.tickets.test_services_support import (
     ALLOWED,
@@ -26,6 +26,7 @@ from tests.tickets.test_services_support import (
     snapshot,
     succeeds_then_rolls_back,
     today,
+    unanswered_calls,
     unit,
     user,
 )
@@ -76,6 +77,60 @@ def _after_three_rounds(ticket: Ticket) -> dict[str, Any]:
     here (the full path is in test_services_followup.py), so only the state machine is under test."""
     Ticket.objects.filter(pk=ticket.pk).update(round=4)
     ticket.round = 4
+    return {}
+
+
+def _referral_replied(ticket: Ticket) -> dict[str, Any]:
+    """R2.6: the ticket made a referral with a sent formal reply (written directly where the lead unit never
+    reached one: only the guard is under test; the lived path is in test_rule_fidelity_referrals.py)."""
+    Ticket.objects.filter(pk=ticket.pk).update(channel="referral", source_name="北京市12345热线")
+    ticket.channel, ticket.source_name = "referral", "北京市12345热线"
+    if not Reply.objects.filter(ticket=ticket, stage="formal", state="sent").exists():
+        now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+        Reply.objects.create(
+            ticket=ticket,
+            stage="formal",
+            round=9,  # apart from the rounds the ticket's own replies use
+            body="已处理。",
+            state="sent",
+            drafted_by=user("officer"),
+            drafted_at=now,
+            sent_at=now,
+        )
+    return {}
+
+
+def _instruction(ticket: Ticket) -> dict[str, Any]:
+    """R6.3: a leader's instruction on the ticket (written directly: ``instruct`` is not allowed in every
+    state where the unit may still record what it did)."""
+    note = Note.objects.create(
+        ticket=ticket,
+        kind=Note.Kind.INSTRUCTION,
+        author=user("leader"),
+        leader=user("leader"),
+        party="校领导",
+        at=dt.datetime.now(dt.UTC),
+        body="请尽快解决。",
+    )
+    return {"instruction": note}
+
+
+def _flagged_and_contacted(ticket: Ticket) -> dict[str, Any]:
+    """R6.5: the pending draft is flagged and the unit recorded the third party it contacted (direct writes)."""
+    Reply.objects.filter(ticket=ticket, state="pending").update(third_party_flag=True)
+    Note.objects.create(
+        ticket=ticket,
+        kind=Note.Kind.THIRD_PARTY,
+        author=user("officer"),
+        at=dt.datetime.now(dt.UTC),
+        party="物业公司",
+        body="物业承诺明日上门。",
+    )
+    return {}
+
+
+def _unanswered(ticket: Ticket) -> dict[str, Any]:
+    unanswered_calls(ticket)
     return {}
 
 
@@ -183,6 +238,44 @@ SPECS: dict[str, Spec] = {
         lambda t, a, c: services.ticket_close_unsatisfied(actor=a, ticket=t, reason="三轮回访均不满意。"),
         "closed_unsatisfied",
         prepare=_after_three_rounds,
+    ),
+    # Issue 12: R2.6 report back, R6.3 the unit's action on an instruction, R6.5 rewording, R6.2 / R7.3 closures.
+    "report_back": Spec(
+        lambda t, a, c: services.referral_report_back(actor=a, ticket=t, text="已向12345热线反馈办理结果。"),
+        "report_back",
+        prepare=_referral_replied,
+    ),
+    "respond_instruction": Spec(
+        lambda t, a, c: services.instruction_respond(
+            actor=a, ticket=t, instruction=c["instruction"], body="已按批示完成维修。"
+        ),
+        "instruction_respond",
+        prepare=_instruction,
+    ),
+    "reword_reply": Spec(
+        lambda t, a, c: services.reply_reword(actor=a, ticket=t, body="我处已联系物业公司，明日上门维修。"),
+        "reword_reply",
+        prepare=_flagged_and_contacted,
+    ),
+    "close_explained": Spec(
+        lambda t, a, c: services.followup_complete(
+            actor=a, ticket=t, outcome="basically_satisfied", resolved=False, accepts_explanation=True
+        ),
+        "closed_explained",
+        drive={"reply_kind": "out_of_remit"},
+    ),
+    "refer_unreachable": Spec(
+        lambda t, a, c: services.followup_complete(actor=a, ticket=t, outcome="unreachable", resolved=False),
+        "unreachable_review",
+        prepare=_unanswered,
+    ),
+    "close_unreachable": Spec(
+        lambda t, a, c: services.unreachable_close(actor=a, ticket=t, reason="多次联系未果。"),
+        "closed_unreachable",
+    ),
+    "retry_unreachable": Spec(
+        lambda t, a, c: services.unreachable_retry(actor=a, ticket=t, reason="请晚间再拨打。"),
+        "unreachable_retry",
     ),
 }
 

@@ -196,26 +196,20 @@ def test_returning_a_draft_needs_a_comment_and_sends_it_back_to_handling() -> No
     assert Reply.objects.get(ticket=ticket).review_comment == "请写明上门时间。"
 
 
-def test_a_flagged_reply_is_shown_prominently_and_needs_an_explicit_confirmation() -> None:
-    """R6.5: the flag stands out on the queue; approving without ticking the confirmation is refused and
-    leaves the reply pending; ticking it sends the reply."""
+def test_a_flagged_reply_is_shown_prominently_and_cannot_be_approved() -> None:
+    """R6.5 / Art. 9.6: the flag stands out on the queue, which offers no approval for it (only the return);
+    a forged approval post is refused with the 第九条 message and leaves the reply pending."""
     ticket = pending(body=THIRD_PARTY_TEXT)
     assert pending_reply(ticket).third_party_flag
     client = signed_in("head")
     html = client.get(reverse("work:approvals")).content.decode()
-    assert 'data-testid="third-party-flag"' in html
-    assert 'name="accept_third_party_wording"' in html
+    assert 'data-testid="third-party-flag"' in html and "第九条" in html
+    assert 'data-testid="form-approve_reply"' not in html and 'data-testid="form-return_reply"' in html
     url = reverse("work:act", args=[ticket.number, "approve_reply"])
     refused = client.post(url, {"comment": ""}, headers={"HX-Request": "true"})
     assert refused.status_code == 400
-    assert 'data-testid="field-error"' in refused.content.decode()
+    assert "第九条" in refused.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).status == Status.PENDING_APPROVAL
-    approved = client.post(
-        url, {"comment": "", "accept_third_party_wording": "on"}, headers={"HX-Request": "true"}
-    )
-    assert approved.status_code == 200
-    assert approved["HX-Redirect"] == reverse("work:ticket", args=[ticket.number])
-    assert Ticket.objects.get(pk=ticket.pk).status == Status.REPLIED
 
 
 def test_dispatch_from_the_queue_sets_the_lead_and_co_handling_units() -> None:
@@ -325,7 +319,8 @@ def test_a_leader_sees_requests_for_an_instruction_and_records_one() -> None:
 
 
 def test_a_co_handling_unit_answers_from_its_list() -> None:
-    """R3.3: the asked unit sees the request and answers it in writing (or with reason and progress)."""
+    """R3.3: the asked unit sees the request and answers it with reason and progress: the request stays on its
+    list (a continuation with a new clock) until the written result closes it."""
     ticket = handling("direct")
     services.cohandling_request(
         actor=user("officer"), ticket=ticket, unit=unit("library"), request="请提供閉馆时间。"
@@ -336,11 +331,17 @@ def test_a_co_handling_unit_answers_from_its_list() -> None:
     item = CohandlingRequest.objects.get(ticket=ticket)
     response = client.post(
         reverse("work:act", args=[ticket.number, "answer_cohandling"]),
-        {"item": item.pk, "finished": "0", "answer": "正在核对，周五前答复。"},
+        {"item": item.pk, "finished": "0", "answer": "正在核对。", "reason": "须查阅往年记录，周五前答复。"},
     )
     assert response.status_code == 302
     item.refresh_from_db()
-    assert item.answered_at is not None and item.finished is False and item.answer == "正在核对，周五前答复。"
+    assert item.answered_at is not None and item.finished is False and item.answer == "正在核对。"
+    assert _rows(client.get(reverse("work:cohandling"))) == [ticket.number]
+    response = client.post(
+        reverse("work:act", args=[ticket.number, "answer_cohandling"]),
+        {"item": item.continuations.get().pk, "finished": "1", "answer": "闭馆时间为22:00。"},
+    )
+    assert response.status_code == 302
     assert _rows(client.get(reverse("work:cohandling"))) == []
 
 
@@ -356,7 +357,14 @@ def test_home_counts_name_each_worklist_of_the_person_with_its_size() -> None:
         reverse("work:approvals"): 1,
     }
     office = {url: n for _label, url, n in home_counts(user("dispatcher"))}
-    assert set(office) == {reverse("work:dispatch"), reverse("work:redispatch"), reverse("work:overdue")}
+    assert set(office) == {
+        reverse("work:dispatch"),
+        reverse("work:redispatch"),
+        reverse("work:overdue"),
+        reverse("work:office_replied"),  # R7.4
+        reverse("work:unreachable"),  # R7.3
+        reverse("work:report_back"),  # R2.6
+    }
     assert home_counts(user("student")) == []
 
 

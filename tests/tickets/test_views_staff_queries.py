@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from jiesu.tickets import services
+from tests.tickets.test_services_support import beijing, unanswered_calls
 from tests.tickets.test_views_staff_support import (
     dispatched,
     handling,
@@ -49,6 +50,40 @@ def _cohandling_asked() -> None:
     )
 
 
+def _replied() -> None:
+    """R7.4: an Office-dispatched ticket whose formal reply the head approved."""
+    ticket = pending()
+    services.reply_approve(actor=user("head"), ticket=ticket)
+
+
+def _unreachable() -> None:
+    """R7.3: a replied ticket whose requester was not reached on two days, passed to the Office."""
+    ticket = pending()
+    services.reply_approve(actor=user("head"), ticket=ticket)
+    unanswered_calls(ticket)
+    services.followup_complete(actor=user("officer"), ticket=ticket, outcome="unreachable", resolved=False)
+
+
+def _referral_replied() -> None:
+    """R2.6: a referral whose reply was approved and whose source is still to be told."""
+    ticket = services.ticket_create(
+        actor=user("dispatcher"),
+        channel="referral",
+        type="complaint",
+        campus=beijing(),
+        content="市民反映：东门外夜间施工扰民。",
+        requester_name="赵女士",
+        contact_phone="13700003333",
+        source_name="北京市12345热线",
+        source_due_at=START + dt.timedelta(days=3),
+    ).ticket
+    services.ticket_dispatch(actor=user("dispatcher"), ticket=ticket, lead_unit=unit("logistics"))
+    services.ticket_acknowledge(actor=user("officer"), ticket=ticket)
+    services.ticket_set_level(actor=user("officer"), ticket=ticket, level="direct")
+    services.reply_submit(actor=user("officer"), ticket=ticket, body="已协调施工方夜间停工。")
+    services.reply_approve(actor=user("head"), ticket=ticket)
+
+
 def _mixed_inbox() -> None:
     dispatched()
     handling("department")
@@ -65,6 +100,9 @@ CASES: list[tuple[str, str, Callable[[], object], int]] = [
     ("work:redispatch", "dispatcher", _redispatch_requested, 8),
     ("work:instructions", "leader", _escalated, 6),
     ("work:cohandling", "library_officer", _cohandling_asked, 6),
+    ("work:office_replied", "dispatcher", _replied, 7),  # R7.4
+    ("work:unreachable", "dispatcher", _unreachable, 7),  # R7.3
+    ("work:report_back", "dispatcher", _referral_replied, 7),  # R2.6
 ]
 
 

@@ -126,6 +126,8 @@ def _note(note: Note) -> dict[str, Any]:
         "author": note.author.get_full_name(),
         "party": note.party,
         "body": note.body,
+        "answered": note.answered,
+        "responds_to": note.responds_to_id,
     }
 
 
@@ -139,6 +141,8 @@ def _cohandling(item: CohandlingRequest) -> dict[str, Any]:
         "rule": item.rule,
         "answer": item.answer,
         "finished": item.finished,
+        "reason": item.reason,
+        "origin": item.origin_id,
         "answered_at": item.answered_at,
         "on_time": item.on_time,
     }
@@ -181,6 +185,7 @@ def _internals(ticket: Ticket) -> dict[str, Any]:
                 "resolved": f.resolved,
                 "channel": f.channel,
                 "comment": f.comment,
+                "explained_accepted": f.explained_accepted,
                 "recorded_at": f.recorded_at,
             }
             for f in followups
@@ -221,6 +226,7 @@ def detail(user: User, ticket: Ticket) -> dict[str, Any]:
         "repeat_of": ticket.repeat_of.number if ticket.repeat_of_id and ticket.repeat_of else None,
         "source_name": ticket.source_name,
         "source_reference": ticket.source_reference,
+        "source_due_at": ticket.source_due_at,
         "contact": contact(user, ticket),
         "history_scope": "full" if full else "public",
         "allowed_actions": allowed_actions(ticket, related),

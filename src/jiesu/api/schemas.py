@@ -12,7 +12,18 @@ from jiesu.org.models import RequesterKind
 from jiesu.tickets.models import Channel, FollowupAttempt, FollowupOutcome, Level, ReplyKind, TicketType
 from jiesu.tickets.states import Status
 
-ListName = Literal["inbox", "mine", "dispatch", "overdue", "approvals", "followups", "all"]
+ListName = Literal[
+    "inbox",
+    "mine",
+    "dispatch",
+    "overdue",
+    "approvals",
+    "followups",
+    "replied",
+    "unreachable",
+    "report_back",
+    "all",
+]
 ClockState = Literal["ok", "due_soon", "overdue"]
 
 
@@ -177,6 +188,10 @@ class NoteOut(Schema):
     author: str
     party: str
     body: str
+    answered: bool = Field(
+        False, description="an escalation with its instruction; an instruction the unit acted on (R6.3)"
+    )
+    responds_to: int | None = Field(None, description="the instruction an instruction_done record answers")
 
 
 class CohandlingOut(Schema):
@@ -188,6 +203,8 @@ class CohandlingOut(Schema):
     rule: str
     answer: str
     finished: bool | None
+    reason: str = Field("", description="R3.3: why a progress report could not give the result")
+    origin: int | None = Field(None, description="R3.3: the request as first asked, for a continuation")
     answered_at: dt.datetime | None
     on_time: bool | None
 
@@ -211,6 +228,7 @@ class FollowupOut(Schema):
     resolved: bool
     channel: str
     comment: str
+    explained_accepted: bool = Field(False, description="R6.2: the requester accepted the explanation")
     recorded_at: dt.datetime
 
 
@@ -243,6 +261,7 @@ class TicketDetail(Schema):
     repeat_of: str | None
     source_name: str
     source_reference: str
+    source_due_at: dt.datetime | None = Field(None, description="R2.6: the referring body's own deadline")
     contact: ContactOut
     history_scope: Literal["public", "full"]
     allowed_actions: list[str]
@@ -289,8 +308,10 @@ class CohandlingIn(Schema):
 
 
 class CohandlingAnswerIn(Schema):
-    answer: str = Field(max_length=5000)
+    answer: str = Field("", max_length=5000, description="the written result (or the stage reached)")
     finished: bool = True
+    reason: str = Field("", max_length=2000, description="not finished: why (R3.3)")
+    stage: str = Field("", max_length=5000, description="not finished: the progress so far (R3.3)")
 
 
 class InitialReplyIn(Schema):
@@ -322,7 +343,24 @@ class ReplyIn(Schema):
 
 class ApproveIn(Schema):
     comment: str = ""
-    accept_third_party_wording: bool = False
+
+
+class RewordIn(Schema):
+    """R6.5: the flagged draft reworded after the unit contacted the third party itself."""
+
+    body: str = Field(max_length=5000)
+    suggestion: str | None = Field(None, max_length=2000, description="default: the draft's suggestion")
+
+
+class ReportBackIn(Schema):
+    """R2.6: what was reported to the referring body, and when (default now)."""
+
+    text: str = Field(max_length=5000)
+    at: dt.datetime | None = Field(None, description="no offset means Asia/Shanghai; default now")
+
+
+class UnreachableDecisionIn(Schema):
+    reason: str = Field("", max_length=2000)
 
 
 class CommentIn(Schema):
@@ -357,6 +395,9 @@ class FollowupIn(Schema):
     outcome: FollowupOutcome
     resolved: bool = Field(False, description="ignored for unreachable (always false)")
     comment: str = Field("", max_length=2000)
+    accepts_explanation: bool = Field(
+        False, description="R6.2: the requester accepts an out-of-remit / unsolvable reply as explained"
+    )
 
 
 class CloseUnsatisfiedIn(Schema):
@@ -369,13 +410,16 @@ class RatingIn(Schema):
     outcome: Literal["satisfied", "basically_satisfied", "dissatisfied"]
     resolved: bool
     comment: str = Field("", max_length=2000)
+    accepts_explanation: bool = False
 
 
 class RatingOut(Schema):
     number: str
     outcome: str
     resolved: bool
-    closed: bool = Field(description="true: closed (销账); false: reopened for a new round (R7.2)")
+    closed: bool = Field(
+        description="true: closed (销账, or as explained, R6.2); false: reopened for a new round (R7.2)"
+    )
 
 
 # --- public tracking --------------------------------------------------------------------------------------------

@@ -210,12 +210,18 @@ class Story(ReplySteps):
             else office(rng, t + hours(rng, 1, 6), cast.calendar)
         )
         t = self.clock.set(answer_at)
-        finished = rng.random() < 0.9
+        if rng.random() >= 0.9:
+            # R3.3: a progress report (reason and stage) keeps the request open; the result follows later.
+            services.cohandling_answer(
+                actor=self._worker(code),
+                item=item,
+                finished=False,
+                reason=phrases.COHANDLING_REASON,
+                stage=phrases.COHANDLING_PROGRESS,
+            )
+            t = self.clock.set(office(rng, t + hours(rng, 2, 6), cast.calendar))
         services.cohandling_answer(
-            actor=self._worker(code),
-            item=item,
-            finished=finished,
-            answer=rng.choice(phrases.COHANDLING_ANSWERS) if finished else phrases.COHANDLING_PROGRESS,
+            actor=self._worker(code), item=item, answer=rng.choice(phrases.COHANDLING_ANSWERS)
         )
         return t
 

@@ -57,8 +57,12 @@ EXPORT_FIELDS = (
     "contact_email",
     "lead_unit_id",
     "requester_id",
+    # R2.6 referrals: the source's own deadline, whether it was met, whether the report back was on time.
+    "source_due_at",
+    "source_on_time",
+    "report_back_on_time",
 )
-COLUMN_WIDTHS = (16, 17, 12, 8, 10, 40, 18, 10, 14, 6, 10, 10, 17, 8, 10, 10, 14, 24)
+COLUMN_WIDTHS = (16, 17, 12, 8, 10, 40, 18, 10, 14, 6, 10, 10, 17, 8, 10, 10, 14, 24, 17, 10, 10)
 
 
 def headers() -> list[str]:
@@ -82,6 +86,9 @@ def headers() -> list[str]:
         _("Requester name"),
         _("Phone"),
         _("Email"),
+        _("Referral source's deadline"),
+        _("Source's deadline met"),
+        _("Reported back on time"),
     ]
 
 
@@ -97,7 +104,12 @@ def _on_time(kind: str) -> Subquery:
 def export_queryset(qs: QuerySet[Ticket]) -> QuerySet[Any]:
     """The rows to export as tuples in ``EXPORT_FIELDS`` order, newest first (the received_at index)."""
     return (
-        qs.annotate(response_on_time=_on_time(ClockKind.RESPONSE), reply_on_time=_on_time(ClockKind.REPLY))
+        qs.annotate(
+            response_on_time=_on_time(ClockKind.RESPONSE),
+            reply_on_time=_on_time(ClockKind.REPLY),
+            source_on_time=_on_time(ClockKind.SOURCE),
+            report_back_on_time=_on_time(ClockKind.REPORT_BACK),
+        )
         .order_by("-received_at", "-id")
         .values_list(*EXPORT_FIELDS)
     )
@@ -146,6 +158,9 @@ def format_row(
         email,
         lead_unit_id,
         requester_id,
+        source_due,
+        source_ok,
+        report_back_ok,
     ) = values
     late = bool(overdue_count) or (next_due is not None and next_due <= now)
     full = policy.full(lead_unit_id, requester_id)
@@ -169,6 +184,9 @@ def format_row(
         labels["yes_no"]["anonymous"] if anonymous else name,
         phone if full else mask_phone(phone),
         email if full else mask_email(email),
+        _local(source_due),
+        _flag(source_ok, yes, no),
+        _flag(report_back_ok, yes, no),
     ]
 
 

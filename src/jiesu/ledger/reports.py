@@ -42,6 +42,7 @@ PAGE_FIELDS = (
     "overdue_count",
     "lead_unit__name",
     "campus__name",
+    "source_due_at",  # R2.6: a referral's own deadline
 )
 
 

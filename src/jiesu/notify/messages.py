@@ -100,6 +100,22 @@ REQUESTER: dict[str, Template] = {
         ),
         sms=_("Your request %(number)s has been concluded by the Party and Administration Office."),
     ),
+    "closed_explained": Template(
+        _("Your request is closed (No. %(number)s)"),
+        _(
+            "You accepted the explanation given in reply to your request “%(subject)s”; it is now closed. "
+            "If the situation changes, you are welcome to submit a new request."
+        ),
+        sms=_("Your request %(number)s is closed: you accepted the explanation. Thank you."),
+    ),
+    "closed_unreachable": Template(
+        _("Your request is closed (No. %(number)s)"),
+        _(
+            "We replied to your request “%(subject)s” but could not reach you afterwards despite several calls, "
+            "so it is now closed. If the matter is not settled, you are welcome to submit a new request."
+        ),
+        sms=_("Your request %(number)s is closed: we could not reach you after several calls."),
+    ),
 }
 
 # --- To staff (R10.2: no contact data) -----------------------------------------------------------------------
@@ -174,6 +190,47 @@ STAFF: dict[str, Template] = {
     "instruction_requested": Template(
         _("Instruction requested: %(number)s"),
         _("%(unit)s asks for your instruction on ticket %(number)s “%(subject)s” (R6.3)."),
+    ),
+    "instructed": Template(
+        _("Leader's instruction: %(number)s"),
+        _(
+            "%(leader)s gave an instruction on ticket %(number)s “%(subject)s”:\n\n%(instruction)s\n\n"
+            "Act on it and record on the ticket page what your unit did."
+        ),
+    ),
+    "instruction_responded": Template(
+        _("Your instruction was acted on: %(number)s"),
+        _(
+            "%(unit)s recorded what it did about your instruction on ticket %(number)s “%(subject)s”: %(response)s"
+        ),
+    ),
+    "reply_to_office": Template(
+        _("Formal reply sent: %(number)s"),
+        _(
+            "%(unit)s sent the formal reply to ticket %(number)s “%(subject)s”, which the Office dispatched. "
+            "The follow-up with the requester is due within 48 hours."
+        ),
+    ),
+    "unreachable_review": Template(
+        _("Requester unreachable: %(number)s"),
+        _(
+            "%(unit)s could not reach the requester of ticket %(number)s “%(subject)s” after three calls on at "
+            "least two days. Close the ticket as unreachable, or order another round of calls."
+        ),
+    ),
+    "unreachable_closed": Template(
+        _("Closed as unreachable: %(number)s"),
+        _(
+            "The Party and Administration Office closed ticket %(number)s “%(subject)s”: the requester could not "
+            "be reached. Note: %(note)s"
+        ),
+    ),
+    "unreachable_retry": Template(
+        _("Call the requester again: %(number)s"),
+        _(
+            "The Party and Administration Office asks your unit to call the requester of ticket %(number)s "
+            "“%(subject)s” again and record the result. Note: %(note)s"
+        ),
     ),
     "due_soon": Template(
         _("Due soon: %(number)s (%(clock)s)"),

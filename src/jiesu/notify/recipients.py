@@ -39,6 +39,8 @@ COHANDLING = "cohandling"
 OFFICE_CLOCKS = frozenset(
     {ClockKind.DISPATCH, ClockKind.MAILBOX}
 )  # the sweep's clock name for a co-handling request's own clock (R4.4)
+# R2.6: the report back to a referral's source is the lead unit's or the Office's: both hear of its clocks.
+SHARED_CLOCKS = frozenset({ClockKind.SOURCE, ClockKind.REPORT_BACK})
 RECEIPTS = frozenset({"received"})  # still sent to the requester's email/phone when they are the actor
 
 # An audience: ("unit", unit id), ("head", unit id), ("user", user id), ("requester", ticket id), ("office", 0).
@@ -151,8 +153,13 @@ def _reply_sent(t: Facts, data: Mapping[str, Any]) -> list[Route]:
         # rating_url reads only the ticket's pk and round: a stand-in saves a query.
         stand_in = Ticket(pk=t["id"], number=t["number"], round=t["round"])
         context = {"rating_url": rating.rating_url(stand_in), "days": days}
-        return [Route("reply_sent", (("requester", t["id"]),), context, requester=True)]
-    return [Route("reply_sent_plain", (("requester", t["id"]),), requester=True)]
+        routes = [Route("reply_sent", (("requester", t["id"]),), context, requester=True)]
+    else:
+        routes = [Route("reply_sent_plain", (("requester", t["id"]),), requester=True)]
+    if data.get("office"):
+        # R7.4 / Art. 8.3: the Office hears of the formal reply to every ticket it dispatched.
+        routes.append(Route("reply_to_office", (("office", 0),)))
+    return routes
 
 
 def _to_requester(key: str) -> RouteFn:
@@ -217,6 +224,31 @@ def _redispatch_decided(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     return routes
 
 
+def _instructed(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    """R6.3: a leader's instruction reaches the lead unit (head and officers) and the Office."""
+    context = {"leader": data.get("leader", ""), "instruction": redact(str(data.get("instruction", "")))}
+    return [Route("instructed", (*_lead(t), ("office", 0)), context)]
+
+
+def _instruction_responded(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    """R6.3: the leader hears what the unit did about the instruction."""
+    if not data.get("leader_id"):
+        return []
+    context = {"response": redact(str(data.get("response", "")))}
+    return [Route("instruction_responded", (("user", int(data["leader_id"])),), context)]
+
+
+def _unreachable_decided(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    """R7.3: the Office's decision goes to the lead unit; a closing is also told to the requester."""
+    context = {"note": redact(str(data.get("note", ""))) or "—"}
+    if data.get("closed"):
+        return [
+            Route("unreachable_closed", _lead(t), context),
+            Route("closed_unreachable", (("requester", t["id"]),), requester=True),
+        ]
+    return [Route("unreachable_retry", _lead(t), context)]
+
+
 def _instruction(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     return (
         [Route("instruction_requested", (("user", int(data["leader_id"])),))] if data.get("leader_id") else []
@@ -235,6 +267,8 @@ def _clock_alert(key: str) -> RouteFn:
             specs = (("unit", int(data["unit_id"])),)
         elif kind in OFFICE_CLOCKS or not _lead(t):
             specs = (("office", 0),)
+        elif kind in SHARED_CLOCKS:
+            specs = (*_lead(t), ("office", 0))
         else:
             specs = _lead(t)
         context = {"clock": _clock_label(kind), "due": local(data.get("due_at") or t["next_due_at"])}
@@ -258,6 +292,12 @@ ROUTES: dict[str, RouteFn] = {
     "redispatch_requested": _redispatch_requested,
     "redispatch_decided": _redispatch_decided,
     "instruction_requested": _instruction,
+    # Issue 12: R6.3 instructions, R6.2 / R7.3 closures, R7.4 is in _reply_sent.
+    "instructed": _instructed,
+    "instruction_responded": _instruction_responded,
+    "closed_explained": _to_requester("closed_explained"),
+    "unreachable_review": lambda t, data: [Route("unreachable_review", (("office", 0),))],
+    "unreachable_decided": _unreachable_decided,
     "due_soon": _clock_alert("due_soon"),
     "overdue": _clock_alert("overdue"),
     "followup_due": _clock_alert("followup_due"),

@@ -347,3 +347,60 @@ def reopen_reply_clock(ticket: Ticket, reopened_at: dt.datetime) -> list[Replace
 def followup_clock(ticket: Ticket, sent_at: dt.datetime) -> list[Replaced]:
     """R4.6: the follow-up is due 48 clock hours after the formal reply is sent."""
     return set_clock(ticket, ClockKind.FOLLOWUP, sent_at, rules.followup_due(sent_at), at=sent_at)
+
+
+# --- R2.6 referrals: the source's own deadline and the report back (日清日结) ----------------------------------
+
+
+@dataclass(frozen=True)
+class SourceDeadline:
+    """R2.6: the deadline the referring body gave, stored as given (no calendar arithmetic)."""
+
+    due: dt.datetime
+    source: str
+    provisional: bool = False
+
+    @property
+    def rule_text(self) -> str:
+        return _("The deadline set by the referring body (%(source)s)") % {"source": self.source}
+
+
+@dataclass(frozen=True)
+class ReportBackDeadline:
+    """R2.6 日清日结: the result is reported back to the source by the end of the day the reply is approved."""
+
+    due: dt.datetime
+    provisional: bool = False
+
+    @property
+    def rule_text(self) -> str:
+        return _("Report the result back to the referring body by the end of the day the reply was approved")
+
+
+def add_source_clock(ticket: Ticket, clocks: list[Clock]) -> None:
+    """R2.6: a referral's own deadline, given at intake, becomes a clock beside the intake clocks of a ticket not
+    yet saved (appended to ``clocks``; the ticket's nearest deadline follows if it is nearer)."""
+    if ticket.source_due_at is None:
+        return
+    deadline = SourceDeadline(ticket.source_due_at, ticket.source_name or str(_("the referring body")))
+    clocks.append(new_clock(ticket, ClockKind.SOURCE, ticket.received_at, deadline))
+    show_nearest(ticket, clocks)
+
+
+def report_back_clock(ticket: Ticket, approved_at: dt.datetime) -> list[Replaced]:
+    """R2.6: approving a referral's formal reply starts the report-back clock of the round, due at the end of
+    that day (Asia/Shanghai)."""
+    due = end_of_day(timezone.localtime(approved_at).date())
+    return set_clock(ticket, ClockKind.REPORT_BACK, approved_at, ReportBackDeadline(due), at=approved_at)
+
+
+def meet_report_back(ticket: Ticket, at: dt.datetime) -> int:
+    """R2.6: a report back meets every report-back clock still open (any round) and the source's deadline."""
+    met = 0
+    for clock in Clock.objects.live().filter(
+        ticket=ticket, kind__in=(ClockKind.REPORT_BACK, ClockKind.SOURCE), met_at__isnull=True
+    ):
+        mark_met(ticket, clock, at)
+        clock.save(update_fields=["met_at", "on_time"])
+        met += 1
+    return met

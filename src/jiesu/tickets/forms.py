@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiesu.org.models import Unit, User
 from jiesu.tickets.errors import DomainError
-from jiesu.tickets.models import Channel, CohandlingRequest, Level, ReplyKind, Ticket, TicketType
+from jiesu.tickets.models import Channel, CohandlingRequest, Level, Note, ReplyKind, Ticket, TicketType
 from jiesu.tickets.selectors import DUE_SOON, OK, OVERDUE, RepeatCandidate, TicketFilter
 from jiesu.tickets.states import OPEN_STATUSES, Status
 
@@ -138,7 +138,8 @@ class CohandlingAnswerForm(ActionForm):
         widget=forms.RadioSelect,
         initial="1",
     )
-    answer = text_field(_("Written answer"))
+    answer = text_field(_("Written answer: the result, or the progress so far"))
+    reason = text_field(_("Why it cannot be finished yet (when not finished)"), required=False, rows=2)
 
     def __init__(self, *args: Any, items: Sequence[CohandlingRequest], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -183,6 +184,44 @@ class InstructForm(ActionForm):
     body = text_field(_("Instruction"), rows=4)
 
 
+class InstructionResponseForm(ActionForm):
+    """R6.3: what the lead unit did about a leader's instruction."""
+
+    instruction = forms.ChoiceField(label=_("Instruction"))
+    body = text_field(_("What your unit did about it"), rows=3)
+
+    def __init__(self, *args: Any, instructions: Sequence[Note], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instructions = {note.pk: note for note in instructions}
+        cast(forms.ChoiceField, self.fields["instruction"]).choices = [
+            (str(n.pk), f"{n.party}: {n.body[:40]}") for n in instructions
+        ]
+        if len(instructions) == 1:
+            self.fields["instruction"].widget = forms.HiddenInput()
+            self.fields["instruction"].initial = str(instructions[0].pk)
+
+    def clean_instruction(self) -> Note:
+        return self.instructions[int(self.cleaned_data["instruction"])]
+
+
+class ReportBackForm(ActionForm):
+    """R2.6: what was reported to the referring body, and when (default: now)."""
+
+    text = text_field(_("What was reported to the referring body"), rows=3)
+    at = forms.DateTimeField(
+        label=_("When it was reported (leave empty for now)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class RewordForm(ActionForm):
+    """R6.5: the flagged reply reworded after the unit contacted the third party itself."""
+
+    body = text_field(_("Reworded formal reply"), rows=5)
+
+
 class ThirdPartyForm(ActionForm):
     party = forms.CharField(label=_("Third party"), max_length=100)
     body = text_field(_("What was agreed"))
@@ -210,21 +249,6 @@ class ReplySubmitForm(ActionForm):
 
 class ApproveForm(ActionForm):
     comment = forms.CharField(label=_("Comment (optional)"), required=False)
-    accept_third_party_wording = forms.BooleanField(
-        label=_("I have read the flagged wording and confirm it is right (R6.5)"), required=False
-    )
-
-    def __init__(self, *args: Any, flagged: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.flagged = flagged
-        if not flagged:
-            del self.fields["accept_third_party_wording"]
-
-    def add_domain_error(self, error: DomainError) -> None:
-        if error.code == "third_party_wording" and "accept_third_party_wording" in self.fields:
-            self.add_error("accept_third_party_wording", str(error.message))
-            return
-        super().add_domain_error(error)
 
 
 class ReturnForm(ActionForm):

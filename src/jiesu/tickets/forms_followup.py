@@ -44,7 +44,16 @@ class FollowupResultForm(ActionForm):
         label=_("Requester's verdict"), choices=FollowupOutcome.choices, widget=forms.RadioSelect
     )
     resolved = _resolved_field(_("Is the matter resolved?"), required=False)  # not asked when unreachable
+    # R6.2: offered only when the round's reply explained (out of remit / not solvable for now).
+    accepts_explanation = forms.BooleanField(
+        label=_("The requester accepts the explanation (the ticket closes as explained)"), required=False
+    )
     comment = text_field(_("What the requester said (optional)"), required=False, rows=2)
+
+    def __init__(self, *args: Any, explained: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not explained:
+            del self.fields["accepts_explanation"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -52,6 +61,12 @@ class FollowupResultForm(ActionForm):
             self.add_error("resolved", _("Say whether the matter is resolved."))
         data["resolved"] = bool(data.get("resolved"))
         return data
+
+
+class UnreachableDecisionForm(ActionForm):
+    """R7.3: the Office's note when it closes as unreachable or orders another round of calls."""
+
+    reason = text_field(_("Note (optional)"), required=False, rows=2)
 
 
 class CloseUnsatisfiedForm(ActionForm):
@@ -69,12 +84,21 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     resolved = _resolved_field(_("Has your matter been resolved?"))
+    # R6.2: offered only when the reply explained (out of remit / not solvable for now).
+    accepts_explanation = forms.BooleanField(
+        label=_("I understand and accept the explanation given in the reply"), required=False
+    )
     comment = forms.CharField(
         label=_("Anything you want to tell us (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, explained: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not explained:
+            del self.fields["accepts_explanation"]
 
     def add_domain_error(self, error: DomainError) -> None:
         field = error.field if error.field in self.fields else None

@@ -194,6 +194,8 @@ class ClockKind(models.TextChoices):
     INITIAL_REPLY = "initial_reply", _("Initial reply")
     REPLY = "reply", _("Formal reply")
     FOLLOWUP = "followup", _("Follow-up")
+    SOURCE = "source", _("Referral source's deadline")  # R2.6: the deadline the referring body gave
+    REPORT_BACK = "report_back", _("Report back to the referral source")  # R2.6: 日清日结
 
 
 class ClockQuerySet(models.QuerySet["Clock"]):
@@ -334,8 +336,14 @@ class CohandlingRequest(models.Model):
     soon_at = models.DateTimeField()
     rule = models.CharField(max_length=200)
     provisional = models.BooleanField(default=False)
-    answer = models.TextField(blank=True)
+    answer = models.TextField(blank=True)  # the written result, or the stage reached (a progress report)
     finished = models.BooleanField(null=True)  # False: reason + progress given instead of a result
+    reason = models.TextField(blank=True)  # R3.3: why it could not be finished (progress reports)
+    # R3.3: a progress report keeps the request open as a continuation with its own 1-working-day clock; every
+    # continuation points at the request as first asked.
+    origin = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="continuations"
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -376,6 +384,7 @@ class Reply(models.Model):
         PENDING = "pending", _("Awaiting approval")
         RETURNED = "returned", _("Returned")
         SENT = "sent", _("Sent")
+        REPLACED = "replaced", _("Replaced by a reworded draft")  # R6.5: reworded by the unit
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="replies")
     stage = models.CharField(max_length=8, choices=Stage.choices)
@@ -424,6 +433,8 @@ class Note(models.Model):
         AMENDMENT = "amendment", _("Amendment")
         ESCALATION = "escalation", _("Request for an instruction")
         INSTRUCTION = "instruction", _("Leader's instruction")
+        INSTRUCTION_RESPONSE = "instruction_done", _("Action on the leader's instruction")  # R6.3
+        REPORT_BACK = "report_back", _("Result reported back to the referral source")  # R2.6
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -434,7 +445,11 @@ class Note(models.Model):
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    answered = models.BooleanField(default=False)  # an escalation once the leader's instruction arrives
+    # An escalation once the leader's instruction arrives; an instruction once the unit recorded its action.
+    answered = models.BooleanField(default=False)
+    responds_to = models.ForeignKey(  # R6.3: the instruction an "instruction_done" record answers
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="responses"
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -587,6 +602,8 @@ class Followup(models.Model):
     resolved = models.BooleanField(_("Resolved"))
     channel = models.CharField(max_length=8, choices=Channel.choices)
     comment = models.TextField(blank=True)
+    # R6.2: the requester accepted an out-of-remit / objectively constrained reply as explained.
+    explained_accepted = models.BooleanField(_("Explanation accepted"), default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -623,3 +640,37 @@ class FollowupAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} round {self.round} attempt: {self.result}"
+
+
+class UnreachableReview(models.Model):
+    """R7.3: a requester unreachable after 3 attempts on at least 2 different days, passed to the Office, which
+    closes the ticket as unreachable or orders another round of calls (attempts before that no longer count)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Awaiting the Office")
+        CLOSED = "closed", _("Closed as unreachable")
+        RETRY = "retry", _("Another round of calls ordered")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="unreachable_reviews")
+    round = models.PositiveSmallIntegerField()
+    attempts = models.PositiveSmallIntegerField()  # unanswered attempts that justified it
+    referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    referred_at = models.DateTimeField()
+    comment = models.TextField(blank=True)
+    decision = models.CharField(max_length=8, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["referred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(decision="pending"), name="unreachable_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} unreachable ({self.decision})"

@@ -7,13 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from jiesu.org.models import Role, User
 from jiesu.org.selectors import roles_for
 from jiesu.tickets.models import (
+    DIRECT_CHANNELS,
     Clock,
+    ClockKind,
     CohandlingRequest,
     Event,
     Followup,
@@ -23,6 +25,7 @@ from jiesu.tickets.models import (
     Reply,
     Ticket,
     TicketCohandlingUnit,
+    UnreachableReview,
 )
 from jiesu.tickets.permissions import visible_tickets
 from jiesu.tickets.states import CLOSED_STATUSES, OPEN_STATUSES, Status
@@ -181,6 +184,41 @@ def cohandling_inbox(user: User) -> QuerySet[CohandlingRequest]:
         .exclude(ticket__status__in=CLOSED_STATUSES)  # a closed ticket needs no more help (R7.2)
         .select_related("ticket", "unit")
         .order_by("due_at")
+    )
+
+
+# --- The Office's queues after the reply (R2.6, R7.3, R7.4) ---------------------------------------------------
+
+
+def report_back_missing(user: User) -> QuerySet[Ticket]:
+    """R2.6: referrals whose formal reply was approved but whose result is not yet reported back to the
+    referring body, the earliest report-back deadline first (annotated ``report_back_due``)."""
+    open_report = Clock.objects.filter(ticket=OuterRef("pk"), kind=ClockKind.REPORT_BACK, met_at__isnull=True)
+    due = open_report.order_by("due_at").values("due_at")[:1]
+    qs = visible_tickets(user, Ticket.objects.filter(Exists(open_report)))
+    return _listing(qs).annotate(report_back_due=Subquery(due)).order_by("report_back_due", "id")
+
+
+def unreachable_review(user: User) -> QuerySet[Ticket]:
+    """R7.3: tickets whose requester could not be reached, waiting for the Office, oldest first."""
+    return _listing(visible_tickets(user, Ticket.objects.filter(status=Status.UNREACHABLE_REVIEW))).order_by(
+        "updated_at", "id"
+    )
+
+
+def office_replied(user: User) -> QuerySet[Ticket]:
+    """R7.4 / Art. 8.3: tickets the Office dispatched whose formal reply was sent and whose follow-up is still
+    to come, nearest follow-up deadline first."""
+    qs = Ticket.objects.filter(status=Status.REPLIED).exclude(channel__in=DIRECT_CHANNELS)
+    return _listing(visible_tickets(user, qs)).order_by(F("next_due_at").asc(nulls_last=True), "id")
+
+
+def open_instructions(ticket: Ticket) -> QuerySet[Note]:
+    """R6.3: leaders' instructions on this ticket the lead unit has not yet said what it did about."""
+    return (
+        Note.objects.filter(ticket=ticket, kind=Note.Kind.INSTRUCTION, answered=False)
+        .select_related("author")
+        .order_by("at", "id")
     )
 
 
@@ -347,10 +385,17 @@ def followups_due(user: User) -> QuerySet[Ticket]:
 
 
 def unanswered_attempts(ticket_ids: list[int]) -> dict[int, int]:
-    """R7.1: unanswered call attempts of each ticket's current round, for a page of tickets in one query."""
+    """R7.1: unanswered call attempts of each ticket's current round, for a page of tickets in one query —
+    since the Office last ordered another round of calls, if it did (R7.3: earlier ones no longer count)."""
+    retried = UnreachableReview.objects.filter(
+        ticket_id=OuterRef("ticket_id"),
+        round=OuterRef("round"),
+        decision=UnreachableReview.Decision.RETRY,
+    )
     rows = (
         FollowupAttempt.objects.filter(ticket_id__in=ticket_ids, round=F("ticket__round"))
         .exclude(result=FollowupAttempt.Result.REACHED)
+        .exclude(Exists(retried.filter(decided_at__gte=OuterRef("at"))))
         .values("ticket_id")
         .annotate(n=Count("id"))
         .values_list("ticket_id", "n")

@@ -21,12 +21,19 @@ class Status(models.TextChoices):
     HANDLING = "handling", _("Handling")  # acknowledged; level set; co-handling, initial reply (R4.2–R4.4)
     PENDING_APPROVAL = "pending_approval", _("Reply awaiting approval")  # R4.3 head review
     REPLIED = "replied", _("Replied, follow-up due")  # R4.6 / R7 follow-up by call or online rating
+    # R7.3: unreachable after 3 attempts on 2 days; the Office closes it or orders another round of calls.
+    UNREACHABLE_REVIEW = "unreachable_review", _("Requester unreachable, awaiting the Office")
     CLOSED = "closed", _("Closed")  # 销账 (R7.2) or closed as a repeat (R6.1)
     CLOSED_UNSATISFIED = "closed_unsatisfied", _("Closed unsatisfied")  # R7.2 after 3 rounds
+    CLOSED_EXPLAINED = "closed_explained", _("Closed as explained")  # R6.2: explanation accepted
+    CLOSED_UNREACHABLE = "closed_unreachable", _("Closed, requester unreachable")  # R7.3, by the Office
 
 
 OPEN_STATUSES = frozenset({Status.NEW, Status.DISPATCHED, Status.HANDLING, Status.PENDING_APPROVAL})
-CLOSED_STATUSES = frozenset({Status.CLOSED, Status.CLOSED_UNSATISFIED})
+# Each closure is counted apart (R6.2, R7.2, R7.3): resolved, unsatisfied, explained, unreachable.
+CLOSED_STATUSES = frozenset(
+    {Status.CLOSED, Status.CLOSED_UNSATISFIED, Status.CLOSED_EXPLAINED, Status.CLOSED_UNREACHABLE}
+)
 
 
 class Actor(StrEnum):
@@ -67,6 +74,8 @@ def _a(
 
 _WORKING = {Status.HANDLING, Status.PENDING_APPROVAL}
 _LED = {Status.DISPATCHED, Status.HANDLING, Status.PENDING_APPROVAL}
+# R2.6: a formal reply may have been sent in these states (a reopened round works again on an earlier reply).
+_AFTER_REPLY = {*_WORKING, Status.REPLIED, Status.UNREACHABLE_REVIEW, *CLOSED_STATUSES}
 
 ACTIONS: dict[str, Action] = {
     a.name: a
@@ -81,6 +90,15 @@ ACTIONS: dict[str, Action] = {
         _a("move_planned_date", {Status.HANDLING}, None, {Actor.LEAD}, _("Move the planned reply date")),
         _a("escalate", _WORKING, None, {Actor.LEAD}, _("Ask a leader for an instruction")),
         _a("instruct", _LED | {Status.NEW}, None, {Actor.LEADER}, _("Record an instruction")),
+        # R6.3: the lead unit records what it did about a leader's instruction (the instruction stays on top of
+        # the ticket page until then).
+        _a(
+            "respond_instruction",
+            _LED | {Status.REPLIED, Status.UNREACHABLE_REVIEW},
+            None,
+            {Actor.LEAD},
+            _("Record what was done about the instruction"),
+        ),
         _a("record_third_party", _WORKING, None, {Actor.LEAD}, _("Record a third party contacted")),
         _a(
             "submit_reply",
@@ -105,11 +123,52 @@ ACTIONS: dict[str, Action] = {
             {Actor.LEAD_HEAD},
             _("Return the reply"),
         ),
+        # R6.5 / Art. 9.6: a flagged reply is never approved; the unit, having contacted the third party itself,
+        # rewords it (the reworded draft replaces the flagged one and awaits the head again).
+        _a("reword_reply", {Status.PENDING_APPROVAL}, None, {Actor.LEAD}, _("Reword the flagged reply")),
+        # R2.6: the result is reported back to the referring body (日清日结: the day the reply is approved).
+        _a(
+            "report_back",
+            _AFTER_REPLY,
+            None,
+            {Actor.LEAD, Actor.OFFICE},
+            _("Report the result back to the referring body"),
+        ),
         # R4.6 / R7: the follow-up. Its outcome closes the ticket (销账) or reopens it for a new round;
         # an online rating by the requester takes the same two moves (actor None: the signed link is the proof).
         _a("record_followup_attempt", {Status.REPLIED}, None, {Actor.LEAD}, _("Record a follow-up call")),
         _a("close", {Status.REPLIED}, Status.CLOSED, {Actor.LEAD}, _("Close after a satisfied follow-up")),
         _a("reopen", {Status.REPLIED}, Status.HANDLING, {Actor.LEAD}, _("Reopen for a new round")),
+        # R6.2: an out-of-remit / objectively constrained reply accepted as explained closes apart.
+        _a(
+            "close_explained",
+            {Status.REPLIED},
+            Status.CLOSED_EXPLAINED,
+            {Actor.LEAD},
+            _("Close as explained after the follow-up"),
+        ),
+        # R7.3: unreachable after 3 attempts on 2 days goes to the Office — never back to handling.
+        _a(
+            "refer_unreachable",
+            {Status.REPLIED},
+            Status.UNREACHABLE_REVIEW,
+            {Actor.LEAD},
+            _("Pass an unreachable requester to the Office"),
+        ),
+        _a(
+            "close_unreachable",
+            {Status.UNREACHABLE_REVIEW},
+            Status.CLOSED_UNREACHABLE,
+            {Actor.OFFICE},
+            _("Close as unreachable"),
+        ),
+        _a(
+            "retry_unreachable",
+            {Status.UNREACHABLE_REVIEW},
+            Status.REPLIED,
+            {Actor.OFFICE},
+            _("Order another round of calls"),
+        ),
         # R7.2: after 3 rounds the Office may end it (the service checks the round counter).
         _a(
             "close_unsatisfied",

@@ -77,9 +77,14 @@ def _take(
     return rows
 
 
+# R2.6: the report back to a referral's source (and the source's own deadline) outlive the ticket's closing.
+_AFTER_CLOSING = frozenset({ClockKind.SOURCE, ClockKind.REPORT_BACK})
+
+
 def _open(rows: list[Row]) -> list[Row]:
-    """Rows of tickets still open: a closed ticket's forgotten clock is marked but neither breached nor told."""
-    return [r for r in rows if r["ticket__status"] not in CLOSED_STATUSES]
+    """Rows of tickets still open: a closed ticket's forgotten clock is marked but neither breached nor told
+    (except the report back to a referral's source, still owed after the follow-up closed the ticket)."""
+    return [r for r in rows if r["ticket__status"] not in CLOSED_STATUSES or r.get("kind") in _AFTER_CLOSING]
 
 
 def _data(row: Row) -> dict[str, Any]:

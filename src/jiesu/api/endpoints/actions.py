@@ -28,10 +28,12 @@ from jiesu.api.schemas import (
     RedispatchDecideIn,
     RedispatchIn,
     ReplyIn,
+    ReportBackIn,
+    RewordIn,
     ThirdPartyIn,
 )
 from jiesu.tickets import services
-from jiesu.tickets.models import CohandlingRequest, RedispatchRequest, Ticket
+from jiesu.tickets.models import CohandlingRequest, Note, RedispatchRequest, Ticket
 from jiesu.tickets.permissions import get_ticket_for
 from jiesu.tickets.states import Status
 
@@ -110,8 +112,15 @@ def cohandling_answer(
     item = get_object_or_404(
         CohandlingRequest.objects.select_related("ticket", "unit"), pk=item_id, ticket=ticket
     )
-    services.cohandling_answer(actor=user, item=item, answer=payload.answer, finished=payload.finished)
-    return _done(ticket, item)
+    answered = services.cohandling_answer(
+        actor=user,
+        item=item,
+        answer=payload.answer,
+        finished=payload.finished,
+        reason=payload.reason,
+        stage=payload.stage,
+    )
+    return _done(ticket, answered)
 
 
 @router.post("/tickets/{number}/initial-reply", response=RESPONSES, summary="Send the initial reply (R4.2)")
@@ -156,6 +165,20 @@ def instruct(request: HttpRequest, number: str, payload: BodyIn) -> dict[str, An
 
 
 @router.post(
+    "/tickets/{number}/instructions/{note_id}/respond",
+    response=RESPONSES,
+    summary="Record what the unit did about a leader's instruction (R6.3)",
+)
+def instruction_respond(request: HttpRequest, number: str, note_id: int, payload: BodyIn) -> dict[str, Any]:
+    user = caller(request)
+    ticket = get_ticket_for(user, number)
+    note = get_object_or_404(Note, pk=note_id, ticket=ticket, kind=Note.Kind.INSTRUCTION)
+    return _done(
+        ticket, services.instruction_respond(actor=user, ticket=ticket, instruction=note, body=payload.body)
+    )
+
+
+@router.post(
     "/tickets/{number}/third-party", response=RESPONSES, summary="Record a third party contacted (R6.5)"
 )
 def third_party(request: HttpRequest, number: str, payload: ThirdPartyIn) -> dict[str, Any]:
@@ -189,11 +212,32 @@ def reply(request: HttpRequest, number: str, payload: ReplyIn) -> dict[str, Any]
 def reply_approve(request: HttpRequest, number: str, payload: ApproveIn) -> dict[str, Any]:
     user = caller(request)
     ticket = get_ticket_for(user, number)
-    made = services.reply_approve(
-        actor=user,
-        ticket=ticket,
-        comment=payload.comment,
-        accept_third_party_wording=payload.accept_third_party_wording,
+    made = services.reply_approve(actor=user, ticket=ticket, comment=payload.comment)
+    return _done(ticket, made)
+
+
+@router.post(
+    "/tickets/{number}/reply/reword",
+    response=RESPONSES,
+    summary="Reword a reply flagged for sending the requester to a third party (R6.5)",
+)
+def reply_reword(request: HttpRequest, number: str, payload: RewordIn) -> dict[str, Any]:
+    user = caller(request)
+    ticket = get_ticket_for(user, number)
+    made = services.reply_reword(actor=user, ticket=ticket, body=payload.body, suggestion=payload.suggestion)
+    return _done(ticket, made)
+
+
+@router.post(
+    "/tickets/{number}/report-back",
+    response=RESPONSES,
+    summary="Record the report back to the referring body (R2.6)",
+)
+def report_back(request: HttpRequest, number: str, payload: ReportBackIn) -> dict[str, Any]:
+    user = caller(request)
+    ticket = get_ticket_for(user, number)
+    made = services.referral_report_back(
+        actor=user, ticket=ticket, text=payload.text, at=inputs.aware(payload.at)
     )
     return _done(ticket, made)
 

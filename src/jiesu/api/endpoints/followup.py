@@ -12,10 +12,18 @@ from ninja.throttling import AnonRateThrottle
 from jiesu.api.auth import caller
 from jiesu.api.endpoints.actions import RESPONSES, _done
 from jiesu.api.endpoints.tickets import ERRORS
-from jiesu.api.schemas import CloseUnsatisfiedIn, ErrorOut, FollowupAttemptIn, FollowupIn, RatingIn, RatingOut
+from jiesu.api.schemas import (
+    CloseUnsatisfiedIn,
+    ErrorOut,
+    FollowupAttemptIn,
+    FollowupIn,
+    RatingIn,
+    RatingOut,
+    UnreachableDecisionIn,
+)
 from jiesu.tickets import services
 from jiesu.tickets.permissions import get_ticket_for
-from jiesu.tickets.services.followup import closes
+from jiesu.tickets.states import CLOSED_STATUSES
 
 router = Router(tags=["follow-up"])
 public = Router(tags=["public"])
@@ -44,7 +52,12 @@ def followup(request: HttpRequest, number: str, payload: FollowupIn) -> dict[str
     user = caller(request)
     ticket = get_ticket_for(user, number)
     made = services.followup_complete(
-        actor=user, ticket=ticket, outcome=payload.outcome, resolved=payload.resolved, comment=payload.comment
+        actor=user,
+        ticket=ticket,
+        outcome=payload.outcome,
+        resolved=payload.resolved,
+        comment=payload.comment,
+        accepts_explanation=payload.accepts_explanation,
     )
     return _done(ticket, made)
 
@@ -61,6 +74,30 @@ def close_unsatisfied(request: HttpRequest, number: str, payload: CloseUnsatisfi
     return _done(ticket)
 
 
+@router.post(
+    "/tickets/{number}/unreachable/close",
+    response=RESPONSES,
+    summary="Close as unreachable (R7.3, the Office)",
+)
+def unreachable_close(request: HttpRequest, number: str, payload: UnreachableDecisionIn) -> dict[str, Any]:
+    user = caller(request)
+    ticket = get_ticket_for(user, number)
+    services.unreachable_close(actor=user, ticket=ticket, reason=payload.reason)
+    return _done(ticket)
+
+
+@router.post(
+    "/tickets/{number}/unreachable/retry",
+    response=RESPONSES,
+    summary="Order another round of calls to an unreachable requester (R7.3, the Office)",
+)
+def unreachable_retry(request: HttpRequest, number: str, payload: UnreachableDecisionIn) -> dict[str, Any]:
+    user = caller(request)
+    ticket = get_ticket_for(user, number)
+    services.unreachable_retry(actor=user, ticket=ticket, reason=payload.reason)
+    return _done(ticket)
+
+
 @public.post(
     "/ratings/{token}",
     auth=None,
@@ -72,11 +109,15 @@ def rate(request: HttpRequest, token: str, payload: RatingIn) -> dict[str, Any]:
     """R7.1: 400 ``rating_link_invalid`` for a tampered link; 410 ``rating_link_expired``, ``rating_link_used`` or
     ``rating_link_old``; 409 ``rating_not_open`` when the request no longer awaits a rating."""
     followup = services.followup_rate_online(
-        token=token, outcome=payload.outcome, resolved=payload.resolved, comment=payload.comment
+        token=token,
+        outcome=payload.outcome,
+        resolved=payload.resolved,
+        comment=payload.comment,
+        accepts_explanation=payload.accepts_explanation,
     )
     return {
         "number": followup.ticket.number,
         "outcome": followup.outcome,
         "resolved": followup.resolved,
-        "closed": closes(followup.outcome, followup.resolved),
+        "closed": followup.ticket.status in CLOSED_STATUSES,
     }

@@ -45,6 +45,9 @@ _LISTS: dict[str, Callable[[User], QuerySet[Ticket]]] = {
     "overdue": lambda user: selectors.overdue_board(user),
     "approvals": selectors.approval_queue,
     "followups": selectors.followups_due,  # R4.6: replied tickets of my units awaiting the call back
+    "replied": selectors.office_replied,  # R7.4: the Office's dispatched tickets, replied, follow-up to come
+    "unreachable": selectors.unreachable_review,  # R7.3: requesters not reached, awaiting the Office
+    "report_back": selectors.report_back_missing,  # R2.6: referrals not yet reported back to their source
     "all": lambda user: selectors.all_visible(user),
 }
 

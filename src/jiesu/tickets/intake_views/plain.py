@@ -13,8 +13,11 @@ PLAIN_STATUS: dict[Status, Promise] = {
     Status.HANDLING: _("Being handled"),
     Status.PENDING_APPROVAL: _("Being handled; the reply is being reviewed"),
     Status.REPLIED: _("Replied"),
+    Status.UNREACHABLE_REVIEW: _("Replied; we could not reach you for the follow-up"),
     Status.CLOSED: _("Closed"),
     Status.CLOSED_UNSATISFIED: _("Closed"),
+    Status.CLOSED_EXPLAINED: _("Closed"),
+    Status.CLOSED_UNREACHABLE: _("Closed"),
 }
 
 BADGE: dict[Status, str] = {
@@ -23,8 +26,11 @@ BADGE: dict[Status, str] = {
     Status.HANDLING: "badge-warn",
     Status.PENDING_APPROVAL: "badge-warn",
     Status.REPLIED: "badge-ok",
+    Status.UNREACHABLE_REVIEW: "badge-warn",
     Status.CLOSED: "badge-ok",
     Status.CLOSED_UNSATISFIED: "badge-muted",
+    Status.CLOSED_EXPLAINED: "badge-ok",
+    Status.CLOSED_UNREACHABLE: "badge-muted",
 }
 
 

@@ -20,7 +20,8 @@ from jiesu.tickets.errors import DomainError
 from jiesu.tickets.forms_followup import RatingForm
 from jiesu.tickets.intake_views.common import signed_in_user
 from jiesu.tickets.models import Ticket
-from jiesu.tickets.services.followup import check_rating_open, closes
+from jiesu.tickets.services.followup import EXPLAINED_KINDS, check_rating_open
+from jiesu.tickets.states import CLOSED_STATUSES
 
 FORM = "tickets/intake/rate.html"
 REFUSED = "tickets/intake/rate_refused.html"
@@ -29,6 +30,12 @@ DONE = "tickets/intake/rate_done.html"
 
 def _refused(request: HttpRequest, error: DomainError) -> HttpResponse:
     return render(request, REFUSED, {"message": error.message, "code": error.code}, status=error.status)
+
+
+def _form(ticket: Ticket, round_: int, data: Any = None) -> RatingForm:
+    """R6.2: a reply that explained (out of remit / not solvable now) may be accepted as explained."""
+    reply = selectors.rated_reply(ticket, round_)
+    return RatingForm(data, explained=reply is not None and reply.kind in EXPLAINED_KINDS)
 
 
 def _page(
@@ -45,20 +52,24 @@ def _page(
 
 def _post(request: HttpRequest, shown: Ticket, round_: int, **who: Any) -> HttpResponse:
     """Validate the form, call the one service; its refusal is shown beside the form or as a message page."""
-    form = RatingForm(request.POST)
+    form = _form(shown, round_, request.POST)
     if not form.is_valid():
         return _page(request, shown, round_, form, status=400)
     data = form.cleaned_data
     try:
         followup = services.followup_rate_online(
-            outcome=data["outcome"], resolved=data["resolved"], comment=data["comment"], **who
+            outcome=data["outcome"],
+            resolved=data["resolved"],
+            comment=data["comment"],
+            accepts_explanation=bool(data.get("accepts_explanation")),
+            **who,
         )
     except DomainError as refused:
         if refused.field in form.fields:
             form.add_domain_error(refused)
             return _page(request, shown, round_, form, status=refused.status)
         return _refused(request, refused)
-    context = {"number": shown.number, "closed": closes(followup.outcome, followup.resolved)}
+    context = {"number": shown.number, "closed": followup.ticket.status in CLOSED_STATUSES}
     return render(request, DONE, context)
 
 
@@ -76,7 +87,7 @@ def rate_by_link(request: HttpRequest, token: str) -> HttpResponse:
         check_rating_open(ticket, round_)
     except DomainError as refused:
         return _refused(request, refused)
-    return _page(request, ticket, round_, RatingForm())
+    return _page(request, ticket, round_, _form(ticket, round_))
 
 
 @never_cache
@@ -94,4 +105,4 @@ def rate_mine(request: HttpRequest, number: str) -> HttpResponse:
         check_rating_open(ticket, None)
     except DomainError as refused:
         return _refused(request, refused)
-    return _page(request, ticket, ticket.round, RatingForm())
+    return _page(request, ticket, ticket.round, _form(ticket, ticket.round))

@@ -54,7 +54,7 @@ def _remove(apps, schema_editor):  # noqa: ANN001, ANN201 - Django's migration s
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0007_clock_superseded_accepted_at"),
+        ("tickets", "0008_rule_fidelity"),
     ]
 
     operations = [migrations.RunPython(_install, _remove)]

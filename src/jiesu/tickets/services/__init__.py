@@ -29,12 +29,21 @@ from jiesu.tickets.services.handling import (
     escalate,
     initial_reply_send,
     instruct,
+    instruction_respond,
     planned_date_move,
     third_party_record,
     ticket_set_level,
 )
 from jiesu.tickets.services.intake import Created, ticket_create
-from jiesu.tickets.services.replies import flags_third_party, reply_approve, reply_return, reply_submit
+from jiesu.tickets.services.referrals import referral_report_back
+from jiesu.tickets.services.replies import (
+    flags_third_party,
+    reply_approve,
+    reply_return,
+    reply_reword,
+    reply_submit,
+)
+from jiesu.tickets.services.unreachable import unreachable_close, unreachable_retry
 
 __all__ = [
     "Created",
@@ -51,12 +60,15 @@ __all__ = [
     "followup_rate_online",
     "initial_reply_send",
     "instruct",
+    "instruction_respond",
     "planned_date_move",
     "publish",
     "redispatch_decide",
     "redispatch_request",
+    "referral_report_back",
     "reply_approve",
     "reply_return",
+    "reply_reword",
     "reply_submit",
     "subscribe",
     "subscribe_in_transaction",
@@ -66,6 +78,8 @@ __all__ = [
     "ticket_create",
     "ticket_dispatch",
     "ticket_set_level",
+    "unreachable_close",
+    "unreachable_retry",
     "unsubscribe",
     "unsubscribe_in_transaction",
 ]

@@ -21,12 +21,23 @@ from django.utils.translation import gettext as _
 from jiesu.org.models import User
 from jiesu.tickets import clockwork, rating
 from jiesu.tickets.errors import Conflict, DomainError, NotAllowed
-from jiesu.tickets.models import Clock, ClockKind, Followup, FollowupAttempt, FollowupOutcome, Reply, Ticket
-from jiesu.tickets.services import base
-from jiesu.tickets.states import Action, Status
+from jiesu.tickets.models import (
+    Clock,
+    ClockKind,
+    Followup,
+    FollowupAttempt,
+    FollowupOutcome,
+    Reply,
+    ReplyKind,
+    Ticket,
+    UnreachableReview,
+)
+from jiesu.tickets.services import base, unreachable
+from jiesu.tickets.states import CLOSED_STATUSES, Action, Status
 from jiesu.workcalendar.rules import clock_rules
 
-UNREACHABLE_ATTEMPTS = 3  # R7.1: "unreachable after 3 recorded attempts"
+# R6.2: replies that explain instead of solving; the requester may accept them as explained.
+EXPLAINED_KINDS = frozenset({ReplyKind.OUT_OF_REMIT, ReplyKind.UNSOLVABLE})
 SATISFIED = frozenset({FollowupOutcome.SATISFIED, FollowupOutcome.BASICALLY_SATISFIED})
 # The requester rates online; only the unit's call can find them unreachable.
 ONLINE_OUTCOMES = frozenset({*SATISFIED, FollowupOutcome.DISSATISFIED})
@@ -85,31 +96,59 @@ def followup_attempt_record(*, actor: User, ticket: Ticket, result: str, note: s
     return attempt
 
 
+def followup_action(outcome: str, resolved: bool, accepts_explanation: bool = False) -> str:
+    """The state table's row a follow-up result takes: R7.3 unreachable goes to the Office; R7.2 satisfied and
+    resolved closes (销账); R6.2 an explanation accepted closes apart; anything else reopens."""
+    if outcome == FollowupOutcome.UNREACHABLE:
+        return "refer_unreachable"
+    if closes(outcome, resolved):
+        return "close"
+    return "close_explained" if accepts_explanation else "reopen"
+
+
+def _check_explained(ticket: Ticket) -> None:
+    """R6.2: only a reply marked out of remit or objectively constrained can be accepted as explained."""
+    kind = (
+        Reply.objects.filter(
+            ticket=ticket, round=ticket.round, stage=Reply.Stage.FORMAL, state=Reply.State.SENT
+        )
+        .values_list("kind", flat=True)
+        .first()
+    )
+    if kind not in EXPLAINED_KINDS:
+        raise DomainError(
+            _(
+                "Only a reply explaining that the matter is outside the unit's remit or cannot be solved for now "
+                "can be accepted as explained."
+            ),
+            field="accepts_explanation",
+            code="not_explained",
+        )
+
+
 @transaction.atomic
 def followup_complete(
-    *, actor: User, ticket: Ticket, outcome: str, resolved: bool, comment: str = ""
-) -> Followup:
-    """R7.1 / R7.2: the unit's call result. Closes the ticket or reopens it for a new round."""
+    *,
+    actor: User,
+    ticket: Ticket,
+    outcome: str,
+    resolved: bool,
+    comment: str = "",
+    accepts_explanation: bool = False,
+) -> Followup | UnreachableReview:
+    """R7.1 / R7.2: the unit's call result. Closes the ticket or reopens it for a new round; R6.2 an explanation
+    the requester accepts closes it as explained; R7.3 an unreachable requester goes to the Office."""
     ticket = base.lock(ticket)
     _check_outcome(outcome, frozenset(FollowupOutcome))
-    action = base.guard(actor, ticket, "close" if closes(outcome, resolved) else "reopen")
+    action = base.guard(actor, ticket, followup_action(outcome, resolved, accepts_explanation))
     _not_anonymous(ticket)
     at = base.now()
-    attempts = FollowupAttempt.objects.filter(ticket=ticket, round=ticket.round)
     if outcome == FollowupOutcome.UNREACHABLE:
-        unanswered = attempts.exclude(result=FollowupAttempt.Result.REACHED).count()
-        if unanswered < UNREACHABLE_ATTEMPTS:
-            raise DomainError(
-                _(
-                    "Record at least %(needed)d unanswered call attempts before marking the requester "
-                    "unreachable (R7.1); %(done)d recorded so far."
-                )
-                % {"needed": UNREACHABLE_ATTEMPTS, "done": unanswered},
-                field="outcome",
-                code="too_few_attempts",
-            )
-        resolved = False  # nobody could confirm it
-    elif not attempts.filter(result=FollowupAttempt.Result.REACHED).exists():
+        return unreachable.refer(ticket, action, actor=actor, comment=comment, at=at)
+    if action.name == "close_explained":
+        _check_explained(ticket)
+    attempts = FollowupAttempt.objects.filter(ticket=ticket, round=ticket.round)
+    if not attempts.filter(result=FollowupAttempt.Result.REACHED).exists():
         FollowupAttempt.objects.create(
             ticket=ticket, round=ticket.round, at=at, result=FollowupAttempt.Result.REACHED, by=actor
         )
@@ -177,6 +216,7 @@ def followup_rate_online(
     outcome: str,
     resolved: bool,
     comment: str = "",
+    accepts_explanation: bool = False,
 ) -> Followup:
     """R7.1: the requester rates the reply online — by the signed link (no sign-in) or from "my requests".
 
@@ -188,7 +228,9 @@ def followup_rate_online(
     check_rating_open(ticket, token_round)
     _check_outcome(outcome, ONLINE_OUTCOMES)
     # actor None for the guard: the signed link (or being the requester) is the proof, not a staff relation.
-    action = base.guard(None, ticket, "close" if closes(outcome, resolved) else "reopen")
+    action = base.guard(None, ticket, followup_action(outcome, resolved, accepts_explanation))
+    if action.name == "close_explained":
+        _check_explained(ticket)
     round_ = ticket.round
     followup = _conclude(
         ticket,
@@ -206,7 +248,12 @@ def followup_rate_online(
             ticket.pk,
             ticket.number,
             requester.pk if requester else None,
-            {"outcome": outcome, "resolved": resolved, "round": round_, "closed": action.name == "close"},
+            {
+                "outcome": outcome,
+                "resolved": resolved,
+                "round": round_,
+                "closed": action.target in CLOSED_STATUSES,
+            },
         )
     )
     return followup
@@ -235,6 +282,7 @@ def _conclude(
                 resolved=resolved,
                 channel=channel,
                 comment=comment.strip(),
+                explained_accepted=action.name == "close_explained",
                 recorded_by=actor,
                 recorded_at=at,
             )
@@ -245,12 +293,14 @@ def _conclude(
     facts = {"outcome": outcome, "resolved": resolved, "via": channel, "comment": followup.comment}
     data = {"outcome": outcome, "resolved": resolved, "channel": channel, "round": round_}
     actor_id = actor.pk if actor else None
-    if action.name == "close":
+    if action.target in CLOSED_STATUSES:
+        # R7.2 销账, or R6.2 closed as explained: each its own history action and message.
+        name = "closed_explained" if action.name == "close_explained" else "closed"
         ticket.closed_at = at
         base.record(
             ticket,
             actor=actor,
-            action="closed",
+            action=name,
             from_status=Status.REPLIED,
             to_status=ticket.status,
             after=facts,
@@ -258,7 +308,7 @@ def _conclude(
             at=at,
         )
         base.save(ticket, "closed_at")
-        base.publish(base.TicketEvent("closed", ticket.pk, ticket.number, actor_id, data))
+        base.publish(base.TicketEvent(name, ticket.pk, ticket.number, actor_id, data))
         return followup
     ticket.round = round_ + 1  # clocks are per round: set it before the new reply clock
     clockwork.reopen_reply_clock(ticket, at)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,33 +127,89 @@ def cohandling_request(*, actor: User, ticket: Ticket, unit: Unit, request: str)
     return item
 
 
+def _open_link(item: CohandlingRequest) -> CohandlingRequest:
+    """R3.3: the open request of a co-handling chain (the request as first asked, or the continuation a
+    progress report opened), locked; the item itself when the chain has nothing open."""
+    origin = item.origin_id or item.pk
+    found = (
+        CohandlingRequest.objects.select_for_update()
+        .filter(Q(pk=origin) | Q(origin_id=origin), answered_at__isnull=True)
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+    return found or CohandlingRequest.objects.select_for_update().get(pk=item.pk)
+
+
 @transaction.atomic
 def cohandling_answer(
-    *, actor: User, item: CohandlingRequest, answer: str, finished: bool = True
+    *,
+    actor: User,
+    item: CohandlingRequest,
+    answer: str = "",
+    finished: bool = True,
+    reason: str = "",
+    stage: str = "",
 ) -> CohandlingRequest:
-    """R3.3: the co-handling unit answers in writing, or gives its reason and a progress report."""
+    """R3.3 / R4.4: the co-handling unit answers in writing with the result — which closes the request — or,
+    when it cannot finish, with its reason and the stage reached: that progress report is recorded on the open
+    request and the request stays open as a continuation with a new 1-working-day clock from the report.
+    ``item`` may be the request as first asked: its open continuation is the one answered."""
     ticket = base.lock(item.ticket)
     base.guard(actor, ticket, "answer_cohandling")
-    item = CohandlingRequest.objects.select_for_update().get(pk=item.pk)
+    item = _open_link(item)
     if item.unit_id not in roles_for(actor).unit_ids(Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF):
         raise NotAllowed(_("Only the unit that was asked can answer."))
     if item.answered_at is not None:
         raise Conflict(_("This co-handling request has already been answered."))
-    message = _("Write the result.") if finished else _("Give the reason and the progress so far (R3.3).")
-    item.answer = _text(answer, "answer", message)
+    if finished:
+        item.answer = _text(answer, "answer", _("Write the result."))
+    else:
+        item.reason = _text(reason, "reason", _("Say why the request cannot be finished in time."))
+        item.answer = _text(stage or answer, "stage", _("Report the progress made so far."))
     item.finished = finished
     item.answered_by, item.answered_at = actor, base.now()
     item.on_time = item.answered_at <= item.due_at
     item.save()
+    if finished:
+        base.record(
+            ticket,
+            actor=actor,
+            action="answer_cohandling",
+            after={"unit": item.unit.name, "finished": True},
+            reason=item.answer,
+            at=item.answered_at,
+        )
+        return item
+    following = _continue(item)
     base.record(
         ticket,
         actor=actor,
-        action="answer_cohandling",
-        after={"unit": item.unit.name, "finished": finished},
-        reason=item.answer,
+        action="cohandling_progress",
+        after={"unit": item.unit.name, "finished": False, "due": following.due_at.isoformat()},
+        reason=f"{item.reason}\n{item.answer}",
         at=item.answered_at,
     )
     return item
+
+
+def _continue(item: CohandlingRequest) -> CohandlingRequest:
+    """R3.3: the request stays open after a progress report: a continuation with its own clock (R4.4), 1
+    working day from the report, so the sweep tells the unit again if the result does not follow."""
+    at = item.answered_at
+    assert at is not None  # noqa: S101 - set by the caller
+    deadline = rules.cohandling_due(at, calendar=get_calendar())
+    return CohandlingRequest.objects.create(
+        ticket_id=item.ticket_id,
+        unit_id=item.unit_id,
+        request=item.request,
+        requested_by_id=item.requested_by_id,
+        requested_at=at,
+        due_at=deadline.due,
+        soon_at=clockwork.soon_at(at, deadline.due),
+        rule=deadline.rule_text[:200],
+        provisional=deadline.provisional,
+        origin_id=item.origin_id or item.pk,
+    )
 
 
 @transaction.atomic
@@ -283,7 +340,59 @@ def instruct(*, actor: User, ticket: Ticket, body: str) -> Note:
     Note.objects.filter(ticket=ticket, kind=Note.Kind.ESCALATION, leader=actor, answered=False).update(
         answered=True
     )
-    base.record(ticket, actor=actor, action="instruct", reason=note.body)
+    base.record(ticket, actor=actor, action="instruct", after={"leader": note.party}, reason=note.body)
+    # R6.3: the instruction reaches the lead unit (and the Office) at once.
+    base.publish(
+        base.TicketEvent(
+            "instructed",
+            ticket.pk,
+            ticket.number,
+            actor.pk,
+            {"note_id": note.pk, "leader": note.party, "instruction": note.body},
+        )
+    )
+    return note
+
+
+@transaction.atomic
+def instruction_respond(*, actor: User, ticket: Ticket, instruction: Note, body: str) -> Note:
+    """R6.3: the lead unit records what it did about a leader's instruction; until then the instruction stays
+    at the top of the ticket page. The leader who gave it is told."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "respond_instruction")
+    instruction = Note.objects.select_for_update().get(pk=instruction.pk)
+    if instruction.ticket_id != ticket.pk or instruction.kind != Note.Kind.INSTRUCTION:
+        raise DomainError(_("Choose an instruction given on this ticket."), field="instruction")
+    if instruction.answered:
+        raise Conflict(_("What was done about this instruction has already been recorded."))
+    note = Note.objects.create(
+        ticket=ticket,
+        kind=Note.Kind.INSTRUCTION_RESPONSE,
+        author=actor,
+        at=base.now(),
+        party=instruction.party,
+        body=_text(body, "body", _("Write what your unit did about the instruction.")),
+        responds_to=instruction,
+    )
+    instruction.answered = True
+    instruction.save(update_fields=["answered"])
+    base.record(
+        ticket,
+        actor=actor,
+        action="instruction_respond",
+        after={"leader": instruction.party},
+        reason=note.body,
+        at=note.at,
+    )
+    base.publish(
+        base.TicketEvent(
+            "instruction_responded",
+            ticket.pk,
+            ticket.number,
+            actor.pk,
+            {"leader_id": instruction.leader_id or instruction.author_id, "response": note.body},
+        )
+    )
     return note
 
 

@@ -189,6 +189,7 @@ def ticket_create(**fields: Any) -> Created:
     prepared = prepare(**fields)
     ticket = prepared.ticket
     clocks = clockwork.intake_clocks(ticket)
+    clockwork.add_source_clock(ticket, clocks)  # R2.6: a referral's own deadline, a clock of its own
     with transaction.atomic():
         ticket.number = base.next_number(timezone.localtime(ticket.received_at).date())
         ticket.tracking_code_hash = base.hash_tracking_code(ticket.number, prepared.code)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from jiesu.org.models import User
 from jiesu.tickets import clockwork
 from jiesu.tickets.errors import Conflict, DomainError
-from jiesu.tickets.models import ClockKind, Reply, ReplyKind, Ticket
+from jiesu.tickets.models import DIRECT_CHANNELS, Channel, ClockKind, Note, Reply, ReplyKind, Ticket
 from jiesu.tickets.services import base
 from jiesu.tickets.states import Status
 
@@ -118,22 +118,29 @@ def _pending(ticket: Ticket) -> Reply:
     return reply
 
 
+def third_party_refusal() -> DomainError:
+    """R6.5 / Art. 9.6: the refusal of a reply that sends the requester to a third party (cites 第九条)."""
+    return DomainError(
+        _(
+            "The reply asks the requester to contact a third party themselves, which Article 9 of the regulation "
+            "forbids: the unit contacts the third party itself. Return the reply, or record the third party your "
+            "unit contacted and reword it."
+        ),
+        code="third_party_wording",
+    )
+
+
 @transaction.atomic
-def reply_approve(
-    *, actor: User, ticket: Ticket, comment: str = "", accept_third_party_wording: bool = False
-) -> Reply:
-    """R4.3: the head approves and the reply is sent; the formal reply clock is met, the follow-up starts (R4.6)."""
+def reply_approve(*, actor: User, ticket: Ticket, comment: str = "") -> Reply:
+    """R4.3: the head approves and the reply is sent; the formal reply clock is met, the follow-up starts (R4.6).
+
+    R6.5 / Art. 9.6: a reply flagged for sending the requester to a third party is never approved; the head
+    returns it, or the unit records the third party it contacted and rewords it (``reply_reword``)."""
     ticket = base.lock(ticket)
     action = base.guard(actor, ticket, "approve_reply")
     reply = _pending(ticket)
-    if reply.third_party_flag and not accept_third_party_wording:
-        raise DomainError(
-            _(
-                "The reply asks the requester to contact a third party themselves (R6.5). Return it, or confirm that "
-                "the wording is right."
-            ),
-            code="third_party_wording",
-        )
+    if reply.third_party_flag:
+        raise third_party_refusal()
     at = base.now()
     reply.state, reply.reviewed_by, reply.reviewed_at, reply.review_comment, reply.sent_at = (
         Reply.State.SENT,
@@ -157,6 +164,8 @@ def reply_approve(
         ticket.closed_at = at
     else:
         clockwork.followup_clock(ticket, at)
+    if ticket.channel == Channel.REFERRAL:
+        clockwork.report_back_clock(ticket, at)  # R2.6 日清日结: reported back by the end of today
     base.record(
         ticket,
         actor=actor,
@@ -169,7 +178,13 @@ def reply_approve(
         at=at,
     )
     base.save(ticket, "closed_at")
-    base.publish(base.TicketEvent("reply_sent", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
+    # R7.4 / Art. 8.3: the Office is told of the formal reply to every ticket it dispatched.
+    office = ticket.channel not in DIRECT_CHANNELS
+    base.publish(
+        base.TicketEvent(
+            "reply_sent", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk, "office": office}
+        )
+    )
     return reply
 
 
@@ -203,5 +218,59 @@ def reply_return(*, actor: User, ticket: Ticket, comment: str) -> Reply:
     base.save(ticket)
     base.publish(
         base.TicketEvent("reply_returned", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk})
+    )
+    return reply
+
+
+@transaction.atomic
+def reply_reword(*, actor: User, ticket: Ticket, body: str, suggestion: str | None = None) -> Reply:
+    """R6.5 / Art. 9.6: the unit contacted the third party itself (a recorded ``third_party_record``) and rewords
+    the flagged draft awaiting approval; the reworded draft replaces it and awaits the head. Wording that still
+    sends the requester to the third party is refused."""
+    ticket = base.lock(ticket)
+    base.guard(actor, ticket, "reword_reply")
+    flagged = _pending(ticket)
+    if not flagged.third_party_flag:
+        raise DomainError(
+            _("Only a reply flagged for sending the requester to a third party is reworded here."),
+            code="not_flagged",
+        )
+    if not Note.objects.filter(ticket=ticket, kind=Note.Kind.THIRD_PARTY).exists():
+        raise DomainError(
+            _("First record which third party your unit contacted and what was agreed."),
+            code="third_party_not_recorded",
+        )
+    text = body.strip()
+    kept = flagged.suggestion if suggestion is None else suggestion.strip()
+    _check_kind(ticket, flagged.kind, text, kept, ticket.repeat_of)
+    if flags_third_party(text):
+        raise third_party_refusal()
+    at = base.now()
+    flagged.state = Reply.State.REPLACED
+    flagged.save(update_fields=["state"])
+    reply = Reply.objects.create(
+        ticket=ticket,
+        stage=Reply.Stage.FORMAL,
+        kind=flagged.kind,
+        round=flagged.round,
+        body=text,
+        suggestion=kept,
+        state=Reply.State.PENDING,
+        third_party_flag=False,
+        drafted_by=actor,
+        drafted_at=at,
+    )
+    base.record(
+        ticket,
+        actor=actor,
+        action="reword_reply",
+        before={"reply": flagged.pk},
+        after={"reply": reply.pk, "third_party_flag": False},
+        at=at,
+    )
+    base.publish(
+        base.TicketEvent(
+            "reply_awaiting_approval", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}
+        )
     )
     return reply

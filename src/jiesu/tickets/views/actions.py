@@ -20,9 +20,19 @@ from jiesu.org.selectors import roles_for
 from jiesu.tickets import forms as f
 from jiesu.tickets import forms_followup as ff
 from jiesu.tickets import selectors, services
-from jiesu.tickets.models import CohandlingRequest, Level, RedispatchRequest, Reply, Ticket
+from jiesu.tickets.models import (
+    Channel,
+    Clock,
+    ClockKind,
+    CohandlingRequest,
+    Level,
+    Note,
+    RedispatchRequest,
+    Reply,
+    Ticket,
+)
 from jiesu.tickets.permissions import relations
-from jiesu.tickets.services.followup import max_rounds
+from jiesu.tickets.services.followup import EXPLAINED_KINDS, max_rounds
 from jiesu.tickets.states import ACTIONS, Actor
 
 Run = Callable[[User, Ticket, dict[str, Any]], object]
@@ -68,6 +78,43 @@ class Kit:
     @cached_property
     def pending(self) -> Reply | None:
         return selectors.pending_formal_replies([self.ticket.pk]).get(self.ticket.pk)
+
+    @cached_property
+    def flagged(self) -> bool:
+        """R6.5: the draft awaiting approval sends the requester to a third party (never approved)."""
+        return bool(self.pending and self.pending.third_party_flag)
+
+    @cached_property
+    def instructions(self) -> list[Note]:
+        """R6.3: leaders' instructions the lead unit has not yet said what it did about."""
+        return list(selectors.open_instructions(self.ticket))
+
+    def use_notes(self, notes: list[Note]) -> None:
+        """The ticket page's notes, already fetched: the open instructions come from them (no query)."""
+        self.__dict__["instructions"] = [
+            n for n in notes if n.kind == Note.Kind.INSTRUCTION and not n.answered
+        ]
+
+    @cached_property
+    def report_back_open(self) -> bool:
+        """R2.6: a referral's report back is due (its formal reply was approved, the source not yet told)."""
+        return (
+            self.ticket.channel == Channel.REFERRAL
+            and Clock.objects.filter(
+                ticket=self.ticket, kind=ClockKind.REPORT_BACK, met_at__isnull=True
+            ).exists()
+        )
+
+    @cached_property
+    def explained(self) -> bool:
+        """R6.2: the round's sent reply explained (out of remit / not solvable now) instead of solving."""
+        return Reply.objects.filter(
+            ticket=self.ticket,
+            round=self.ticket.round,
+            stage=Reply.Stage.FORMAL,
+            state=Reply.State.SENT,
+            kind__in=EXPLAINED_KINDS,
+        ).exists()
 
     @cached_property
     def redispatch_pending(self) -> bool:
@@ -119,17 +166,35 @@ def _units(kit: Kit) -> dict[str, Any]:
 
 
 SPECS: dict[str, Spec] = {
+    # R6.3: the instruction the unit has not yet acted on comes first.
+    "respond_instruction": Spec(
+        f.InstructionResponseForm,
+        lambda a, t, d: services.instruction_respond(
+            actor=a, ticket=t, instruction=d["instruction"], body=d["body"]
+        ),
+        _("What your unit did about the instruction was recorded."),
+        choices=lambda kit: {"instructions": kit.instructions},
+        when=lambda kit: bool(kit.instructions),
+    ),
+    # R6.5 / Art. 9.6: a flagged reply is never approved — only returned, or reworded by the unit.
     "approve_reply": Spec(
         f.ApproveForm,
-        lambda a, t, d: services.reply_approve(
-            actor=a,
-            ticket=t,
-            comment=d["comment"],
-            accept_third_party_wording=d.get("accept_third_party_wording", False),
-        ),
+        lambda a, t, d: services.reply_approve(actor=a, ticket=t, comment=d["comment"]),
         _("The reply was approved and sent to the requester."),
-        choices=lambda kit: {"flagged": bool(kit.pending and kit.pending.third_party_flag)},
-        when=lambda kit: kit.pending is not None,
+        when=lambda kit: kit.pending is not None and not kit.flagged,
+    ),
+    "reword_reply": Spec(
+        f.RewordForm,
+        lambda a, t, d: services.reply_reword(actor=a, ticket=t, body=d["body"]),
+        _("The reworded reply was submitted to the unit head for approval."),
+        when=lambda kit: kit.flagged,
+    ),
+    # R2.6: the result reported back to the referring body (日清日结).
+    "report_back": Spec(
+        f.ReportBackForm,
+        lambda a, t, d: services.referral_report_back(actor=a, ticket=t, text=d["text"], at=d["at"]),
+        _("The report back to the referring body was recorded."),
+        when=lambda kit: kit.report_back_open,
     ),
     "return_reply": Spec(
         f.ReturnForm,
@@ -157,7 +222,7 @@ SPECS: dict[str, Spec] = {
     "answer_cohandling": Spec(
         f.CohandlingAnswerForm,
         lambda a, t, d: services.cohandling_answer(
-            actor=a, item=d["item"], answer=d["answer"], finished=d["finished"]
+            actor=a, item=d["item"], answer=d["answer"], finished=d["finished"], reason=d["reason"]
         ),
         _("Your unit's answer was recorded."),
         choices=lambda kit: {"items": kit.open_items},
@@ -250,11 +315,28 @@ SPECS: dict[str, Spec] = {
     "followup": Spec(
         ff.FollowupResultForm,
         lambda a, t, d: services.followup_complete(
-            actor=a, ticket=t, outcome=d["outcome"], resolved=d["resolved"], comment=d["comment"]
+            actor=a,
+            ticket=t,
+            outcome=d["outcome"],
+            resolved=d["resolved"],
+            comment=d["comment"],
+            accepts_explanation=bool(d.get("accepts_explanation")),
         ),
         _("The follow-up result was recorded."),
+        choices=lambda kit: {"explained": kit.explained},
         gate="close",
         label=_("Record the follow-up result"),
+    ),
+    # R7.3: the Office decides an unreachable requester: close apart, or another round of calls.
+    "close_unreachable": Spec(
+        ff.UnreachableDecisionForm,
+        lambda a, t, d: services.unreachable_close(actor=a, ticket=t, reason=d["reason"]),
+        _("The ticket was closed: the requester could not be reached."),
+    ),
+    "retry_unreachable": Spec(
+        ff.UnreachableDecisionForm,
+        lambda a, t, d: services.unreachable_retry(actor=a, ticket=t, reason=d["reason"]),
+        _("The unit was asked to call the requester again."),
     ),
     "close_unsatisfied": Spec(
         ff.CloseUnsatisfiedForm,

@@ -52,6 +52,15 @@ EVENT_LABELS = {
     "reopened": gettext_lazy("Reopened for a new round"),
     "closed_unsatisfied": gettext_lazy("Closed unsatisfied by the Office"),
     "recompute_deadlines": gettext_lazy("Deadlines recomputed after a calendar change"),
+    # Issue 12 (R2.6, R3.3, R6.2, R6.3, R6.5, R7.3).
+    "report_back": gettext_lazy("Result reported back to the referral source"),
+    "cohandling_progress": gettext_lazy("Co-handling progress reported; the request stays open"),
+    "closed_explained": gettext_lazy("Closed as explained after the follow-up"),
+    "unreachable_review": gettext_lazy("Requester unreachable: passed to the Office"),
+    "closed_unreachable": gettext_lazy("Closed by the Office: requester unreachable"),
+    "unreachable_retry": gettext_lazy("The Office ordered another round of calls"),
+    "instruction_respond": gettext_lazy("Action on the leader's instruction recorded"),
+    "reword_reply": gettext_lazy("Flagged reply reworded by the unit"),
 }
 
 FIELD_LABELS = {
@@ -77,6 +86,8 @@ FIELD_LABELS = {
     "round": gettext_lazy("Round"),
     # R4.9 / R5.3: deadlines a change replaced (before: due and whether it was missed; after: the new due).
     **{kind.value: kind.label for kind in ClockKind},
+    "reported_at": gettext_lazy("Reported at"),
+    "attempts": gettext_lazy("Unanswered calls"),
 }
 _CHOICES: dict[str, Any] = {
     "level": Level,
@@ -125,7 +136,7 @@ def _show(key: str, value: Any) -> str:
     choices = _CHOICES.get(key)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
-    if key == "due" and isinstance(value, str) and (moment := parse_datetime(value)):
+    if key in ("due", "reported_at") and isinstance(value, str) and (moment := parse_datetime(value)):
         return date_format(timezone.localtime(moment), "Y-m-d H:i")
     if key in _CLOCKS:
         return _deadline(value)
@@ -233,6 +244,12 @@ def _public_text(event: Event, unit: str) -> tuple[str, str]:
         "closed_unsatisfied": (
             _("The Office closed your request after several rounds of handling."),
             event.reason,
+        ),
+        # R6.2 / R7.3: the two closures counted apart, in the requester's words.
+        "closed_explained": (_("Your request was closed: you accepted the explanation given."), ""),
+        "closed_unreachable": (
+            _("Your request was closed: we could not reach you after several calls."),
+            "",
         ),
     }
     return words.get(event.action, (event_label(event.action), ""))

@@ -24,11 +24,11 @@ from jiesu.tickets.permissions import (
     mask_phone,
     may_see_full_contact,
 )
-from jiesu.tickets.states import Status
+from jiesu.tickets.states import CLOSED_STATUSES, Status
 from jiesu.tickets.views import actions, history
 from jiesu.tickets.views.common import StaffRequest, form_error_status, safe_next
 
-_FOLLOWED_UP = frozenset({Status.REPLIED, Status.CLOSED, Status.CLOSED_UNSATISFIED})
+_FOLLOWED_UP = frozenset({Status.REPLIED, Status.UNREACHABLE_REVIEW, *CLOSED_STATUSES})
 
 
 def _contact(request: StaffRequest, ticket: Ticket, *, revealed: bool = False) -> dict[str, Any]:
@@ -49,6 +49,7 @@ def _staff_context(
     request: StaffRequest, ticket: Ticket, kit: actions.Kit, bound: actions.ActionView | None
 ) -> dict[str, Any]:
     notes = list(selectors.notes(ticket))
+    kit.use_notes(notes)
     forms = actions.available(kit)
     if bound is not None:
         forms = [bound if view.name == bound.name else view for view in forms]
@@ -69,6 +70,8 @@ def _staff_context(
         "history": history.staff_history(selectors.timeline(ticket, public_only=False)),
         "actions": forms,
         "bound": bound,
+        # R6.3: leaders' instructions the unit has not yet acted on, shown above everything else.
+        "open_instructions": kit.instructions,
     }
 
 

@@ -78,6 +78,28 @@ WORKLISTS = [
         OFFICE_ROLES,
         lambda u: selectors.dispatch_queue(u).count(),
     ),
+    # After the reply, what the Office follows (R7.4, R7.3, R2.6).
+    Worklist(
+        "office_replied",
+        gettext_lazy("Replied, awaiting follow-up"),
+        "work:office_replied",
+        OFFICE_ROLES,
+        lambda u: selectors.office_replied(u).count(),
+    ),
+    Worklist(
+        "unreachable",
+        gettext_lazy("Unreachable requesters"),
+        "work:unreachable",
+        OFFICE_ROLES,
+        lambda u: selectors.unreachable_review(u).count(),
+    ),
+    Worklist(
+        "report_back",
+        gettext_lazy("Referrals to report back"),
+        "work:report_back",
+        OFFICE_ROLES,
+        lambda u: selectors.report_back_missing(u).count(),
+    ),
     Worklist(
         "redispatch",
         gettext_lazy("Re-dispatch requests"),
@@ -197,17 +219,16 @@ def approvals(request: StaffRequest) -> HttpResponse:
     rows = []
     for ticket, clock in _rows(items):
         draft = drafts.get(ticket.pk)
+        # R6.5 / Art. 9.6: a flagged draft is never approved; the head can only return it.
         flagged = bool(draft and draft.third_party_flag)
-        approve = f.ApproveForm(
-            ticket=ticket, user=request.user, flagged=flagged, auto_id=f"id_ap_{ticket.pk}_%s"
-        )
+        approve = f.ApproveForm(ticket=ticket, user=request.user, auto_id=f"id_ap_{ticket.pk}_%s")
         back = f.ReturnForm(ticket=ticket, user=request.user, auto_id=f"id_rt_{ticket.pk}_%s")
         rows.append(
             {
                 "ticket": ticket,
                 "clock": clock,
                 "draft": draft,
-                "approve": _action("approve_reply", approve, ticket, here),
+                "approve": None if flagged else _action("approve_reply", approve, ticket, here),
                 "return": _action("return_reply", back, ticket, here),
             }
         )
@@ -369,3 +390,32 @@ def cohandling(request: StaffRequest) -> HttpResponse:
         for item in page.object_list
     ]
     return render(request, "tickets/staff/cohandling.html", {"page": page, "rows": rows})
+
+
+@requires(*OFFICE_ROLES)
+@require_GET
+def office_replied(request: StaffRequest) -> HttpResponse:
+    """R7.4 / Art. 8.3: tickets the Office dispatched whose formal reply was sent, awaiting the follow-up,
+    nearest follow-up deadline first."""
+    page = paginate(request, selectors.office_replied(request.user))
+    rows = _rows(list(page.object_list), kinds=("followup",))
+    return render(request, "tickets/staff/office_replied.html", {"page": page, "rows": rows})
+
+
+@requires(*OFFICE_ROLES)
+@require_GET
+def unreachable(request: StaffRequest) -> HttpResponse:
+    """R7.3: requesters the lead units could not reach; the Office closes each or orders another round of calls
+    from the ticket page."""
+    page = paginate(request, selectors.unreachable_review(request.user))
+    rows = _rows(list(page.object_list))
+    return render(request, "tickets/staff/unreachable.html", {"page": page, "rows": rows})
+
+
+@requires(*OFFICE_ROLES)
+@require_GET
+def report_back(request: StaffRequest) -> HttpResponse:
+    """R2.6: referrals whose result is not yet reported back to the referring body, earliest deadline first."""
+    page = paginate(request, selectors.report_back_missing(request.user))
+    rows = _rows(list(page.object_list), kinds=("report_back",))
+    return render(request, "tickets/staff/report_back.html", {"page": page, "rows": rows})
