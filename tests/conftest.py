@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from django.conf import settings
 
 from jiesu.org.demo import DEMO_PASSWORD, load_demo_org
 from jiesu.org.models import User
+
+# Processes the tests start (`jiesu worker`, `jiesu migrate`) run with DEBUG off: they get this run's key
+# (docs/security.md — nothing starts without one).
+os.environ.setdefault("SECRET_KEY", settings.SECRET_KEY)
 
 
 @pytest.fixture(autouse=True)

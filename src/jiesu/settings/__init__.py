@@ -7,6 +7,7 @@ Defaults serve the embedded install: a SQLite file under ``var/``, DEBUG off. Pr
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,27 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def local_secret_key(var_dir: Path) -> str:
+    """This install's own key for development, the demo and tests: ``var/secret_key``, made once with
+    ``secrets.token_urlsafe`` (readable by its owner only; git-ignored, never committed)."""
+    path = var_dir / "secret_key"
+    try:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as out:
+        out.write(secrets.token_urlsafe(50) + "\n")
+    return path.read_text(encoding="ascii").strip()
+
+
 DEBUG = env_bool("DEBUG", False)
-# The fallback key is only for DEBUG and tests; production.py refuses to start without SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "jiesu-insecure-development-key-change-me-0123456789abcdef")
+TESTING = "pytest" in sys.modules
+# No key is written in the source: a key anyone can read lets anyone sign sessions and links (docs/security.md).
+# With DEBUG off the key comes from the environment; without it the process refuses to start
+# (jiesu.web.checks.E001, an error of `jiesu check`). DEBUG runs, `make demo` and the tests use this install's
+# own random key under var/.
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or (local_secret_key(VAR_DIR) if DEBUG or TESTING else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -200,7 +219,6 @@ else:
 
 # --- Background work (huey): the queue lives in its own SQLite file by default, in Redis in production
 # (JIESU_QUEUE_URL=redis://host:6379/0). Under pytest tasks stay in memory unless a test starts a worker.
-TESTING = "pytest" in sys.modules
 QUEUE_URL = os.environ.get("JIESU_QUEUE_URL") or (
     "memory://" if TESTING else f"sqlite:///{VAR_DIR / 'queue.sqlite3'}"
 )

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jiesu.org.models import User
-from jiesu.tickets import clockwork
+from jiesu.tickets import clockwork, rating
 from jiesu.tickets.errors import Conflict, DomainError
 from jiesu.tickets.models import ClockKind, Reply, ReplyKind, Ticket
 from jiesu.tickets.services import base
@@ -153,10 +153,13 @@ def reply_approve(
     base.move(ticket, action, expected=Status.PENDING_APPROVAL, target=Status.CLOSED if closes else None)
     clockwork.meet_clock(ticket, ClockKind.REPLY, at)
     clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
+    event_data: dict[str, object] = {"reply_id": reply.pk}
     if closes:
         ticket.closed_at = at
     else:
         clockwork.followup_clock(ticket, at)
+        # R7.1: the round's rating link, told to the requester by the reply notification (never stored plain).
+        event_data["rating_token"] = rating.issue(ticket, at)
     base.record(
         ticket,
         actor=actor,
@@ -169,7 +172,7 @@ def reply_approve(
         at=at,
     )
     base.save(ticket, "closed_at")
-    base.publish(base.TicketEvent("reply_sent", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk}))
+    base.publish(base.TicketEvent("reply_sent", ticket.pk, ticket.number, actor.pk, event_data))
     return reply
 
 
