@@ -176,7 +176,15 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Lockout after repeated failed sign-ins (django-axes), per username and address.
+# How many reverse proxies of our own stand before the application (nginx: 1). The client's address is read
+# through them (jiesu.clientip) by every throttle and lockout; 0 = REMOTE_ADDR, X-Forwarded-For ignored.
+JIESU_TRUSTED_PROXIES = int(os.environ.get("JIESU_TRUSTED_PROXIES", "0"))
+NINJA_NUM_PROXIES = JIESU_TRUSTED_PROXIES  # for any django-ninja throttle not keyed by jiesu.clientip
+
+# Lockout after repeated failed sign-ins (django-axes) on the username *and* address together, so nobody can lock
+# someone else out from elsewhere; the username alone and the address alone are slowed down instead
+# (jiesu.web.signin: guessing one account from many addresses, password spraying from one address).
+AXES_CLIENT_IP_CALLABLE = "jiesu.clientip.client_ip"
 AXES_FAILURE_LIMIT = int(os.environ.get("JIESU_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("JIESU_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from jiesu.org.hours import is_open
 from jiesu.org.models import User
 from jiesu.org.selectors import hotline_directory, roles_for
-from jiesu.web.forms import PasswordChangeForm
+from jiesu.web.forms import PasswordChangeForm, SignInForm
 from jiesu.web.home import home_sections
 from jiesu.workcalendar.selectors import get_calendar
 
@@ -67,3 +67,16 @@ def password_change(request: HttpRequest) -> HttpResponseBase:
     if not user.has_usable_password():
         return render(request, "web/password_not_local.html", status=403)
     return _password_change(request)
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in; a slowed-down attempt (``jiesu.web.signin``) answers 429 with its message."""
+
+    template_name = "registration/login.html"
+    authentication_form = SignInForm
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if any(error.code == "throttled" for error in form.non_field_errors().as_data()):
+            response.status_code = 429
+        return response

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.throttling import AnonRateThrottle
 
 from jiesu.api.auth import caller
 from jiesu.api.endpoints.actions import RESPONSES, _done
 from jiesu.api.endpoints.tickets import ERRORS
 from jiesu.api.schemas import CloseUnsatisfiedIn, ErrorOut, FollowupAttemptIn, FollowupIn, RatingIn, RatingOut
+from jiesu.api.throttles import ClientRateThrottle
 from jiesu.tickets import services
 from jiesu.tickets.permissions import get_ticket_for
 from jiesu.tickets.services.followup import closes
@@ -64,7 +64,7 @@ def close_unsatisfied(request: HttpRequest, number: str, payload: CloseUnsatisfi
 @public.post(
     "/ratings/{token}",
     auth=None,
-    throttle=[AnonRateThrottle("30/m")],
+    throttle=[ClientRateThrottle("30/m")],
     response={200: RatingOut, 410: ErrorOut, **ERRORS},
     summary="Rate a reply by the link of its notification (no sign-in; single use; 7 days)",
 )
