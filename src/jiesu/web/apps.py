@@ -8,4 +8,4 @@ class WebConfig(AppConfig):
     verbose_name = _("Web interface")
 
     def ready(self) -> None:
-        from jiesu.web import checks  # noqa: F401, PLC0415 - registers the secret key check
+        from jiesu.web import checks, middleware  # noqa: F401, PLC0415 - the secret key check, the sign-in touch
