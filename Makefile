@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 VENDOR := src/jiesu/static_vendor
 LOCALE := src/jiesu/locale
+SECRET_KEY_FILE := $(or $(JIESU_VAR_DIR),var)/secret_key
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -36,15 +37,21 @@ compilemessages: $(STAMP)
 messages: $(STAMP)
 	cd src/jiesu && ../../$(BIN)/jiesu makemessages -l zh_Hans --no-obsolete --no-location --ignore 'static_vendor/*'
 
+# This install's own secret key, made once (git-ignored; settings read it when DEBUG is on). No key is ever
+# written in the source: production sets SECRET_KEY in the environment (docs/security.md).
+$(SECRET_KEY_FILE):
+	@mkdir -p $(dir $@)
+	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
 # Idempotent: migrations, the organization (as a real installation loads it), the demo people and accounts
 # (the demo app, never on a real installation), and a semester of requests (only when none are loaded yet).
-demo: install
-	$(BIN)/jiesu migrate --noinput
-	$(BIN)/jiesu createcachetable
-	$(BIN)/jiesu load-org
-	$(BIN)/jiesu demo-org >/dev/null
-	$(BIN)/jiesu demo-data --tickets 3000 --days 120 --seed 2026 --if-empty
-	$(BIN)/jiesu demo-org
+demo: install $(SECRET_KEY_FILE)
+	DEBUG=1 $(BIN)/jiesu migrate --noinput
+	DEBUG=1 $(BIN)/jiesu createcachetable
+	DEBUG=1 $(BIN)/jiesu load-org
+	DEBUG=1 $(BIN)/jiesu demo-org >/dev/null
+	DEBUG=1 $(BIN)/jiesu demo-data --tickets 3000 --days 120 --seed 2026 --if-empty
+	DEBUG=1 $(BIN)/jiesu demo-org
 	@echo "Serving the demo on http://$(HOST):$(PORT)/ with the background worker beside it (Ctrl-C stops both)"
 	@DEBUG=1 JIESU_SITE_URL=http://$(HOST):$(PORT) $(BIN)/jiesu worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from jiesu.demo.accounts import DEMO_PASSWORD, load_demo_org
@@ -21,6 +23,11 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
     flush emptied the tables)."""
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         load_demo_org()
+
+
+# Processes the tests start (`jiesu worker`, `jiesu migrate`) run with DEBUG off: they get this run's key
+# (docs/security.md — nothing starts without one).
+os.environ.setdefault("SECRET_KEY", settings.SECRET_KEY)
 
 
 @pytest.fixture(autouse=True)

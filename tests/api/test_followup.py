@@ -9,11 +9,11 @@ import pytest
 import time_machine
 from django.test import Client
 
-from jiesu.tickets import rating, services
+from jiesu.tickets import services
 from jiesu.tickets.models import Followup, FollowupAttempt, Ticket
 from jiesu.tickets.states import Status
 from tests.api.conftest import API, assert_error
-from tests.tickets.test_services_support import at, drive, user
+from tests.tickets.test_services_support import at, drive, sent_rating_token, user
 
 pytestmark = pytest.mark.django_db
 SENT = at(2026, 3, 10, 10)
@@ -107,8 +107,7 @@ def test_the_office_closes_unsatisfied_after_three_rounds(demo_org: None, as_tok
 def test_the_rating_endpoint_needs_no_credentials_and_works_once(demo_org: None) -> None:
     """R7.1: POST /ratings/{token} without sign-in rates the reply (closed); the same link again is 410."""
     ticket = _replied(cohandling=False)
-    with time_machine.travel(SENT, tick=False):
-        token = rating.make_token(ticket)
+    token = sent_rating_token(ticket)
     with time_machine.travel(SENT + dt.timedelta(hours=2), tick=False):
         response = _rate(token, {"outcome": "satisfied", "resolved": True, "comment": "很好"})
         assert response.status_code == 200, response.content
@@ -126,8 +125,7 @@ def test_rating_refusals(demo_org: None) -> None:
     """A tampered link is 400, an expired one 410, "unreachable" is no rating (422); a dissatisfied rating
     reopens the ticket (closed: false)."""
     ticket = _replied(cohandling=False)
-    with time_machine.travel(SENT, tick=False):
-        token = rating.make_token(ticket)
+    token = sent_rating_token(ticket)
     assert_error(
         _rate(token[:-3] + "xyz", {"outcome": "satisfied", "resolved": True}), 400, "rating_link_invalid"
     )

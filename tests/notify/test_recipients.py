@@ -16,7 +16,7 @@ from jiesu.tickets.models import FollowupOutcome, RedispatchRequest, Ticket
 from jiesu.tickets.services import TicketEvent
 from jiesu.tickets.states import Status
 from tests.notify.support import addresses, hotline_call, reply_and_approve, sent_to, told
-from tests.tickets.test_services_support import beijing, drive, unit, user
+from tests.tickets.test_services_support import beijing, drive, sent_rating_token, unit, user
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,8 @@ def test_the_sent_reply_carries_the_reply_and_a_working_rating_link(demo_org: No
     assert "已安排维修师傅今天下午上门检修暖气。" in mail.body
     link = re.search(re.escape(settings.JIESU_SITE_URL) + r"/rate/([^/\s]+)/", mail.body)
     assert link, mail.body
-    assert rating.read_token(link.group(1)) == (ticket.pk, ticket.round)
+    issued = rating.read_token(link.group(1))
+    assert (issued.ticket_id, issued.round) == (ticket.pk, ticket.round)
 
 
 def test_a_reply_closing_a_repeat_has_no_rating_link(demo_org: None) -> None:
@@ -170,10 +171,11 @@ def test_closing_after_a_satisfied_call_thanks_the_requester(demo_org: None) -> 
 def test_an_online_rating_that_closes_spares_the_unit_a_call(demo_org: None) -> None:
     """rated (R7.1): a satisfied rating by link closes the ticket; the lead unit hears no call is needed."""
     ticket = drive(Status.REPLIED)
-    token = rating.make_token(ticket)
+    token = sent_rating_token(ticket)
     services.followup_rate_online(token=token, outcome="satisfied", resolved=True)
     assert told("rated", ticket) == {"head", "officer"}
-    assert told("closed", ticket) == {"student"}  # rated by link: no signed-in actor to leave out
+    # The link's rating is the requester's own act (R10.4): like any actor, they are not told of it.
+    assert told("closed", ticket) == set()
 
 
 def test_closing_unsatisfied_after_three_rounds_tells_the_requester(demo_org: None) -> None:

@@ -12,11 +12,11 @@ from django.core import signing
 
 from jiesu.tickets import rating, services
 from jiesu.tickets.errors import DomainError, NotAllowed, TransitionError
-from jiesu.tickets.models import Event, Followup, Ticket
-from jiesu.tickets.services import TicketEvent
+from jiesu.tickets.models import Event, Followup, RatingLink, Ticket
+from jiesu.tickets.services import TicketEvent, base
 from jiesu.tickets.services.followup import RatingNotOpen
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import at, drive, snapshot, user
+from tests.tickets.test_services_support import at, drive, sent_rating_token, snapshot, user
 
 pytestmark = pytest.mark.django_db
 SENT = at(2026, 3, 10, 10)
@@ -39,7 +39,7 @@ def replied_with_link(requester: str = "student") -> tuple[Ticket, str]:
     """A replied ticket and the rating link the reply notification carries (made when the reply was sent)."""
     with time_machine.travel(SENT, tick=False):
         ticket = drive(Status.REPLIED, level="direct", cohandling=False, requester=requester)
-        return ticket, rating.make_token(ticket)
+        return ticket, sent_rating_token(ticket)
 
 
 def rate(
@@ -50,21 +50,21 @@ def rate(
 
 
 def test_a_satisfied_rating_by_link_closes_the_ticket_without_a_call(published: list[TicketEvent]) -> None:
-    """R7.1: the link needs no sign-in; the rating completes the follow-up (channel online, nobody recorded it),
-    the unit needs no call; "rated" and "closed" are published."""
+    """R7.1: the link needs no sign-in; the rating completes the follow-up (channel online, recorded by the
+    requester the link was sent to), the unit needs no call; "rated" and "closed" are published."""
     ticket, token = replied_with_link()
     published.clear()
     followup = rate(token)
     assert (followup.channel, followup.recorded_by, followup.round, followup.comment) == (
         "online",
-        None,
+        user("student"),
         1,
         "谢谢",
     )
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert ticket.status == Status.CLOSED and ticket.next_due_at is None
     event = Event.objects.get(ticket=ticket, action="closed")
-    assert event.public and event.actor is None and event.after["via"] == "online"
+    assert event.public and event.actor == user("student") and event.after["via"] == "online"
     assert [e.name for e in published] == ["closed", "rated"]
     assert published[1].data == {"outcome": "satisfied", "resolved": True, "round": 1, "closed": True}
 
@@ -146,16 +146,12 @@ def test_a_link_of_an_earlier_round_is_refused_and_the_new_one_works() -> None:
     with time_machine.travel(SENT + dt.timedelta(days=1), tick=False):
         services.reply_submit(actor=user("officer"), ticket=ticket, body="已更换暖气阀门，请再试。")
         services.reply_approve(actor=user("head"), ticket=ticket)
-        second = rating.make_token(Ticket.objects.get(pk=ticket.pk))
+        second = sent_rating_token(ticket)
     with pytest.raises(rating.RatingLinkGone):
         rate(first, when=SENT + dt.timedelta(days=1, hours=2))
     rate(second, when=SENT + dt.timedelta(days=1, hours=2))
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert (ticket.status, ticket.round) == (Status.CLOSED, 2)
-    future = signing.dumps({"t": ticket.pk, "r": 5}, salt=rating.SALT, compress=True)
-    with pytest.raises(DomainError) as odd:
-        rate(future, when=SENT + dt.timedelta(days=1, hours=3))
-    assert odd.value.code == "rating_link_old"
 
 
 def test_a_dissatisfied_rating_reopens_the_ticket(published: list[TicketEvent]) -> None:
@@ -195,7 +191,7 @@ def test_a_request_not_awaiting_a_rating_is_refused() -> None:
     """A link to a ticket that is not replied (e.g. back in handling) answers "not waiting for a rating" (409)."""
     with time_machine.travel(SENT, tick=False):
         ticket = drive(Status.HANDLING, level="direct", cohandling=False)
-        token = rating.make_token(ticket)
+        token = rating.issue(ticket, base.now())  # as if a link had been issued in this state
     with pytest.raises(RatingNotOpen) as refused:
         rate(token)
     assert (refused.value.code, refused.value.status) == ("rating_not_open", 409)
@@ -208,5 +204,46 @@ def test_an_anonymous_letter_is_never_rated() -> None:
     # As an anonymous letter left "replied" before approval closed them (R1.3 fix).
     Ticket.objects.filter(pk=ticket.pk).update(anonymous=True, channel="mailbox")
     with pytest.raises(DomainError) as refused:
-        rate(rating.make_token(ticket))
+        rate(sent_rating_token(ticket))
     assert refused.value.code == "rating_not_available"
+
+
+# --- issue 17, item 1: links nobody can forge ------------------------------------------------------------------
+
+
+def test_a_link_forged_with_the_sites_key_is_refused() -> None:
+    """A token built the way the old links were — the ticket's id and round signed with the site's key — rates
+    nothing: a link is valid only with the random nonce issued with the reply (400, nothing written)."""
+    ticket, _token = replied_with_link()
+    before = snapshot(ticket)
+    for forged in (
+        signing.dumps({"t": ticket.pk, "r": 1}, salt="jiesu.tickets.rating", compress=True),
+        signing.dumps({"t": ticket.pk, "r": 1}, salt=rating.SALT, compress=True),
+        signing.dumps({"n": "guessed-nonce"}, salt=rating.SALT),
+    ):
+        with pytest.raises(DomainError) as refused:
+            rate(forged)
+        assert refused.value.code == "rating_link_invalid"
+    assert snapshot(ticket) == before
+
+
+def test_the_nonce_is_kept_hashed_and_the_link_is_used_once() -> None:
+    """The link's nonce is stored only as its SHA-256 with the round's follow-up; rating marks the link used."""
+    ticket, token = replied_with_link()
+    link = RatingLink.objects.get(ticket=ticket, round=1)
+    nonce = signing.loads(token, salt=rating.SALT)["n"]
+    assert len(nonce) >= 32 and nonce not in link.nonce_hash and link.used_at is None
+    rate(token)
+    link.refresh_from_db()
+    assert link.used_at is not None
+
+
+def test_a_rating_by_link_is_recorded_with_the_requester_as_the_actor(published: list[TicketEvent]) -> None:
+    """R10.4: the history row of a rating by link names the requester (the person the link was sent to), and
+    so does the published event."""
+    ticket, token = replied_with_link("teacher")
+    published.clear()
+    rate(token, "dissatisfied", False)
+    event = Event.objects.get(ticket=ticket, action="reopened")
+    assert event.actor == user("teacher") and event.after["via"] == "online"
+    assert {e.actor_id for e in published} == {user("teacher").pk}

@@ -245,3 +245,16 @@ def succeeds_then_rolls_back(call: Any) -> tuple[Any, Ticket | None, list[Event]
     except Rollback:
         pass
     return captured["result"], captured["ticket"], captured["events"]
+
+
+def sent_rating_token(ticket: Ticket) -> str:
+    """R7.1: the rating link's token the latest reply notification carried to the requester (the link exists
+    nowhere else in plain text)."""
+    import re  # noqa: PLC0415 - only this helper needs it
+
+    from jiesu.notify.models import Notification  # noqa: PLC0415 - tickets tests import notify lazily
+
+    note = Notification.objects.filter(ticket=ticket, event="reply_sent").latest("pk")
+    found = re.search(r"/rate/([^/\s]+)/", note.body)
+    assert found, note.body
+    return found.group(1)

@@ -23,7 +23,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are issued by `jiesu token create`, which prints the secret once
 
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        # Revoked, never deleted: the row keeps who held the token, when it was last used and when it was revoked.
+        return False
+
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             token_revoke(token=token)
+        self.message_user(request, _("The selected tokens are revoked: the API refuses them from now on."))

@@ -213,7 +213,8 @@ def detail(user: User, ticket: Ticket) -> dict[str, Any]:
         "status": ticket.status,
         "status_label": str(Status(ticket.status).label),
         "urgent": ticket.urgent,
-        "urgent_reason": ticket.urgent_reason,
+        # R1.5 / R10: why the receiver marked it urgent is an internal note, never the requester's to read.
+        "urgent_reason": ticket.urgent_reason if full else None,
         "campus": ticket.campus.name,
         "lead_unit": _unit(ticket.lead_unit),
         "cohandling_units": [_unit(u) for u in cohandlers],

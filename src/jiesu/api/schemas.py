@@ -248,7 +248,9 @@ class TicketDetail(Schema):
     status: str
     status_label: str
     urgent: bool
-    urgent_reason: str
+    urgent_reason: str | None = Field(
+        None, description="R1.5: why it was marked urgent — for the people handling it only (null otherwise)"
+    )
     campus: str
     lead_unit: UnitRef | None
     cohandling_units: list[UnitRef]

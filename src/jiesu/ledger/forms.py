@@ -48,6 +48,12 @@ class LedgerFilterForm(forms.Form):
         cast(forms.ChoiceField, self.fields["scope"]).choices = [
             (s.kind.value, SCOPE_LABELS[s.kind]) for s in scopes
         ]
+        kinds = [s.kind.value for s in scopes]
+        asked = (data or {}).get("scope", "")
+        chosen = asked if asked in kinds else (kinds[0] if kinds else "")
+        if chosen == ScopeKind.AGGREGATE:
+            # R10.3: the summary is aggregates only — no free-text or number search to single a ticket out.
+            del self.fields["q"]
         units = Unit.objects.filter(is_active=True).order_by("sort_order", "id").values_list("id", "name")
         cast(forms.ChoiceField, self.fields["unit"]).choices = _ANY + list(units)
         cast(forms.ChoiceField, self.fields["campus"]).choices = _ANY + list(

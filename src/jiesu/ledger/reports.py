@@ -27,6 +27,9 @@ from jiesu.tickets.states import Status
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000
+# R10.3: an aggregate-only reader (the organization department) never sees a count under 5, nor one it could be
+# worked out from: a small cell names people as surely as a row does.
+SMALL_CELL = 5
 PAGE_FIELDS = (
     "id",
     "number",
@@ -107,18 +110,20 @@ class Page:
 class Tally:
     value: str
     label: str
-    n: int
+    n: int | None  # None: suppressed (small cell)
 
 
 @dataclass
 class Summary:
-    """Counts for the filtered set (aggregates only: safe for the organization department, R10.3)."""
+    """Counts for the filtered set (aggregates only: safe for the organization department, R10.3). A count is
+    None where it is suppressed (``suppressed`` says whether any is)."""
 
-    total: int = 0
-    late: int = 0
+    total: int | None = 0
+    late: int | None = 0
     by_status: list[Tally] = field(default_factory=list)
     by_channel: list[Tally] = field(default_factory=list)
     by_type: list[Tally] = field(default_factory=list)
+    suppressed: bool = False
 
     @property
     def groups(self) -> list[tuple[str, list[Tally], str]]:
@@ -132,6 +137,41 @@ class Summary:
 
 def _tallies(counts: dict[str, int], choices: list[tuple[str, Any]]) -> list[Tally]:
     return [Tally(value, str(label), counts[value]) for value, label in choices if counts.get(value)]
+
+
+def _small(n: int) -> bool:
+    return 0 < n < SMALL_CELL
+
+
+def _suppress_tallies(tallies: list[Tally]) -> None:
+    """Hide every count under ``SMALL_CELL``; when only one is hidden, the shown total would give it away, so
+    the next smallest is hidden too (secondary suppression)."""
+    hidden = [t for t in tallies if t.n is not None and _small(t.n)]
+    for t in hidden:
+        t.n = None
+    if len(hidden) == 1:
+        rest = sorted((t for t in tallies if t.n is not None), key=lambda t: t.n or 0)
+        if rest:
+            rest[0].n = None
+
+
+def suppress_small_cells(summary: Summary) -> Summary:
+    """R10.3 for aggregate-only readers: no count under 5, and none derivable from what is shown."""
+    total, late = summary.total or 0, summary.late or 0
+    groups = (summary.by_status, summary.by_channel, summary.by_type)
+    if total < SMALL_CELL:
+        summary.total = summary.late = None
+        for tally in (t for group in groups for t in group):
+            tally.n = None
+    else:
+        if _small(late) or _small(total - late):  # "late" and its complement, "not late"
+            summary.late = None
+        for group in groups:
+            _suppress_tallies(group)
+    summary.suppressed = (
+        summary.total is None or summary.late is None or any(t.n is None for g in groups for t in g)
+    )
+    return summary
 
 
 class LedgerReport:
@@ -172,7 +212,8 @@ class LedgerReport:
             status=f.status,
             channel=f.channel,
             type=f.type,
-            q=f.q.strip(),
+            # R10.3: aggregates only — no search by number or words, which would single out a ticket.
+            q=f.q.strip() if self.shows_rows else "",
             unit_id=f.unit_id,
             received_from=f.received_from,
             received_to=f.received_to,
@@ -247,13 +288,14 @@ class LedgerReport:
             kind[g["type"]] = kind.get(g["type"], 0) + g["n"]
             total += g["n"]
             late += g["late"]
-        return Summary(
+        found = Summary(
             total=total,
             late=late,
             by_status=_tallies(status, Status.choices),
             by_channel=_tallies(channel, Channel.choices),
             by_type=_tallies(kind, TicketType.choices),
         )
+        return found if self.shows_rows else suppress_small_cells(found)
 
     # -- export --------------------------------------------------------------------------------------------
     def contacts_full(self, *, full_for_operator: bool = False) -> bool:

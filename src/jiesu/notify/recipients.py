@@ -30,7 +30,7 @@ from jiesu.notify.messages import absolute, redact
 from jiesu.notify.models import Preference
 from jiesu.org.models import Membership, Role, User
 from jiesu.tickets import rating
-from jiesu.tickets.models import ClockKind, FollowupOutcome, Ticket
+from jiesu.tickets.models import ClockKind, FollowupOutcome
 from jiesu.tickets.states import Status
 
 UNIT_MEMBER_ROLES = (Role.UNIT_HEAD, Role.INFO_OFFICER)
@@ -148,11 +148,10 @@ def _received(t: Facts, data: Mapping[str, Any]) -> list[Route]:
 def _reply_sent(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     # R7.1 / R1.3: the rating link only while the follow-up is open (not for repeats closed at once, nor
     # anonymous letters, which nobody is told of anyway).
-    if t["status"] == Status.REPLIED and not t["anonymous"]:
+    token = data.get("rating_token")
+    if t["status"] == Status.REPLIED and not t["anonymous"] and token:
         days = rating.link_lifetime().days
-        # rating_url reads only the ticket's pk and round: a stand-in saves a query.
-        stand_in = Ticket(pk=t["id"], number=t["number"], round=t["round"])
-        context = {"rating_url": rating.rating_url(stand_in), "days": days}
+        context = {"rating_url": rating.rating_url(str(token)), "days": days}
         routes = [Route("reply_sent", (("requester", t["id"]),), context, requester=True)]
     else:
         routes = [Route("reply_sent_plain", (("requester", t["id"]),), requester=True)]

@@ -7,11 +7,13 @@ Defaults serve the embedded install: a SQLite file under ``var/``, DEBUG off. Pr
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/jiesu
@@ -32,9 +34,27 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def local_secret_key(var_dir: Path) -> str:
+    """This install's own key for development, the demo and tests: ``var/secret_key``, made once with
+    ``secrets.token_urlsafe`` (readable by its owner only; git-ignored, never committed)."""
+    path = var_dir / "secret_key"
+    try:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as out:
+        out.write(secrets.token_urlsafe(50) + "\n")
+    return path.read_text(encoding="ascii").strip()
+
+
 DEBUG = env_bool("DEBUG", False)
-# The fallback key is only for DEBUG and tests; production.py refuses to start without SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "jiesu-insecure-development-key-change-me-0123456789abcdef")
+TESTING = "pytest" in sys.modules
+# No key is written in the source: a key anyone can read lets anyone sign sessions and links (docs/security.md).
+# With DEBUG off the key comes from the environment; without it the process refuses to start
+# (jiesu.web.checks.E001, an error of `jiesu check`). DEBUG runs, `make demo` and the tests use this install's
+# own random key under var/.
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or (local_secret_key(VAR_DIR) if DEBUG or TESTING else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -50,6 +70,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "axes",
+    "csp",
     "jiesu.org",
     "jiesu.workcalendar",
     "jiesu.tickets",
@@ -64,11 +85,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "jiesu.web.middleware.NoStoreMiddleware",  # after whitenoise: static files stay cacheable
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jiesu.web.middleware.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,7 +172,15 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
-# Lockout after repeated failed sign-ins (django-axes), per username and address.
+# How many reverse proxies of our own stand before the application (nginx: 1). The client's address is read
+# through them (jiesu.clientip) by every throttle and lockout; 0 = REMOTE_ADDR, X-Forwarded-For ignored.
+JIESU_TRUSTED_PROXIES = int(os.environ.get("JIESU_TRUSTED_PROXIES", "0"))
+NINJA_NUM_PROXIES = JIESU_TRUSTED_PROXIES  # for any django-ninja throttle not keyed by jiesu.clientip
+
+# Lockout after repeated failed sign-ins (django-axes) on the username *and* address together, so nobody can lock
+# someone else out from elsewhere; the username alone and the address alone are slowed down instead
+# (jiesu.web.signin: guessing one account from many addresses, password spraying from one address).
+AXES_CLIENT_IP_CALLABLE = "jiesu.clientip.client_ip"
 AXES_FAILURE_LIMIT = int(os.environ.get("JIESU_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("JIESU_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -179,10 +211,29 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("JIESU_MEDIA_ROOT", VAR_DIR / "media"))
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after 8 hours without activity (jiesu.web.middleware.SessionIdleMiddleware keeps an active one
+# alive); JIESU_SESSION_IDLE_HOURS may shorten it.
+SESSION_COOKIE_AGE = int(float(os.environ.get("JIESU_SESSION_IDLE_HOURS", "8")) * 3600)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts, styles, fonts and fetches from this site only — no inline
+# script or style, no CDN (htmx, ECharts and Swagger UI are local static files), no framing, no plugins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # A shared cache (throttles, the calendar version check): Redis in production, the database by default so
 # every process of the embedded install shares it.
@@ -196,7 +247,6 @@ else:
 
 # --- Background work (huey): the queue lives in its own SQLite file by default, in Redis in production
 # (JIESU_QUEUE_URL=redis://host:6379/0). Under pytest tasks stay in memory unless a test starts a worker.
-TESTING = "pytest" in sys.modules
 QUEUE_URL = os.environ.get("JIESU_QUEUE_URL") or (
     "memory://" if TESTING else f"sqlite:///{VAR_DIR / 'queue.sqlite3'}"
 )

@@ -674,3 +674,23 @@ class UnreachableReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} unreachable ({self.decision})"
+
+
+class RatingLink(models.Model):
+    """R7.1: the rating link of one round's follow-up, issued when the formal reply is sent.
+
+    The link carries a random nonce (signed and timestamped with the site's key); only its SHA-256 is kept, so
+    neither a leaked key nor a database read lets anyone rate. Valid with the nonce only, once (``used_at``),
+    for ``RATING_LINK_DAYS`` (the signature's age)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="rating_links", db_index=False)
+    round = models.PositiveSmallIntegerField()
+    nonce_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["ticket", "round"], name="rating_link_one_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} round {self.round}"

@@ -259,6 +259,7 @@ class RepeatCandidate:
 
 def repeat_candidates(
     *,
+    viewer: User,
     requester: User | None,
     phone: str,
     subject: str,
@@ -267,13 +268,18 @@ def repeat_candidates(
     limit: int = 5,
     exclude_id: int | None = None,
 ) -> list[RepeatCandidate]:
-    """R6.1: the same requester's tickets of the last 90 days, ranked by text similarity (rjieba tokens)."""
+    """R6.1: the same requester's tickets of the last 90 days, ranked by text similarity (rjieba tokens).
+
+    R10.3: only tickets ``viewer`` may open are ever named (or scored): a candidate list is no way to learn of
+    other units' tickets, nor of a person's requests."""
     if requester is None and not phone:
         return []
     since = timezone.now() - dt.timedelta(days=days)
     who = Q(requester=requester) if requester is not None else Q(contact_phone=phone)
-    qs = Ticket.objects.filter(who, received_at__gte=since).only(
-        "id", "number", "subject", "status", "received_at", "search_text"
+    qs = (
+        visible_tickets(viewer)
+        .filter(who, received_at__gte=since)
+        .only("id", "number", "subject", "status", "received_at", "search_text")
     )
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from jiesu.org.hours import is_open
 from jiesu.org.models import User
 from jiesu.org.selectors import hotline_directory, roles_for
+from jiesu.web.forms import PasswordChangeForm, SignInForm
 from jiesu.web.home import home_sections
 from jiesu.workcalendar.selectors import get_calendar
 
@@ -46,3 +50,33 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
+
+
+_password_change = auth_views.PasswordChangeView.as_view(
+    template_name="web/password_change.html",
+    form_class=PasswordChangeForm,
+    success_url=reverse_lazy("web:password_change_done"),
+)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponseBase:
+    """A local account changes its password (old one first, Django's validators); the session stays signed in
+    and every other session of the account ends. Accounts without a local password are told where to go."""
+    user = cast(User, request.user)
+    if not user.has_usable_password():
+        return render(request, "web/password_not_local.html", status=403)
+    return _password_change(request)
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in; a slowed-down attempt (``jiesu.web.signin``) answers 429 with its message."""
+
+    template_name = "registration/login.html"
+    authentication_form = SignInForm
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if any(error.code == "throttled" for error in form.non_field_errors().as_data()):
+            response.status_code = 429
+        return response

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
-from ninja.throttling import AnonRateThrottle
 
 from jiesu.api.auth import caller
 from jiesu.api.endpoints.actions import RESPONSES, _done
@@ -21,6 +20,7 @@ from jiesu.api.schemas import (
     RatingOut,
     UnreachableDecisionIn,
 )
+from jiesu.api.throttles import ClientRateThrottle
 from jiesu.tickets import services
 from jiesu.tickets.permissions import get_ticket_for
 from jiesu.tickets.states import CLOSED_STATUSES
@@ -101,7 +101,7 @@ def unreachable_retry(request: HttpRequest, number: str, payload: UnreachableDec
 @public.post(
     "/ratings/{token}",
     auth=None,
-    throttle=[AnonRateThrottle("30/m")],
+    throttle=[ClientRateThrottle("30/m")],
     response={200: RatingOut, 410: ErrorOut, **ERRORS},
     summary="Rate a reply by the link of its notification (no sign-in; single use; 7 days)",
 )

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router
-from ninja.throttling import AnonRateThrottle
 
 from jiesu.api import presenters
 from jiesu.api.endpoints.tickets import ERRORS
 from jiesu.api.schemas import TrackOut
+from jiesu.api.throttles import ClientRateThrottle
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.services.base import tracking_code_matches
 
@@ -20,7 +20,7 @@ router = Router(tags=["public"])
 @router.get(
     "/track",
     auth=None,
-    throttle=[AnonRateThrottle("30/m")],
+    throttle=[ClientRateThrottle("30/m")],
     response={200: TrackOut, **ERRORS},
     summary="Track a request by its number and tracking code (no sign-in)",
 )

@@ -78,16 +78,13 @@ def _post(request: HttpRequest, shown: Ticket, round_: int, **who: Any) -> HttpR
 def rate_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link of the reply notification: no sign-in; single use; 7 days (``rating.link_lifetime``)."""
     try:
-        ticket_id, round_ = rating.read_token(token)
-        ticket = Ticket.objects.filter(pk=ticket_id).first()
-        if ticket is None:
-            raise DomainError(rating.INVALID_MESSAGE, code="rating_link_invalid")
+        link = rating.read_token(token)
         if request.method == "POST":
-            return _post(request, ticket, round_, token=token)
-        check_rating_open(ticket, round_)
+            return _post(request, link.ticket, link.round, token=token)
+        check_rating_open(link.ticket, link)
     except DomainError as refused:
         return _refused(request, refused)
-    return _page(request, ticket, round_, _form(ticket, round_))
+    return _page(request, link.ticket, link.round, _form(link.ticket, link.round))
 
 
 @never_cache

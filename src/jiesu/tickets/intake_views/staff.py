@@ -17,7 +17,6 @@ from jiesu.tickets.forms_intake import StaffIntakeForm, recordable_channels
 from jiesu.tickets.intake_views.common import signed_in_user
 from jiesu.tickets.intake_views.plain import plain_status
 from jiesu.tickets.intake_views.web import remember_created
-from jiesu.tickets.permissions import visible_tickets
 
 REPEAT_PROBE_FIELDS = ("requester_number", "contact_phone", "subject", "content")
 
@@ -58,34 +57,27 @@ def staff_intake(request: HttpRequest) -> HttpResponse:
 def repeat_candidates(request: HttpRequest) -> HttpResponse:
     """R6.1, htmx partial: the same requester's tickets of the last 90 days, most similar first.
 
-    R10.3: a candidate the recorder may not open shows its number, date and status only, not its subject.
+    R10.3: only tickets the recorder may open are listed. A typed student or staff number that matches nobody
+    answers exactly as a person with no such tickets would (no fallback to the phone), so the probe never tells
+    whether a number exists; people who may not record get 403 before any lookup.
     """
     _recorder_roles(request)
     params = {name: request.GET.get(name, "").strip()[:5000] for name in REPEAT_PROBE_FIELDS}
-    requester = None
-    if params["requester_number"]:
-        requester = User.objects.filter(number=params["requester_number"]).first()
-    candidates = []
+    candidates: list[selectors.RepeatCandidate] = []
     if params["subject"] or params["content"]:
-        candidates = selectors.repeat_candidates(
-            requester=requester,
-            phone=params["contact_phone"],
-            subject=params["subject"],
-            content=params["content"],
-        )
-    ids = [c.ticket.pk for c in candidates]
-    visible = (
-        set(visible_tickets(signed_in_user(request)).filter(pk__in=ids).values_list("pk", flat=True))
-        if ids
-        else set()
-    )
+        requester = None
+        if params["requester_number"]:
+            requester = User.objects.filter(number=params["requester_number"], is_active=True).first()
+        if requester is not None or not params["requester_number"]:
+            candidates = selectors.repeat_candidates(
+                viewer=signed_in_user(request),
+                requester=requester,
+                phone=params["contact_phone"],
+                subject=params["subject"],
+                content=params["content"],
+            )
     rows = [
-        {
-            "ticket": c.ticket,
-            "score": round(c.score * 100),
-            "visible": c.ticket.pk in visible,
-            "status": plain_status(c.ticket.status),
-        }
+        {"ticket": c.ticket, "score": round(c.score * 100), "status": plain_status(c.ticket.status)}
         for c in candidates
     ]
     return render(request, "tickets/intake/_repeats.html", {"rows": rows})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from jiesu.clientip import client_ip
 from jiesu.tickets import selectors
 from jiesu.tickets.forms_intake import TrackForm
 from jiesu.tickets.intake_views.plain import badge, plain_status
@@ -18,11 +19,6 @@ from jiesu.tickets.services.base import hash_tracking_code, tracking_code_matche
 FAILURE_LIMIT = 10
 WINDOW_SECONDS = 15 * 60
 LOCK_SECONDS = 15 * 60
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites REMOTE_ADDR.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _keys(ip: str) -> tuple[str, str]:
@@ -61,7 +57,7 @@ def _find(number: str, code: str) -> Ticket | None:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """A wrong number and a wrong code get the same message: existence is never disclosed."""
-    ip = _client_ip(request)
+    ip = client_ip(request)  # behind JIESU_TRUSTED_PROXIES proxies: the client, never the proxy
     if is_locked(ip):
         return render(request, "tickets/intake/track.html", {"form": TrackForm(), "locked": True}, status=429)
     if request.method != "POST":

@@ -54,7 +54,7 @@ def _remove(apps, schema_editor):  # noqa: ANN001, ANN201 - Django's migration s
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0008_rule_fidelity"),
+        ("tickets", "0009_rating_link"),
     ]
 
     operations = [migrations.RunPython(_install, _remove)]

@@ -27,6 +27,7 @@ from jiesu.tickets.models import (
     Followup,
     FollowupAttempt,
     FollowupOutcome,
+    RatingLink,
     Reply,
     ReplyKind,
     Ticket,
@@ -166,19 +167,17 @@ def followup_complete(
 
 def _rated_ticket(
     token: str | None, requester: User | None, ticket: Ticket | None
-) -> tuple[Ticket, int | None]:
-    """The ticket a rating is for (and the token's round), or a clear refusal."""
+) -> tuple[Ticket, RatingLink | None, User | None]:
+    """The ticket a rating is for, the link it came by, and who rates (the ticket's requester: a link is sent to
+    them alone), or a clear refusal."""
     if token is not None:
-        ticket_id, token_round = rating.read_token(token)
-        found = Ticket.objects.filter(pk=ticket_id).first()
-        if found is None:
-            raise DomainError(rating.INVALID_MESSAGE, code="rating_link_invalid")
-        return found, token_round
+        link = rating.read_token(token)
+        return link.ticket, link, link.ticket.requester
     if requester is None or ticket is None:
         raise TypeError("followup_rate_online needs a token, or the signed-in requester and their ticket")
     if ticket.requester_id is None or ticket.requester_id != requester.pk:
         raise NotAllowed(_("Only the person who raised the request can rate its reply."))
-    return ticket, None
+    return ticket, None, requester
 
 
 def _not_anonymous(ticket: Ticket) -> None:
@@ -187,13 +186,14 @@ def _not_anonymous(ticket: Ticket) -> None:
         raise DomainError(_("Anonymous requests get no follow-up (R1.3)."), code="no_followup")
 
 
-def check_rating_open(ticket: Ticket, token_round: int | None) -> None:
+def check_rating_open(ticket: Ticket, link: RatingLink | None) -> None:
     """R7.1 / R1.3: refuse, with a clear message, a rating the ticket no longer takes (the rating page checks
     this before showing the form; the service checks it again under the lock)."""
     if ticket.anonymous:
         raise DomainError(_("Anonymous requests are not rated (R1.3)."), code="rating_not_available")
-    if token_round is not None:
-        if Followup.objects.filter(ticket=ticket, round=token_round).exists():
+    if link is not None:
+        token_round = link.round
+        if link.used_at is not None or Followup.objects.filter(ticket=ticket, round=token_round).exists():
             raise rating.RatingLinkGone(
                 _("This reply has already been rated or followed up. Thank you for your feedback."),
                 code="rating_link_used",
@@ -223,31 +223,37 @@ def followup_rate_online(
     Single use: once the round has its follow-up result (by call or by rating) the link is refused; a link of an
     earlier round is refused; anonymous requests are never rated (R1.3). The outcome then closes or reopens the
     ticket exactly as a call would (R7.2); the unit needs no call."""
-    found, token_round = _rated_ticket(token, requester, ticket)
+    found, link, rater = _rated_ticket(token, requester, ticket)
     ticket = base.lock(found)
-    check_rating_open(ticket, token_round)
+    if link is not None:
+        link.refresh_from_db(fields=["used_at"])  # read again under the ticket's lock: single use
+    check_rating_open(ticket, link)
     _check_outcome(outcome, ONLINE_OUTCOMES)
     # actor None for the guard: the signed link (or being the requester) is the proof, not a staff relation.
     action = base.guard(None, ticket, followup_action(outcome, resolved, accepts_explanation))
     if action.name == "close_explained":
         _check_explained(ticket)
     round_ = ticket.round
+    at = base.now()
+    if link is not None:
+        RatingLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=at)
+    # R7.1 / R10.4: the history names the requester as the one who rated, by the link or signed in.
     followup = _conclude(
         ticket,
         action,
-        actor=requester,
+        actor=rater,
         outcome=outcome,
         resolved=resolved,
         comment=comment,
         channel=Followup.Channel.ONLINE,
-        at=base.now(),
+        at=at,
     )
     base.publish(
         base.TicketEvent(
             "rated",
             ticket.pk,
             ticket.number,
-            requester.pk if requester else None,
+            rater.pk if rater else None,
             {
                 "outcome": outcome,
                 "resolved": resolved,

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jiesu.org.models import User
-from jiesu.tickets import clockwork
+from jiesu.tickets import clockwork, rating
 from jiesu.tickets.errors import Conflict, DomainError
 from jiesu.tickets.models import DIRECT_CHANNELS, Channel, ClockKind, Note, Reply, ReplyKind, Ticket
 from jiesu.tickets.services import base
@@ -160,10 +160,13 @@ def reply_approve(*, actor: User, ticket: Ticket, comment: str = "") -> Reply:
     base.move(ticket, action, expected=Status.PENDING_APPROVAL, target=Status.CLOSED if closes else None)
     clockwork.meet_clock(ticket, ClockKind.REPLY, at)
     clockwork.meet_clock(ticket, ClockKind.INITIAL_REPLY, at)
+    event_data: dict[str, object] = {"reply_id": reply.pk}
     if closes:
         ticket.closed_at = at
     else:
         clockwork.followup_clock(ticket, at)
+        # R7.1: the round's rating link, told to the requester by the reply notification (never stored plain).
+        event_data["rating_token"] = rating.issue(ticket, at)
     if ticket.channel == Channel.REFERRAL:
         clockwork.report_back_clock(ticket, at)  # R2.6 日清日结: reported back by the end of today
     base.record(
@@ -179,12 +182,8 @@ def reply_approve(*, actor: User, ticket: Ticket, comment: str = "") -> Reply:
     )
     base.save(ticket, "closed_at")
     # R7.4 / Art. 8.3: the Office is told of the formal reply to every ticket it dispatched.
-    office = ticket.channel not in DIRECT_CHANNELS
-    base.publish(
-        base.TicketEvent(
-            "reply_sent", ticket.pk, ticket.number, actor.pk, {"reply_id": reply.pk, "office": office}
-        )
-    )
+    event_data["office"] = ticket.channel not in DIRECT_CHANNELS
+    base.publish(base.TicketEvent("reply_sent", ticket.pk, ticket.number, actor.pk, event_data))
     return reply
 
 

@@ -58,6 +58,7 @@ class Kit:
     def candidates(self) -> list[selectors.RepeatCandidate]:
         t = self.ticket
         return selectors.repeat_candidates(
+            viewer=self.user,
             requester=t.requester,
             phone=t.contact_phone,
             subject=t.subject,
