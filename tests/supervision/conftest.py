@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from jiesu.org.models import Campus, Unit
-from jiesu.tickets.models import Clock, ClockKind, Followup, Ticket
+from jiesu.tickets.models import Clock, Followup, Ticket
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _serial = itertools.count(1)
@@ -128,7 +128,9 @@ def known_period(demo_org: None) -> Known:
     followup(a1, 1, "satisfied", True)
 
     r = at(2026, 10, 12, 10, 0)
-    t["a2"] = a2 = ticket(campus=campus, lead=A, received_at=r, status="closed", round=2, closed_at=day(r, 90))
+    t["a2"] = a2 = ticket(
+        campus=campus, lead=A, received_at=r, status="closed", round=2, closed_at=day(r, 90)
+    )
     clock(a2, "response", due=day(r, 2), met=day(r, 1))
     clock(a2, "reply", due=day(r, 38), met=day(r, 40))  # late
     clock(a2, "followup", due=day(r, 88), met=day(r, 41))
@@ -159,7 +161,9 @@ def known_period(demo_org: None) -> Known:
     clock(a5, "followup", due=day(r, 53), met=None)  # 2027-01-01 15:00: still running at the report
 
     r = at(2026, 9, 20, 9, 0)
-    t["a6"] = a6 = ticket(campus=campus, lead=A, received_at=r, status="closed", repeat_of=a1, closed_at=day(r, 3))
+    t["a6"] = a6 = ticket(
+        campus=campus, lead=A, received_at=r, status="closed", repeat_of=a1, closed_at=day(r, 3)
+    )
     clock(a6, "response", due=day(r, 2), met=day(r, 1))
     clock(a6, "reply", due=day(r, 24), met=day(r, 3))
 

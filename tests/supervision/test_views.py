@@ -35,7 +35,14 @@ def listed(response) -> list[str]:
 
 @pytest.mark.parametrize(
     ("username", "status"),
-    [("dispatcher", 200), ("leader", 200), ("inspector", 200), ("assessor", 200), ("officer", 403), ("student", 403)],
+    [
+        ("dispatcher", 200),
+        ("leader", 200),
+        ("inspector", 200),
+        ("assessor", 200),
+        ("officer", 403),
+        ("student", 403),
+    ],
 )
 def test_who_may_open_the_assessment(client, person, known_period, username, status) -> None:
     """The Office, leaders, inspectors and the organization department; not units, not requesters."""
@@ -109,7 +116,9 @@ def test_unit_members_see_only_their_units_tickets(client, person, known_period)
 
 @pytest.mark.parametrize("query", ["figure=nope&unit=1", "figure=received&unit=x", "figure=received"])
 def test_unknown_figure_or_unit_is_404(client, person, known_period, query) -> None:
-    response = signed_in(client, person, "dispatcher").get(reverse("supervision:figure_tickets") + f"?{PERIOD}&{query}")
+    response = signed_in(client, person, "dispatcher").get(
+        reverse("supervision:figure_tickets") + f"?{PERIOD}&{query}"
+    )
     assert response.status_code == 404
 
 
@@ -124,7 +133,9 @@ def test_bad_period_is_a_clear_message(client, person, known_period) -> None:
 def test_excel_export_has_the_ranking_and_the_formulas(client, person, known_period) -> None:
     """The workbook: ranked units, then the whole school — response 8/9, resolution 5/6, satisfaction
     (3 + 1) / 8 → 100 × (0.1 × 8/9 + 0.5 × 5/6 + 0.4 × 0.5) = 70.56 — and a sheet of formulas."""
-    response = signed_in(client, person, "assessor").get(reverse("supervision:assessment_export") + "?" + PERIOD)
+    response = signed_in(client, person, "assessor").get(
+        reverse("supervision:assessment_export") + "?" + PERIOD
+    )
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.worksheets[0]
@@ -140,7 +151,9 @@ def test_excel_export_has_the_ranking_and_the_formulas(client, person, known_per
     assert book.worksheets[1].title == "口径"
 
 
-def test_page_query_count_does_not_grow_with_tickets(client, person, known_period, django_assert_max_num_queries) -> None:
+def test_page_query_count_does_not_grow_with_tickets(
+    client, person, known_period, django_assert_max_num_queries
+) -> None:
     client = signed_in(client, person, "dispatcher")
     with django_assert_max_num_queries(12):
         client.get(reverse("supervision:assessment") + "?" + PERIOD)

@@ -135,8 +135,7 @@ class UnitRow:
                 "satisfaction",
                 _("Satisfaction rate"),
                 self.rates["satisfaction"],
-                _("(satisfied + %(w)s × basically satisfied) ÷ ratings of named requests")
-                % {"w": f"{w:g}"},
+                _("(satisfied + %(w)s × basically satisfied) ÷ ratings of named requests") % {"w": f"{w:g}"},
                 (
                     t(c.satisfied, "satisfied"),
                     t(c.basically, "basically"),
@@ -196,7 +195,9 @@ class AssessmentReport:
         return may_assess(user)
 
     @classmethod
-    def from_counts(cls, period: Period, groups: dict[Any, Counts], *, as_of: dt.datetime) -> AssessmentReport:
+    def from_counts(
+        cls, period: Period, groups: dict[Any, Counts], *, as_of: dt.datetime
+    ) -> AssessmentReport:
         """A report over counts already grouped by unit (the dashboards reuse theirs)."""
         report = cls(period, as_of=as_of)
         report._build(groups)

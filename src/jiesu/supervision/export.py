@@ -84,14 +84,20 @@ def write_assessment(report: AssessmentReport, target: Any) -> None:
     notes.append([_("Figure"), _("Formula")])
     for figure in report.total().figures():
         notes.append([figure.label, figure.formula])
-    notes.append([_("Score"), _("weighted mean of the response, resolution and satisfaction rates, in points")])
+    notes.append(
+        [_("Score"), _("weighted mean of the response, resolution and satisfaction rates, in points")]
+    )
     notes.append(
         [
             _("Period"),
             f"{report.period.first.isoformat()} — {report.period.last.isoformat()}",
         ]
     )
-    names = {"response": _("Response rate"), "resolution": _("Resolution rate"), "satisfaction": _("Satisfaction rate")}
+    names = {
+        "response": _("Response rate"),
+        "resolution": _("Resolution rate"),
+        "satisfaction": _("Satisfaction rate"),
+    }
     for key, weight in report.weights.items():
         notes.append([_("Weight: %(name)s") % {"name": names.get(key, key)}, weight])
     book.save(target)

@@ -107,7 +107,7 @@ def score(rates: Mapping[str, float | None], weights: Mapping[str, float]) -> fl
 def ranks(scores: Sequence[float | None]) -> list[int | None]:
     """Competition ranking (1, 2, 2, 4) by score, highest first; no score, no rank."""
     ordered = sorted((s for s in scores if s is not None), reverse=True)
-    first_place = {}
+    first_place: dict[float, int] = {}
     for place, value in enumerate(ordered, start=1):
         first_place.setdefault(value, place)
     return [first_place[s] if s is not None else None for s in scores]

@@ -54,7 +54,9 @@ def may_see_rows(user: User | Any) -> bool:
     return sees_everything(roles) or bool(roles.unit_ids(*UNIT_MEMBER_ROLES))
 
 
-def requires(check: Callable[[Any], bool]) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+def requires(
+    check: Callable[[Any], bool],
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Anonymous visitors sign in; signed-in people failing ``check`` get 403."""
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

@@ -139,24 +139,24 @@ def period_tickets(period: Period) -> QuerySet[Ticket]:
     return Ticket.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
 
 
-def _ticket_rows(period: Period, by: tuple[str, ...]) -> Iterable[dict[str, Any]]:
+def _ticket_rows(period: Period, by: tuple[str, ...]) -> QuerySet[Any, Any]:
     return (
         period_tickets(period)
         .order_by()
         .values(**_group(by, ""))
         .annotate(
-            received=Count("id"),
-            closed=Count("id", filter=Q(status=Status.CLOSED)),
-            closed_unsatisfied=Count("id", filter=Q(status=Status.CLOSED_UNSATISFIED)),
-            closed_explained=Count("id", filter=Q(status=CLOSED_EXPLAINED)),
-            closed_unreachable=Count("id", filter=Q(status=CLOSED_UNREACHABLE)),
-            repeats=Count("id", filter=Q(repeat_of__isnull=False)),
-            anonymous=Count("id", filter=Q(anonymous=True)),
+            n_received=Count("id"),
+            n_closed=Count("id", filter=Q(status=Status.CLOSED)),
+            n_closed_unsatisfied=Count("id", filter=Q(status=Status.CLOSED_UNSATISFIED)),
+            n_closed_explained=Count("id", filter=Q(status=CLOSED_EXPLAINED)),
+            n_closed_unreachable=Count("id", filter=Q(status=CLOSED_UNREACHABLE)),
+            n_repeats=Count("id", filter=Q(repeat_of__isnull=False)),
+            n_anonymous=Count("id", filter=Q(anonymous=True)),
         )
     )
 
 
-def _clock_rows(period: Period, by: tuple[str, ...], as_of: dt.datetime) -> Iterable[dict[str, Any]]:
+def _clock_rows(period: Period, by: tuple[str, ...], as_of: dt.datetime) -> QuerySet[Any, Any]:
     return (
         Clock.objects.filter(
             ticket__received_at__gte=period.start, ticket__received_at__lt=period.end, kind__in=UNIT_CLOCKS
@@ -167,19 +167,19 @@ def _clock_rows(period: Period, by: tuple[str, ...], as_of: dt.datetime) -> Iter
     )
 
 
-def _followup_rows(period: Period, by: tuple[str, ...]) -> Iterable[dict[str, Any]]:
+def _followup_rows(period: Period, by: tuple[str, ...]) -> QuerySet[Any, Any]:
     named = Q(ticket__anonymous=False)
     return (
         Followup.objects.filter(ticket__received_at__gte=period.start, ticket__received_at__lt=period.end)
         .order_by()
         .values(**_group(by, "ticket__"))
         .annotate(
-            satisfied=Count("id", filter=named & Q(outcome=FollowupOutcome.SATISFIED)),
-            basically=Count("id", filter=named & Q(outcome=FollowupOutcome.BASICALLY_SATISFIED)),
-            dissatisfied=Count("id", filter=named & Q(outcome=FollowupOutcome.DISSATISFIED)),
-            unreachable_calls=Count("id", filter=named & Q(outcome=FollowupOutcome.UNREACHABLE)),
-            anonymous_ratings=Count("id", filter=Q(ticket__anonymous=True, outcome__in=RATED_OUTCOMES)),
-            closed_resolved=Count(
+            n_satisfied=Count("id", filter=named & Q(outcome=FollowupOutcome.SATISFIED)),
+            n_basically=Count("id", filter=named & Q(outcome=FollowupOutcome.BASICALLY_SATISFIED)),
+            n_dissatisfied=Count("id", filter=named & Q(outcome=FollowupOutcome.DISSATISFIED)),
+            n_unreachable_calls=Count("id", filter=named & Q(outcome=FollowupOutcome.UNREACHABLE)),
+            n_anonymous_ratings=Count("id", filter=Q(ticket__anonymous=True, outcome__in=RATED_OUTCOMES)),
+            n_closed_resolved=Count(
                 "id", filter=Q(ticket__status=Status.CLOSED, resolved=True, outcome__in=SATISFIED_OUTCOMES)
             ),
         )
@@ -205,20 +205,21 @@ _FOLLOWUP_FIELDS = (
 )
 
 
-def counts(period: Period, by: tuple[str, ...], *, as_of: dt.datetime) -> dict[Key, Counts]:
-    """Every count of the period, grouped by the dimensions ``by``: three grouped queries (four with
-    inspections), whatever the number of tickets."""
-    groups: dict[Key, Counts] = {}
+PARTS = ("tickets", "clocks", "followups")
 
-    def at(key: Key) -> Counts:
-        return groups.setdefault(key, Counts())
 
-    for row in _ticket_rows(period, by):
-        c = at(_key(row, by))
-        for name in _TICKET_FIELDS:
-            setattr(c, name, getattr(c, name) + row[name])
-    for row in _clock_rows(period, by, as_of):
-        c = at(_key(row, by))
+def _add_plain(
+    groups: dict[Key, Counts], rows: Iterable[dict[str, Any]], by: tuple[str, ...], names: tuple[str, ...]
+) -> None:
+    for row in rows:
+        c = groups.setdefault(_key(row, by), Counts())
+        for name in names:
+            setattr(c, name, getattr(c, name) + row[f"n_{name}"])  # annotations are n_<field>
+
+
+def _add_clocks(groups: dict[Key, Counts], rows: Iterable[dict[str, Any]], by: tuple[str, ...]) -> None:
+    for row in rows:
+        c = groups.setdefault(_key(row, by), Counts())
         if row["kind"] == ClockKind.RESPONSE:
             c.response_due += row["met"] + row["missed"]
             c.response_met += row["met"]
@@ -226,13 +227,24 @@ def counts(period: Period, by: tuple[str, ...], *, as_of: dt.datetime) -> dict[K
             c.reply_due += row["met"] + row["missed"]
             c.reply_met += row["met"]
         c.overdue += row["missed"]
-    for row in _followup_rows(period, by):
-        c = at(_key(row, by))
-        for name in _FOLLOWUP_FIELDS:
-            setattr(c, name, getattr(c, name) + row[name])
-    if by == ("unit",):
+
+
+def counts(
+    period: Period, by: tuple[str, ...], *, as_of: dt.datetime, parts: tuple[str, ...] = PARTS
+) -> dict[Key, Counts]:
+    """Every count of the period, grouped by the dimensions ``by``: one grouped query per part (three, four
+    with inspections), whatever the number of tickets. ``parts`` leaves out the queries a caller does not need
+    (a chart of volumes needs only the tickets)."""
+    groups: dict[Key, Counts] = {}
+    if "tickets" in parts:
+        _add_plain(groups, _ticket_rows(period, by), by, _TICKET_FIELDS)
+    if "clocks" in parts:
+        _add_clocks(groups, _clock_rows(period, by, as_of), by)
+    if "followups" in parts:
+        _add_plain(groups, _followup_rows(period, by), by, _FOLLOWUP_FIELDS)
+    if by == ("unit",) and parts == PARTS:
         for unit_id, n in inspection_findings(period).items():
-            at((unit_id,)).findings += n
+            groups.setdefault((unit_id,), Counts()).findings += n
     return groups
 
 

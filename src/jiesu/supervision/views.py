@@ -91,7 +91,8 @@ def figure_tickets(request: HttpRequest) -> HttpResponse:
         visible_tickets(user), period, unit_id=unit_id, figure=figure, as_of=timezone.now()
     ).select_related("lead_unit")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    unit_name = page.object_list[0].lead_unit.name if page.object_list and unit_id else ""
+    first = page.object_list[0] if page.object_list else None
+    unit_name = first.lead_unit.name if first is not None and first.lead_unit is not None else ""
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -46,6 +46,7 @@
     ranking: function (chart) {
       var o = base(chart);
       o.tooltip.trigger = "item";
+      o.grid.right = 48; // room for the score printed after each bar
       o.xAxis = { type: "value", min: 0, max: 100 };
       o.yAxis = { type: "category", data: chart.categories };
       o.series = series(chart, "bar", { label: { show: true, position: "right" } });
