@@ -106,6 +106,23 @@ def test_bad_month_is_a_clear_message(client, november, month) -> None:
     assert "请从列表中选择月份" in response.content.decode()
 
 
-def test_query_count_is_fixed(client, november, django_assert_max_num_queries) -> None:
-    with django_assert_max_num_queries(4):
+def test_query_count_is_fixed(
+    client, november, django_assert_max_num_queries, django_assert_num_queries
+) -> None:
+    """Computed once (three grouped queries and the cache's own), then read from the cache in one query."""
+    with django_assert_max_num_queries(12):
         client.get(reverse("supervision:summary") + "?month=2026-11")
+    with django_assert_num_queries(1):
+        client.get(reverse("supervision:summary") + "?month=2026-11")
+
+
+def test_figures_are_shared_for_a_few_minutes(client, november) -> None:
+    """A request recorded after the page was computed shows once the five-minute slot has passed."""
+    url = reverse("supervision:summary") + "?month=2026-12"
+    assert 'data-testid="summary-total">&lt;5<' in client.get(url).content.decode()
+    campus, lead = november[0].campus, november[0].lead_unit
+    for day in range(2, 7):
+        ticket(campus=campus, lead=lead, received_at=at(2026, 12, day, 9, 0), channel="walk_in")
+    assert 'data-testid="summary-total">&lt;5<' in client.get(url).content.decode()
+    with time_machine.travel(at(2026, 12, 15, 12, 5), tick=False):
+        assert 'data-testid="summary-total">6<' in client.get(url).content.decode()

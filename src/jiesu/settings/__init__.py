@@ -237,3 +237,5 @@ JIESU_RULES: dict[str, object] = {}
 # --- Assessment (R8.6): no official weights are published, so the score's weights are settings.
 JIESU_ASSESSMENT_WEIGHTS: dict[str, float] = {"response": 0.1, "resolution": 0.5, "satisfaction": 0.4}
 JIESU_ASSESSMENT_BASIC_WEIGHT = 1.0  # w: how much "basically satisfied" counts in the satisfaction rate
+# Dashboards and the public summary are school-wide aggregates, computed at most once per this many seconds.
+JIESU_SUPERVISION_CACHE_SECONDS = int(os.environ.get("JIESU_SUPERVISION_CACHE_SECONDS", "300"))

@@ -3,9 +3,13 @@ period, build the report, render."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 from urllib.parse import quote
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,8 +26,20 @@ from jiesu.supervision.permissions import may_assess, may_see_dashboard, may_see
 from jiesu.supervision.public import MonthlySummary, month_choices, parse_month
 from jiesu.tickets.permissions import visible_tickets
 
+T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
+
+
+def _shared(key: str, build: Callable[[], T]) -> T:
+    """A school-wide aggregate computed at most once per ``JIESU_SUPERVISION_CACHE_SECONDS`` (default 300;
+    0 turns it off) and shared by everyone allowed to see it. The key carries the time slot, so every figure of
+    one page comes from one computation and its "as of" instant."""
+    seconds = int(getattr(settings, "JIESU_SUPERVISION_CACHE_SECONDS", 300))
+    if seconds <= 0:
+        return build()
+    slot = int(time.time() // seconds)
+    return cast(T, cache.get_or_set(f"supervision:{key}:{slot}", build, seconds))
 
 
 def _period(request: HttpRequest) -> tuple[Period, str]:
@@ -111,13 +127,14 @@ def figure_tickets(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Four charts, each with its table and its export."""
     period, error = _period(request)
-    report = DashboardReport(period)
+    report = _shared(f"dashboard:{period.first}:{period.last}", lambda: DashboardReport(period))
     charts = report.charts()
     context = {
         "period": period,
         "error": error,
         "charts": charts,
         "chart_data": [c.as_json() for c in charts],
+        "as_of": report.as_of,
     }
     return render(request, "supervision/dashboard.html", context, status=400 if error else 200)
 
@@ -130,7 +147,7 @@ def dashboard_export(request: HttpRequest, chart: str, fmt: str) -> HttpResponse
     period, error = _period(request)
     if error:
         raise Http404
-    table = DashboardReport(period).chart(chart)
+    table = _shared(f"dashboard:{period.first}:{period.last}", lambda: DashboardReport(period)).chart(chart)
     stem = f"{table.title}_{period.first:%Y%m%d}-{period.last:%Y%m%d}"
     if fmt == "csv":
         response = HttpResponse(table_csv(table.header, table.rows), content_type="text/csv; charset=utf-8")
@@ -150,7 +167,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         error = exc.message
         month = parse_month("")
     context = {
-        "summary": MonthlySummary(month),
+        "summary": _shared(f"summary:{month:%Y-%m}", lambda: MonthlySummary(month)),
         "months": month_choices(),
         "month": month,
         "error": error,
