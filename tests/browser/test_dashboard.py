@@ -84,3 +84,24 @@ def test_public_summary_fits_a_phone(page, live_demo_org, shot) -> None:
     page.wait_for_selector("h1:has-text('月度公开')")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(page, "summary-phone")
+
+
+def test_assessment_explains_a_figure_and_opens_its_tickets(page, live_demo_org, shot) -> None:
+    """The inspector opens the assessment on a phone, unfolds a unit's figures and follows a count to the
+    tickets behind it."""
+    _recent_tickets()
+    sign_in(page, "inspector")
+    page.click("[data-testid=nav-assessment]")
+    page.wait_for_selector("[data-testid=assessment-row]")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "assessment-phone")
+    explain = page.locator("[data-testid=explain][data-unit=后勤管理处]")
+    explain.locator("summary").click()
+    assert "按时回应数 ÷ 已到期的回应时限" in explain.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    link = explain.locator("[data-testid=count-link][data-figure=received]")
+    expected = int(link.inner_text())
+    link.click()
+    page.wait_for_selector("[data-testid=figure-tickets]")
+    assert page.locator("[data-testid=figure-ticket]").count() == expected == 6
+    shot(page, "assessment-tickets-phone")

@@ -34,7 +34,7 @@ from jiesu.supervision.permissions import may_assess
 from jiesu.supervision.selectors import Counts
 
 FIGURE_LABELS: dict[str, str | Promise] = {
-    "received": gettext_lazy("Received"),
+    "received": gettext_lazy("Received requests"),
     "response_due": gettext_lazy("Response deadlines fallen due"),
     "response_met": gettext_lazy("Responses on time"),
     "reply_due": gettext_lazy("Formal reply deadlines fallen due"),

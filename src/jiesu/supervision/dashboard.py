@@ -138,7 +138,7 @@ class DashboardReport:
         return Chart(
             "overdue",
             _("Missed deadlines per week of receipt"),
-            [_("Week of"), _("Received"), _("Missed deadlines")],
+            [_("Week of"), _("Received requests"), _("Missed deadlines")],
             rows,
             {
                 "categories": [r[0] for r in rows],
