@@ -53,7 +53,7 @@ def test_text_output_without_json(known_period) -> None:
     [
         (["--from", "2026-13-01", "--to", "2026-12-31"], "from"),
         (["--from", "2026-12-31", "--to", "2026-09-01"], "to"),
-        (["--from", "2020-01-01", "--to", "2026-12-31"], "from"),
+        (["--from", "2000-01-01", "--to", "2026-12-31"], "from"),
         (["--from", "2026-09-01"], None),
     ],
 )
@@ -69,4 +69,6 @@ def test_bad_input_is_a_json_error_with_exit_status_2(demo_org, capsys, monkeypa
     assert error["message"]
     if field:
         assert error["field"] == field
+    if field == "to":
+        assert error["message"] == "开始日期晚于结束日期。"
     assert captured.out == ""

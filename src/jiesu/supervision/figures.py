@@ -21,7 +21,7 @@ CLOSED_UNREACHABLE = "closed_unreachable"
 # R8.6 defaults: no official weights are published, so they are settings.
 DEFAULT_WEIGHTS: dict[str, float] = {"response": 0.1, "resolution": 0.5, "satisfaction": 0.4}
 DEFAULT_BASIC_WEIGHT = 1.0  # w in (satisfied + w × basically satisfied) / rated
-MAX_DAYS = 3 * 366  # a period longer than three years is a typing mistake, not an assessment
+MAX_DAYS = 10 * 366  # a period longer than ten years is a typing mistake, not an assessment
 
 
 class PeriodError(ValueError):
@@ -44,7 +44,7 @@ class Period:
         if self.first > self.last:
             raise PeriodError(_("The start date is after the end date."), field="to")
         if (self.last - self.first).days >= MAX_DAYS:
-            raise PeriodError(_("Choose a period of at most three years."), field="from")
+            raise PeriodError(_("Choose a period of at most ten years."), field="from")
 
     @property
     def start(self) -> dt.datetime:
