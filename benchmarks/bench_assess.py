@@ -119,6 +119,7 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database first")
     parser.add_argument("--no-migrate", action="store_true", help="the database is migrated already")
     parser.add_argument("--explain", action="store_true", help="print the dashboard's query plans")
+    parser.add_argument("--vacuum", action="store_true", help="VACUUM ANALYZE before measuring")
     parser.add_argument("--quick", action="store_true", help="sizes 20000,100000 and 10 iterations")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
@@ -136,14 +137,18 @@ def main() -> None:
 
     if not args.no_migrate:
         call_command("migrate", verbosity=0)
+    call_command("createcachetable")  # the shared cache the dashboards use (as `make demo` does)
     call_command("demo-org", stdout=open(os.devnull, "w"))  # noqa: SIM115 - one short call
     rows = []
     for size in sizes:
         seconds = _fill(size, args.seed)
         if seconds:
             print(f"loaded to {size:,} tickets in {seconds:.0f} s", flush=True)
+        if seconds or args.vacuum:
+            # The bulk loader's fresh rows have no hint bits nor visibility map yet; autovacuum gives them both
+            # in production. Without it the first assessment over 1 M took 5.5 s instead of 3.6 s.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         for name, (run, n) in _measurements(iterations).items():
             p50, p95, worst = _time(run, n)
             rows.append([f"{size:,}", name, n, f"{p50:.0f}", f"{p95:.0f}", f"{worst:.0f}"])

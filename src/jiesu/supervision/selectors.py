@@ -248,6 +248,15 @@ def counts(
     return groups
 
 
+def merge(*parts: dict[Key, Counts]) -> dict[Key, Counts]:
+    """Counts of the same grouping from separate queries, added key by key."""
+    merged: dict[Key, Counts] = {}
+    for groups in parts:
+        for key, c in groups.items():
+            merged.setdefault(key, Counts()).add(c)
+    return merged
+
+
 def fold(groups: dict[Key, Counts], by: tuple[str, ...], keep: tuple[str, ...]) -> dict[Key, Counts]:
     """Regroup counts by fewer dimensions (sums over the groups, never over tickets)."""
     index = [by.index(name) for name in keep]
