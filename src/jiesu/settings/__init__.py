@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jiesu.notify",
     "jiesu.worker",
     "jiesu.ledger",
+    "jiesu.supervision",
     "jiesu.api",
     "jiesu.web",
     "jiesu.demo",  # on top of everything: nothing imports it
@@ -283,3 +284,9 @@ LOGGING = {
 
 # --- Rule parameters (../shared/spec/rules.md). Every number is a default the school may change. ---
 JIESU_RULES: dict[str, object] = {}
+
+# --- Assessment (R8.6): no official weights are published, so the score's weights are settings.
+JIESU_ASSESSMENT_WEIGHTS: dict[str, float] = {"response": 0.1, "resolution": 0.5, "satisfaction": 0.4}
+JIESU_ASSESSMENT_BASIC_WEIGHT = 1.0  # w: how much "basically satisfied" counts in the satisfaction rate
+# Dashboards and the public summary are school-wide aggregates, computed at most once per this many seconds.
+JIESU_SUPERVISION_CACHE_SECONDS = int(os.environ.get("JIESU_SUPERVISION_CACHE_SECONDS", "300"))

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
+from jiesu.supervision.permissions import may_assess, may_see_dashboard
 from jiesu.workcalendar.permissions import can_manage_calendar
 
 
@@ -17,4 +18,6 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "my_roles": roles_for(user),
         "nav_ledger": signed_in and bool(scopes_for(user)),
         "nav_calendar": signed_in and can_manage_calendar(user),
+        "nav_assessment": signed_in and may_assess(user),
+        "nav_dashboard": signed_in and may_see_dashboard(user),
     }
