@@ -13,7 +13,7 @@ from jiesu.tickets import services
 from jiesu.tickets.models import Followup, FollowupAttempt, Ticket
 from jiesu.tickets.states import Status
 from tests.api.conftest import API, assert_error
-from tests.tickets.test_services_support import at, drive, sent_rating_token, user
+from tests.support import at, drive, sent_rating_token, user
 
 pytestmark = pytest.mark.django_db
 SENT = at(2026, 3, 10, 10)

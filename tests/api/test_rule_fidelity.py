@@ -12,8 +12,8 @@ import time_machine
 from jiesu.tickets import services
 from jiesu.tickets.models import Ticket
 from tests.api.conftest import assert_error
+from tests.support import at, beijing, unit, user
 from tests.tickets.test_rule_fidelity_support import START, attempt, handled, step, web_replied
-from tests.tickets.test_services_support import at, beijing, unit, user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from jiesu.tickets import rating, services
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import Status
 from tests.browser.test_lifecycle import sign_in, sign_out
-from tests.tickets.test_services_support import sent_rating_token
+from tests.support import sent_rating_token
 
 FIRST = "您好，后勤管理处已安排维修师傅上门检修，暖气阀门已调整。"
 SECOND = "您好，回访中您反映暖气仍不热。我处已更换302室暖气片并冲洗管道，经测量室温已达20度。如仍有问题请随时联系。"

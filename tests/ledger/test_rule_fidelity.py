@@ -13,6 +13,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from jiesu.tickets import services
+from tests.support import at, user
 from tests.tickets.test_rule_fidelity_support import (
     START,
     answered,
@@ -22,7 +23,6 @@ from tests.tickets.test_rule_fidelity_support import (
     step,
     web_replied,
 )
-from tests.tickets.test_services_support import at, user
 
 pytestmark = pytest.mark.django_db
 EXPLAINED = {

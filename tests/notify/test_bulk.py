@@ -16,8 +16,7 @@ from jiesu.notify.services import BATCH_SIZE, Alert, notify_bulk
 from jiesu.tickets import services
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import Status
-from tests.notify.support import told
-from tests.tickets.test_services_support import drive, unit, user, web_request
+from tests.support import drive, told, unit, user, web_request
 
 pytestmark = pytest.mark.django_db
 

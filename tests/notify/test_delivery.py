@@ -19,7 +19,7 @@ from jiesu.notify.delivery import MAX_ATTEMPTS, backoff, claim, deliver_due
 from jiesu.notify.models import Outbox, OutboxState
 from jiesu.notify.services import notify_users
 from tests.notify import fake_backends
-from tests.tickets.test_services_support import user
+from tests.support import user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,18 @@ from jiesu.tickets import rating, services
 from jiesu.tickets.models import FollowupOutcome, RedispatchRequest, Ticket
 from jiesu.tickets.services import TicketEvent
 from jiesu.tickets.states import Status
-from tests.notify.support import addresses, hotline_call, reply_and_approve, sent_to, told
-from tests.tickets.test_services_support import beijing, drive, sent_rating_token, unit, user
+from tests.support import (
+    addresses,
+    beijing,
+    drive,
+    hotline_call,
+    reply_and_approve,
+    sent_rating_token,
+    sent_to,
+    told,
+    unit,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
 

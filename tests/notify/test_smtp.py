@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from jiesu.notify.delivery import backoff, deliver_due
 from jiesu.notify.models import Outbox, OutboxState
-from tests.notify.support import hotline_call
+from tests.support import hotline_call
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from jiesu.notify.context_processors import unread
 from jiesu.notify.models import Notification, Outbox, OutboxState, Preference
 from jiesu.notify.services import notify_users
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import drive, user
+from tests.support import drive, user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from jiesu.notify.messages import redact
 from jiesu.notify.models import Notification, Outbox
 from jiesu.tickets import services
 from jiesu.tickets.states import Status
-from tests.notify.support import hotline_call
-from tests.tickets.test_services_support import drive, unit, user, web_request
+from tests.support import drive, hotline_call, unit, user, web_request
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.db.models import ProtectedError
 
 from jiesu.tickets.models import Breach, Clock, Event, Ticket
 from jiesu.worker.sweep import run_sweep
-from tests.tickets.test_services_support import at, web_request
+from tests.support import at, web_request
 
 pytestmark = pytest.mark.django_db
 

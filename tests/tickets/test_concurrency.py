@@ -24,7 +24,7 @@ from jiesu.tickets import services
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Clock, Event, Reply, Ticket, TicketSequence
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import HEATING, beijing, drive, unit, user
+from tests.support import HEATING, beijing, drive, unit, user
 
 T = TypeVar("T")
 

@@ -15,7 +15,7 @@ from jiesu.tickets import services
 from jiesu.tickets.models import Event, Ticket
 from jiesu.tickets.services import TicketEvent, base
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import beijing, drive, today, unit, user, web_request
+from tests.support import beijing, drive, today, unit, user, web_request
 
 
 @pytest.fixture

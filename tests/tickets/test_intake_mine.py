@@ -86,3 +86,15 @@ def test_query_count_does_not_grow_with_tickets(
         response = client.get(reverse("intake:mine"))
     assert len(listed(response)) == 20
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_each_requester_lists_only_their_own_requests(demo_org: None) -> None:
+    """R10.1: three requesters with two requests each: "my requests" shows each exactly their own two."""
+    from jiesu.tickets import selectors
+    from tests.support import PersonFactory, WebRequestFactory
+
+    people = PersonFactory.create_batch(3)
+    own = {p.pk: {WebRequestFactory(requester=p).pk for _ in range(2)} for p in people}
+    for p in people:
+        assert set(selectors.my_requests(p).values_list("pk", flat=True)) == own[p.pk]

@@ -18,7 +18,7 @@ from jiesu.tickets.permissions import (
     visible_tickets,
 )
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import drive, unit, user, web_request
+from tests.support import drive, unit, user, web_request
 
 
 @pytest.fixture

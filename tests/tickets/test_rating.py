@@ -16,7 +16,7 @@ from jiesu.tickets.models import Event, Followup, RatingLink, Ticket
 from jiesu.tickets.services import TicketEvent, base
 from jiesu.tickets.services.followup import RatingNotOpen
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import at, drive, sent_rating_token, snapshot, user
+from tests.support import at, drive, sent_rating_token, snapshot, user
 
 pytestmark = pytest.mark.django_db
 SENT = at(2026, 3, 10, 10)

@@ -21,8 +21,7 @@ from jiesu.tickets.recompute import recompute_open_deadlines
 from jiesu.workcalendar.importing import parse_calendar_csv
 from jiesu.workcalendar.services import calendar_import
 from jiesu.worker.sweep import run_sweep
-from tests.tickets.test_services_support import at, beijing, unit, user, web_request
-from tests.tickets.test_views_staff_support import signed_in
+from tests.support import at, beijing, signed_in, unit, user, web_request
 
 BODY = "已安排维修师傅上门检修。"
 

@@ -22,10 +22,8 @@ from jiesu.notify.models import Outbox
 from jiesu.tickets import selectors, services
 from jiesu.tickets.errors import Conflict, DomainError
 from jiesu.tickets.models import CohandlingRequest, Event, Note
-from tests.notify.support import hotline_call, told
+from tests.support import at, hotline_call, signed_in, told, unit, user, web_request
 from tests.tickets.test_rule_fidelity_support import START, answered, fresh, handled, step, web_replied
-from tests.tickets.test_services_support import at, unit, user, web_request
-from tests.tickets.test_views_staff_support import signed_in
 
 pytestmark = pytest.mark.django_db
 INSTRUCTION = "请后勤管理处今日内解决，并向诉求人当面说明情况。"

@@ -22,6 +22,7 @@ from jiesu.tickets import selectors, services
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Clock, Event, Followup, Reply
 from jiesu.tickets.states import CLOSED_STATUSES, Status
+from tests.support import at, signed_in, user, web_request
 from tests.tickets.test_rule_fidelity_support import (
     START,
     attempt,
@@ -30,8 +31,6 @@ from tests.tickets.test_rule_fidelity_support import (
     step,
     web_replied,
 )
-from tests.tickets.test_services_support import at, user, web_request
-from tests.tickets.test_views_staff_support import signed_in
 
 pytestmark = pytest.mark.django_db
 EXPLAINED = {

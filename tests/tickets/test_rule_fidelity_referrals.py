@@ -14,6 +14,7 @@ from django.urls import reverse
 from jiesu.tickets import selectors, services
 from jiesu.tickets.errors import DomainError, TransitionError
 from jiesu.tickets.models import Clock, Event, Note
+from tests.support import at, signed_in, user
 from tests.tickets.test_rule_fidelity_support import (
     SOURCE,
     START,
@@ -24,8 +25,6 @@ from tests.tickets.test_rule_fidelity_support import (
     step,
     web_replied,
 )
-from tests.tickets.test_services_support import at, user
-from tests.tickets.test_views_staff_support import signed_in
 
 pytestmark = pytest.mark.django_db
 SOURCE_DUE = at(2026, 3, 13, 17)  # the 12345 hotline wants the result by Friday 17:00

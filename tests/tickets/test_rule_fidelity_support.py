@@ -14,7 +14,7 @@ import time_machine
 
 from jiesu.tickets import services
 from jiesu.tickets.models import FollowupAttempt, Reply, Ticket
-from tests.tickets.test_services_support import HEATING, at, beijing, unit, user, web_request
+from tests.support import HEATING, at, beijing, unit, user, web_request
 
 START = at(2026, 3, 10, 9)  # a Tuesday in term
 SOURCE = "北京市12345市民服务热线"

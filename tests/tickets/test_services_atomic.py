@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from jiesu.tickets import services
-from tests.tickets.test_services_support import drive, user
+from tests.support import drive, user
 
 # Intake validates and computes before it takes SQLite's single write lock, then writes in one transaction.
 OPENS_ITS_OWN = {"ticket_create"}
@@ -59,7 +59,7 @@ def test_intake_writes_everything_in_one_transaction(demo_org: None, monkeypatch
     leaves no ticket, no history and no used number behind."""
     from jiesu.tickets.models import Event, Ticket, TicketSequence
     from jiesu.tickets.services import base
-    from tests.tickets.test_services_support import web_request
+    from tests.support import web_request
 
     seen: list[bool] = []
     original = base.next_number

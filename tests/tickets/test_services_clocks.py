@@ -12,7 +12,7 @@ from jiesu.tickets import selectors, services
 from jiesu.tickets.models import Clock, CohandlingRequest, Ticket
 from jiesu.tickets.selectors import TicketFilter
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import at, beijing, unit, user, web_request
+from tests.support import at, beijing, unit, user, web_request
 
 TUESDAY_9 = at(2026, 3, 10, 9)
 BODY = "已安排维修师傅上门检修。"

@@ -12,7 +12,7 @@ from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Clock, Event, RedispatchRequest, Ticket
 from jiesu.tickets.permissions import visible_tickets
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import drive, snapshot, unit, user
+from tests.support import drive, snapshot, unit, user
 
 
 def _ask(ticket: Ticket, reason: str = "应由保卫处负责门禁。") -> RedispatchRequest:

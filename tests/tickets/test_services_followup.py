@@ -19,7 +19,7 @@ from jiesu.tickets.errors import DomainError, NotAllowed, TransitionError
 from jiesu.tickets.models import Clock, ClockKind, Event, Followup, FollowupAttempt, Reply, Ticket
 from jiesu.tickets.services import TicketEvent
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import at, beijing, drive, snapshot, unit, user
+from tests.support import at, beijing, drive, snapshot, unit, user
 
 pytestmark = pytest.mark.django_db
 START = at(2026, 3, 10, 9)  # a Tuesday in term

@@ -11,7 +11,7 @@ from jiesu.tickets import services
 from jiesu.tickets.errors import DomainError, NotAllowed
 from jiesu.tickets.models import Event, Note, Reply
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import drive, snapshot, today, unit, user
+from tests.support import drive, snapshot, today, unit, user
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from jiesu.tickets.errors import DomainError, NotAllowed
 from jiesu.tickets.models import Clock, Event, Ticket, TicketSequence
 from jiesu.tickets.services.base import tracking_code_matches
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import HEATING, beijing, unit, user
+from tests.support import HEATING, beijing, unit, user
 
 
 def _office(**fields: Any) -> Ticket:

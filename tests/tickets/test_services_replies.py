@@ -10,7 +10,7 @@ from jiesu.tickets import services
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Clock, Event, Reply, ReplyKind, Ticket
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import (
+from tests.support import (
     beijing,
     drive,
     snapshot,

@@ -12,7 +12,7 @@ from jiesu.org.models import Campus
 from jiesu.tickets import services
 from jiesu.tickets.models import Ticket
 from tests.api.conftest import API
-from tests.tickets.test_views_staff_support import dispatched, handling, signed_in, unit, user
+from tests.support import dispatched, handling, signed_in, unit, user
 
 pytestmark = pytest.mark.django_db
 URGENT_REASON = "来电者情绪激动，称已连续三晚无法入睡，需尽快回应"

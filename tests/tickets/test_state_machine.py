@@ -19,7 +19,7 @@ from jiesu.tickets import services
 from jiesu.tickets.errors import STATE_MESSAGE, DomainError, NotAllowed, TransitionError
 from jiesu.tickets.models import CohandlingRequest, Note, RedispatchRequest, Reply, Ticket
 from jiesu.tickets.states import ACTIONS, Actor, Status
-from tests.tickets.test_services_support import (
+from tests.support import (
     ALLOWED,
     ROSTER,
     drive,

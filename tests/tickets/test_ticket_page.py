@@ -13,7 +13,7 @@ from jiesu.tickets import services
 from jiesu.tickets.models import Event, Note, Reply, Ticket
 from jiesu.tickets.states import Status
 from jiesu.tickets.views.actions import SPECS
-from tests.tickets.test_views_staff_support import (
+from tests.support import (
     PHONE,
     dispatched,
     handling,

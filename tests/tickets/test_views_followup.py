@@ -15,11 +15,11 @@ from jiesu.tickets import rating, services
 from jiesu.tickets.models import Event, FollowupAttempt, Ticket
 from jiesu.tickets.states import Status
 from jiesu.tickets.views.worklists import home_counts
-from tests.tickets.test_services_support import sent_rating_token
-from tests.tickets.test_views_staff_support import (
+from tests.support import (
     PHONE,
     pending,
     queries_for,
+    sent_rating_token,
     signed_in,
     user,
 )

@@ -22,7 +22,7 @@ from jiesu.tickets.models import (
 )
 from jiesu.tickets.states import Status
 from jiesu.tickets.views.worklists import home_counts
-from tests.tickets.test_views_staff_support import (
+from tests.support import (
     THIRD_PARTY_TEXT,
     dispatched,
     handling,

@@ -11,14 +11,15 @@ import time_machine
 from django.urls import reverse
 
 from jiesu.tickets import services
-from tests.tickets.test_services_support import beijing, unanswered_calls
-from tests.tickets.test_views_staff_support import (
+from tests.support import (
+    beijing,
     dispatched,
     handling,
     new_ticket,
     pending,
     queries_for,
     signed_in,
+    unanswered_calls,
     unit,
     user,
 )

@@ -18,8 +18,7 @@ from jiesu.api.services import token_create
 from jiesu.org.models import User
 from jiesu.tickets.states import Status
 from tests.api.conftest import API, assert_error
-from tests.tickets.test_services_support import drive, sent_rating_token
-from tests.tickets.test_views_staff_support import handling
+from tests.support import drive, handling, sent_rating_token
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 3, 10, 1, 0, tzinfo=dt.UTC)

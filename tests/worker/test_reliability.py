@@ -24,7 +24,7 @@ from django.db import connection
 from jiesu.notify.models import Notification, Outbox
 from jiesu.tickets.models import Breach, Clock, ClockKind, Ticket
 from jiesu.tickets.states import Status
-from tests.tickets.test_services_support import at, drive
+from tests.support import at, drive
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -14,7 +14,7 @@ from jiesu.tickets.models import Breach, Clock, ClockKind, CohandlingRequest
 from jiesu.tickets.states import Status
 from jiesu.worker.models import Digest
 from jiesu.worker.sweep import run_sweep
-from tests.tickets.test_services_support import at, drive, web_request
+from tests.support import at, drive, web_request
 
 pytestmark = pytest.mark.django_db
 
@@ -240,7 +240,7 @@ def test_a_moved_deadline_is_reminded_again_but_a_breach_is_recorded_once(demo_o
     """R4.2 + R4.8: after the planned reply date moves, the new deadline gets its own "due soon" reminder;
     a clock already breached is not breached (or told) twice."""
     from jiesu.tickets import services
-    from tests.tickets.test_services_support import user
+    from tests.support import user
 
     with time_machine.travel(START, tick=False):
         ticket = drive(Status.HANDLING, level="department", cohandling=False)

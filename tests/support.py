@@ -1,4 +1,5 @@
-"""Helpers shared by the service-layer tests (this module holds no tests).
+"""What the tests share (this module holds no tests): the demo personas, tickets walked to any state through the
+services, factories, and helpers for pages and notifications.
 
 ``drive(status)`` walks a fresh web request to any state through the services; ``snapshot`` captures every
 row a refused call must leave alone; ``ROSTER`` and ``ALLOWED`` name the demo personas independently of
@@ -8,12 +9,17 @@ row a refused call must leave alone; ``ROSTER`` and ``ALLOWED`` name the demo pe
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+import factory
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from jiesu.notify.models import Notification, Outbox
 from jiesu.org.models import Campus, Unit, User
 from jiesu.tickets import services
 from jiesu.tickets.models import (
@@ -258,3 +264,134 @@ def sent_rating_token(ticket: Ticket) -> str:
     found = re.search(r"/rate/([^/\s]+)/", note.body)
     assert found, note.body
     return found.group(1)
+
+
+PHONE = "13812345678"
+THIRD_PARTY_TEXT = "经核实，该问题属于运营商线路故障，请您自行联系运营商客服处理。"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A requester with an account (student by default) and a phone to call back."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    full_name = factory.Sequence(lambda n: f"测试同学{n}")
+    kind = "student"
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+    password = factory.django.Password("Jiesu@2026")
+
+
+class WebRequestFactory(factory.Factory):
+    """A web request recorded through ``ticket_create`` (the only intake path), awaiting dispatch."""
+
+    class Meta:
+        model = Ticket
+
+    requester = factory.SubFactory(PersonFactory)
+    content = HEATING
+    type = "help"
+
+    @classmethod
+    def _create(cls, model_class: type[Ticket], requester: User, **fields: Any) -> Ticket:
+        return services.ticket_create(
+            actor=requester, channel="web", campus=beijing(), requester=requester, **fields
+        ).ticket
+
+
+def new_ticket(content: str = HEATING, requester: str = "student") -> Ticket:
+    """A web request awaiting dispatch (R4.5), as the pages' tests name it."""
+    return web_request(requester, content)
+
+
+def dispatched(content: str = HEATING, lead: str = "logistics", cohandling: Sequence[str] = ()) -> Ticket:
+    """Dispatched to ``lead`` and awaiting its acknowledgement (R4.1)."""
+    ticket = new_ticket(content)
+    services.ticket_dispatch(
+        actor=user("dispatcher"),
+        ticket=ticket,
+        lead_unit=unit(lead),
+        cohandling_units=[unit(code) for code in cohandling],
+    )
+    ticket.refresh_from_db()
+    return ticket
+
+
+def handling(level: str = "direct", content: str = HEATING, cohandling: Sequence[str] = ()) -> Ticket:
+    """Acknowledged by the logistics officer, with its level set (R4.2)."""
+    ticket = dispatched(content, cohandling=cohandling)
+    services.ticket_acknowledge(actor=user("officer"), ticket=ticket)
+    services.ticket_set_level(actor=user("officer"), ticket=ticket, level=level)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def pending(body: str = "已安排维修师傅今天下午上门检修暖气。", content: str = HEATING) -> Ticket:
+    """A formal reply awaiting the logistics head's approval (R4.3)."""
+    ticket = handling(content=content)
+    services.reply_submit(actor=user("officer"), ticket=ticket, body=body)
+    ticket.refresh_from_db()
+    return ticket
+
+
+def pending_reply(ticket: Ticket) -> Reply:
+    return Reply.objects.get(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.PENDING)
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(user(username))
+    return client
+
+
+def queries_for(client: Client, url: str) -> int:
+    """How many queries one GET of ``url`` runs (asserting it renders)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return len(captured.captured_queries)
+
+
+def told(event: str, ticket: Ticket | None = None) -> set[str]:
+    """Usernames with an inbox notification for ``event`` (about ``ticket``)."""
+    rows = Notification.objects.filter(event=event)
+    if ticket is not None:
+        rows = rows.filter(ticket=ticket)
+    return set(rows.values_list("recipient__username", flat=True))
+
+
+def sent_to(event: str, channel: str = "email") -> list[Outbox]:
+    return list(Outbox.objects.filter(event=event, channel=channel).order_by("id"))
+
+
+def addresses(event: str, channel: str = "email") -> set[str]:
+    return {row.address for row in sent_to(event, channel)}
+
+
+def hotline_call(
+    *,
+    phone: str = "13900002222",
+    email: str = "wang@example.com",
+    content: str = "3号楼热水器坏了。",
+    acknowledge: bool = False,
+) -> Ticket:
+    """A caller without an account, recorded by the logistics officer (the receiving unit leads, R2)."""
+    return services.ticket_create(
+        actor=user("officer"),
+        channel="hotline",
+        type="help",
+        campus=beijing(),
+        content=content,
+        requester_name="王先生",
+        contact_phone=phone,
+        contact_email=email,
+        receiving_unit=unit("logistics"),
+        acknowledge=acknowledge,
+    ).ticket
+
+
+def reply_and_approve(ticket: Ticket, body: str = "已安排维修师傅上门检修。") -> None:
+    services.reply_submit(actor=user("officer"), ticket=ticket, body=body)
+    services.reply_approve(actor=user("head"), ticket=ticket)
