@@ -91,3 +91,17 @@ def _sqlite_flush_lifts_append_only_triggers() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(operations, "sql_flush", sql_flush)
         yield
+
+
+@pytest.fixture
+def no_organization(db: None) -> None:
+    """An installation before anything is loaded: the session's demo organization removed inside this test's
+    transaction (rolled back at its end), for the tests of loading it."""
+    from jiesu.org.models import Campus, Hotline, Membership, Unit
+
+    Membership.objects.all().delete()
+    User.objects.all().delete()
+    Hotline.objects.all().delete()
+    Unit.objects.filter(parent__isnull=False).delete()  # children first: a parent is protected
+    Unit.objects.all().delete()
+    Campus.objects.all().delete()

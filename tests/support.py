@@ -260,7 +260,10 @@ def sent_rating_token(ticket: Ticket) -> str:
 
     from jiesu.notify.models import Notification  # noqa: PLC0415 - tickets tests import notify lazily
 
-    note = Notification.objects.filter(ticket=ticket, event="reply_sent").latest("pk")
+    # The requester's own notice (the Office hears of the same reply too, R7.4).
+    note = Notification.objects.filter(ticket=ticket, event="reply_sent", recipient=ticket.requester).latest(
+        "pk"
+    )
     found = re.search(r"/rate/([^/\s]+)/", note.body)
     assert found, note.body
     return found.group(1)

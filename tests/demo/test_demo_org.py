@@ -54,12 +54,11 @@ def test_demo_org_is_idempotent(demo_org: None, capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.django_db
-def test_demo_org_adds_the_demo_people_to_what_load_org_loads(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_org_adds_the_demo_people_to_what_load_org_loads(
+    no_organization: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`jiesu demo-org` loads the same organization as `jiesu load-org`, then adds the demo people; only the
     demo creates the superuser `admin`."""
-    # The test database starts with the demo organization (tests/conftest.py): begin from no people at all.
-    Membership.objects.all().delete()
-    User.objects.all().delete()
     call_command("load-org")
     organization = (Campus.objects.count(), Unit.objects.count(), Hotline.objects.count())
     assert not User.objects.exists()

@@ -73,7 +73,7 @@ def test_required_units_and_campuses_exist(organization: None) -> None:
 
 
 @pytest.mark.django_db
-def test_load_org_creates_the_organization_and_no_account() -> None:
+def test_load_org_creates_the_organization_and_no_account(no_organization: None) -> None:
     """`jiesu load-org` creates the campuses, units and hotlines of a real installation and no person at all:
     no superuser with a published password, no role."""
     out = io.StringIO()
@@ -92,7 +92,9 @@ def test_load_org_creates_the_organization_and_no_account() -> None:
 
 
 @pytest.mark.django_db
-def test_load_org_twice_changes_nothing_and_keeps_what_an_administrator_changed() -> None:
+def test_load_org_twice_changes_nothing_and_keeps_what_an_administrator_changed(
+    no_organization: None,
+) -> None:
     """Running `jiesu load-org` again creates nothing new (same counts) and keeps a changed opening time."""
     call_command("load-org", stdout=io.StringIO())
     counts = (Campus.objects.count(), Unit.objects.count(), Hotline.objects.count(), User.objects.count())
