@@ -35,3 +35,10 @@ def client_ip(request: HttpRequest) -> str:
     if len(hops) < trusted:
         return remote
     return _address(hops[-trusted]) or remote
+
+
+def client_ip_or_none(request: HttpRequest) -> str | None:
+    """The same address for django-axes, which stores it in an IP address column: None when there is none (a
+    request built in code, as Django's test client's sign-in is)."""
+    address = client_ip(request)
+    return None if address == UNKNOWN else address

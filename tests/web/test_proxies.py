@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from jiesu.clientip import client_ip
+from jiesu.clientip import client_ip, client_ip_or_none
 from jiesu.org.models import Campus
 from jiesu.tickets import services
 from jiesu.web import signin
@@ -143,3 +143,11 @@ def test_password_spraying_from_one_address_is_slowed(settings, password: str) -
             assert _sign_in(f"user{n:02d}", "Spring2026!", "198.51.100.99") == 200
         assert _sign_in("head", password, "198.51.100.99") == 429
         assert _sign_in("head", password, "198.51.100.100") == 302
+
+
+def test_a_request_without_an_address_is_unknown_and_axes_stores_none() -> None:
+    """A request built in code (no REMOTE_ADDR) keys throttles as "unknown"; axes, which stores the address in
+    an IP column (inet on PostgreSQL), gets None."""
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_ip(request) == "unknown" and client_ip_or_none(request) is None

@@ -181,7 +181,7 @@ NINJA_NUM_PROXIES = JIESU_TRUSTED_PROXIES  # for any django-ninja throttle not k
 # Lockout after repeated failed sign-ins (django-axes) on the username *and* address together, so nobody can lock
 # someone else out from elsewhere; the username alone and the address alone are slowed down instead
 # (jiesu.web.signin: guessing one account from many addresses, password spraying from one address).
-AXES_CLIENT_IP_CALLABLE = "jiesu.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "jiesu.clientip.client_ip_or_none"
 AXES_FAILURE_LIMIT = int(os.environ.get("JIESU_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("JIESU_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
