@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jiesu.worker",
     "jiesu.ledger",
     "jiesu.supervision",
+    "jiesu.reporting",
     "jiesu.api",
     "jiesu.web",
     "jiesu.demo",  # on top of everything: nothing imports it
@@ -290,3 +291,5 @@ JIESU_ASSESSMENT_WEIGHTS: dict[str, float] = {"response": 0.1, "resolution": 0.5
 JIESU_ASSESSMENT_BASIC_WEIGHT = 1.0  # w: how much "basically satisfied" counts in the satisfaction rate
 # Dashboards and the public summary are school-wide aggregates, computed at most once per this many seconds.
 JIESU_SUPERVISION_CACHE_SECONDS = int(os.environ.get("JIESU_SUPERVISION_CACHE_SECONDS", "300"))
+# R8.4: units in a sensitive period report by this local time (Asia/Shanghai, HH:MM); missing ones are flagged.
+JIESU_ZERO_REPORT_CUTOFF = os.environ.get("JIESU_ZERO_REPORT_CUTOFF", "17:00")

@@ -21,6 +21,7 @@ from django.utils.translation import override
 from jiesu.notify.recipients import office_people
 from jiesu.notify.services import Alert, notify_bulk, notify_users
 from jiesu.org.models import Membership, Role, User
+from jiesu.reporting.services import flag_missing_reports
 from jiesu.tickets import sweep as ticket_sweep
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import OPEN_STATUSES, Status
@@ -63,6 +64,7 @@ def run_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> Sw
     if result.overdue:
         result.notifications += _office_summary(result.overdue)
     result.digests = make_digests(now=now)
+    result.notifications += flag_missing_reports(now=now)  # R8.4: units without a daily report at the cut-off
     if result.overdue or result.due_soon or result.digests:
         log.info("sweep: %s", result)
     return result
