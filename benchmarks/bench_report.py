@@ -67,7 +67,9 @@ def _fill(tickets: int, seed: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tickets", type=int, default=400_000)
     parser.add_argument("--iterations", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
