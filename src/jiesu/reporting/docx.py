@@ -4,6 +4,8 @@ fallback; the Normal style carries the same settings for text Word adds later.""
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -12,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from docx.text.run import Run
 
@@ -41,9 +44,21 @@ def _fonts(run_or_style: Any, east_asia: str, size: float | None = None, *, bold
     rfonts.set(qn("w:hAnsi"), LATIN_FONT)
 
 
+@functools.cache
+def _run_properties(east_asia: str, size: float, bold: bool) -> Any:
+    """A ``w:rPr`` naming the Latin and East-Asian fonts, built once per style and copied onto each run (setting
+    the fonts through the run's properties costs ~0.5 ms a run; a report has thousands of table cells)."""
+    bold_xml = "<w:b/><w:bCs/>" if bold else ""
+    half_points = int(size * 2)
+    return parse_xml(
+        f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" '
+        f'w:eastAsia="{east_asia}"/>{bold_xml}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+    )
+
+
 def _text(paragraph: Any, text: str, *, font: str = BODY_FONT, size: float = 12, bold: bool = False) -> Run:
     run = paragraph.add_run(text)
-    _fonts(run, font, size, bold=bold)
+    run.element.insert(0, copy.deepcopy(_run_properties(font, size, bold)))
     return run
 
 
