@@ -210,3 +210,26 @@ def test_the_order_log_is_append_only_in_the_database(order) -> None:
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert order.events.get().text == "请于三个工作日内书面说明暖气维修进展。"
+
+
+def test_the_people_concerned_hear_of_each_step_in_the_same_transaction(order) -> None:
+    """Issued → the unit's head and information officers; answered → the issuer; accepted → the head and
+    whoever answered (not the one acting)."""
+    assert _told("order_issue") == ["head", "officer"]
+    order_answer(actor=user("officer"), order=order, answer="已处理")
+    assert _told("order_answer") == ["dispatcher"]
+    order_review(actor=user("dispatcher"), order=order, accept=True)
+    assert _told("order_accept") == ["head", "officer"]
+
+
+def test_a_rolled_back_order_tells_nobody(ticket) -> None:
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        order_issue(
+            actor=user("dispatcher"), ticket=ticket, subject="", requirement="要求", level="supervise"
+        )
+        raise Boom
+    assert not Order.objects.exists()
+    assert _told("order_issue") == []

@@ -21,7 +21,9 @@ from django.utils.translation import override
 from jiesu.notify.recipients import office_people
 from jiesu.notify.services import Alert, notify_bulk, notify_users
 from jiesu.org.models import Membership, Role, User
+from jiesu.org.selectors import unit_heads
 from jiesu.supervision import sweep as order_sweep
+from jiesu.supervision.services.orders import OrderChange
 from jiesu.tickets import sweep as ticket_sweep
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import OPEN_STATUSES, Status
@@ -189,3 +191,47 @@ def _digest_text(day: dt.date, figures: dict[str, int]) -> dict[str, str]:
             % figures
         )
     return {"title": title, "body": body, "url": reverse("work:inbox")}
+
+
+def notify_order_change(change: OrderChange) -> int:
+    """R8.2, in the change's transaction: a new or returned order reaches the unit's head and information
+    officers; an answer reaches whoever issued the order; a decision reaches the unit's head and whoever
+    answered."""
+    order = change.order
+    if change.name in ("issue", "return"):
+        people = list(
+            User.objects.filter(
+                memberships__unit_id=order.unit_id,
+                memberships__role__in=[Role.UNIT_HEAD, Role.INFO_OFFICER],
+                is_active=True,
+            ).distinct()
+        )
+    elif change.name == "answer":
+        people = [order.issued_by]
+    else:
+        heads = unit_heads([order.unit_id])
+        people = [p for p in (heads.get(order.unit_id), order.answered_by) if p is not None]
+    people = [p for p in people if change.actor is None or p.pk != change.actor.pk]
+    with override("zh-hans"):
+        values = {"subject": order.subject}
+        title = {
+            "issue": _("New supervision order: %(subject)s"),
+            "return": _("Supervision order answer returned: %(subject)s"),
+            "answer": _("Supervision order answered: %(subject)s"),
+            "accept": _("Supervision order answer accepted: %(subject)s"),
+            "withdraw": _("Supervision order withdrawn: %(subject)s"),
+        }[change.name] % values
+        due = timezone.localtime(order.deadline_at)
+        body = (
+            _("Answer in writing by %(due)s.") % {"due": f"{due:%Y-%m-%d %H:%M}"}
+            if change.name in ("issue", "return")
+            else title
+        )
+    return notify_users(
+        "order_" + change.name,
+        people,
+        title=title,
+        body=body,
+        url=reverse("supervision:order", args=[order.pk]),
+        ticket=order.ticket_id,
+    )

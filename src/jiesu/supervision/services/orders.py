@@ -8,6 +8,7 @@ is appended and, when the order is on a ticket, one row of the ticket's history 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,34 @@ STATE_MESSAGE = _("“%(action)s” is not allowed while the order is “%(state
 ACTOR_MESSAGE = _("You may not “%(action)s” on this order.")
 MAX_DAYS = 30
 TICKET_KEYS = frozenset({"deadline", "on_time", "step", "to"})  # what the ticket's history shows of an order
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """What in-transaction writers (the notifications) receive after each step of an order."""
+
+    name: str  # issue, answer, accept, return, withdraw (escalations are the sweep's own alerts)
+    order: Order
+    actor: User | None
+
+
+_writers: list[Callable[[OrderChange], object]] = []
+
+
+def subscribe_in_transaction(writer: Callable[[OrderChange], object]) -> Callable[[OrderChange], object]:
+    """Register a writer run inside each change's transaction (its rows commit or roll back with the change).
+    The app above that owns the notifications registers itself here; this app never imports it."""
+    _writers.append(writer)
+    return writer
+
+
+def unsubscribe_in_transaction(writer: Callable[[OrderChange], object]) -> None:
+    _writers.remove(writer)
+
+
+def _publish(name: str, order: Order, actor: User | None) -> None:
+    for writer in _writers:
+        writer(OrderChange(name, order, actor))
 
 
 @dataclass(frozen=True)
@@ -94,6 +123,8 @@ def _log(
                 )
             ]
         )
+    if action != "escalate":  # the sweep tells the people an escalation reaches itself
+        _publish(action, order, actor)
     return event
 
 
