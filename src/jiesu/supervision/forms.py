@@ -19,7 +19,9 @@ class OrderForm(forms.Form):
     )
     subject = forms.CharField(label=_("Matter"), max_length=120, required=False)
     requirement = forms.CharField(label=_("Requirement"), widget=forms.Textarea(attrs={"rows": 4}))
-    level = forms.ChoiceField(label=_("Level"), choices=OrderLevel.choices, initial=OrderLevel.SUPERVISE)
+    level = forms.ChoiceField(
+        label=_("Supervision level"), choices=OrderLevel.choices, initial=OrderLevel.SUPERVISE
+    )
     days = forms.IntegerField(
         label=_("Working days to answer"),
         min_value=1,
