@@ -144,6 +144,7 @@ def test_a_rate_with_nothing_to_rate_leaves_the_score_to_the_others() -> None:
 
 
 def test_aggregation_is_a_fixed_number_of_queries(known_period, django_assert_num_queries) -> None:
-    """Three grouped queries and two for the unit names and order, whatever the number of tickets."""
-    with django_assert_num_queries(5):
+    """Four grouped queries (tickets, clocks, follow-ups, inspection findings) and two for the unit names and
+    order, whatever the number of tickets."""
+    with django_assert_num_queries(6):
         AssessmentReport(AUTUMN, as_of=AS_OF).rows()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,3 +84,39 @@ def hotline_directory() -> list[Hotline]:
         .select_related("unit", "campus")
         .order_by("unit__sort_order", "unit_id", "campus__sort_order")
     )
+
+
+def leaders_in_charge(unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The school leaders in charge of each unit (分管校领导): active people holding the leader role *in* that
+    unit. A unit with none assigned falls back to the school-wide leaders, so an escalation always reaches
+    someone. One query for the assigned leaders, one more only when a unit has none."""
+    wanted = set(unit_ids)
+    found: dict[int, list[User]] = {u: [] for u in wanted}
+    rows = (
+        Membership.objects.filter(role=Role.LEADER, unit_id__in=wanted, user__is_active=True)
+        .select_related("user")
+        .order_by("unit_id", "user_id")
+    )
+    for m in rows:
+        found[int(m.unit_id)].append(m.user)  # type: ignore[arg-type]  # filtered on unit_id
+    if any(not people for people in found.values()):
+        school = [
+            m.user
+            for m in Membership.objects.filter(role=Role.LEADER, unit__isnull=True, user__is_active=True)
+            .select_related("user")
+            .order_by("user_id")
+        ]
+        for unit_id, people in found.items():
+            if not people:
+                found[unit_id] = list(school)
+    return found
+
+
+def unit_heads(unit_ids: Iterable[int]) -> dict[int, User]:
+    """Each unit's head (R3.1: at most one), active people only, in one query."""
+    return {
+        int(m.unit_id): m.user  # type: ignore[arg-type]  # heads always have a unit
+        for m in Membership.objects.filter(
+            role=Role.UNIT_HEAD, unit_id__in=set(unit_ids), user__is_active=True
+        ).select_related("user")
+    }

@@ -71,3 +71,50 @@ def requires(
         return wrapper
 
     return decorate
+
+
+# -- supervision orders (R8.2) and inspections (R8.5) ----------------------------------------------------------
+def may_supervise(user: User | Any) -> bool:
+    """The Office and school leaders issue orders and review the answers (R8.2)."""
+    if not _signed_in(user):
+        return False
+    roles = roles_for(user)
+    return roles.is_office or roles.has(Role.LEADER)
+
+
+def may_see_orders(user: User | Any) -> bool:
+    """The order board: supervisors, inspectors, and unit members (their units' orders only)."""
+    if not _signed_in(user):
+        return False
+    roles = roles_for(user)
+    return may_supervise(user) or roles.has(Role.INSPECTOR) or bool(roles.unit_ids(*UNIT_MEMBER_ROLES))
+
+
+def order_unit_ids(user: User | Any) -> frozenset[int] | None:
+    """The units whose orders ``user`` sees; None means every unit (supervisors and inspectors)."""
+    roles = roles_for(user)
+    if may_supervise(user) or roles.has(Role.INSPECTOR):
+        return None
+    return roles.unit_ids(*UNIT_MEMBER_ROLES)
+
+
+def order_actors(user: User | Any, unit_id: int) -> frozenset[str]:
+    """How ``user`` stands to an order of ``unit_id``: the ``OrderActor`` values of ``states.MOVES``."""
+    if not _signed_in(user):
+        return frozenset()
+    found = set()
+    if may_supervise(user):
+        found.add("supervisor")
+    if unit_id in roles_for(user).unit_ids(*UNIT_MEMBER_ROLES):
+        found.add("unit")
+    return frozenset(found)
+
+
+def may_inspect(user: User | Any) -> bool:
+    """Art. 15: inspectors (纪委) draw samples, record findings and issue notices."""
+    return _signed_in(user) and roles_for(user).has(Role.INSPECTOR)
+
+
+def may_see_inspections(user: User | Any) -> bool:
+    """Inspectors, the Office and leaders read inspections and their notices."""
+    return may_inspect(user) or may_supervise(user)

@@ -24,6 +24,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncWeek
 
 from jiesu.supervision.figures import CLOSED_EXPLAINED, CLOSED_UNREACHABLE, SHANGHAI, Period
+from jiesu.supervision.models import Finding
 from jiesu.tickets.models import Clock, ClockKind, Followup, FollowupOutcome, Ticket
 from jiesu.tickets.states import Status
 
@@ -37,11 +38,17 @@ Key = tuple[Any, ...]
 
 
 def inspection_findings(period: Period) -> dict[int | None, int]:
-    """Hook for R8.5: findings per lead unit from the inspections of ``period``.
-
-    Inspections do not exist yet, so there are none; when they do, this returns their grouped count and the
-    assessment shows it beside the rates (it does not enter the score: no official weight is published)."""
-    return {}
+    """R8.5: findings (sampled tickets with a problem in any check) per lead unit, for the tickets received in
+    ``period``; one grouped query. The assessment shows it beside the rates (it does not enter the score: no
+    official weight is published)."""
+    problem = Finding.Check.PROBLEM
+    rows = (
+        Finding.objects.filter(ticket__received_at__gte=period.start, ticket__received_at__lt=period.end)
+        .filter(Q(response=problem) | Q(resolution=problem) | Q(satisfaction=problem))
+        .values("ticket__lead_unit_id")
+        .annotate(n=Count("ticket_id", distinct=True))
+    )
+    return {row["ticket__lead_unit_id"]: row["n"] for row in rows}
 
 
 # -- conditions on one clock (R4.8, R4.9) ------------------------------------------------------------------

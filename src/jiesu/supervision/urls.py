@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiesu.supervision import views
+from jiesu.supervision import views, views_inspections, views_orders
 
 app_name = "supervision"
 
@@ -11,4 +11,17 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export/<slug:chart>.<slug:fmt>", views.dashboard_export, name="dashboard_export"),
     path("summary/", views.summary, name="summary"),
+    # R8.2 supervision orders
+    path("orders/", views_orders.board, name="orders"),
+    path("orders/new/", views_orders.order_new, name="order_new"),
+    path("orders/<int:pk>/", views_orders.order_page, name="order"),
+    # R8.5 inspections
+    path("inspections/", views_inspections.inspection_list, name="inspections"),
+    path("inspections/<int:pk>/", views_inspections.inspection_page, name="inspection"),
+    path(
+        "inspections/<int:pk>/tickets/<int:ticket_id>/",
+        views_inspections.sampled_ticket,
+        name="sampled_ticket",
+    ),
+    path("inspections/notices/<int:pk>.docx", views_inspections.notice_file, name="notice_file"),
 ]

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
-from jiesu.supervision.permissions import may_assess, may_see_dashboard
+from jiesu.supervision.permissions import may_assess, may_see_dashboard, may_see_inspections, may_see_orders
 from jiesu.workcalendar.permissions import can_manage_calendar
 
 
@@ -20,4 +20,6 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "nav_calendar": signed_in and can_manage_calendar(user),
         "nav_assessment": signed_in and may_assess(user),
         "nav_dashboard": signed_in and may_see_dashboard(user),
+        "nav_orders": signed_in and may_see_orders(user),
+        "nav_inspections": signed_in and may_see_inspections(user),
     }

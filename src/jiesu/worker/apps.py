@@ -12,3 +12,9 @@ class WorkerConfig(AppConfig):
         from jiesu.worker.queue import enqueue_delivery  # noqa: PLC0415
 
         on_outbox_committed(enqueue_delivery)
+
+        # R8.2: the people a supervision order concerns hear of each step (supervision never imports notify).
+        from jiesu.supervision.services.orders import subscribe_in_transaction  # noqa: PLC0415
+        from jiesu.worker.sweep import notify_order_change  # noqa: PLC0415
+
+        subscribe_in_transaction(notify_order_change)

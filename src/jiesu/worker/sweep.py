@@ -21,7 +21,10 @@ from django.utils.translation import override
 from jiesu.notify.recipients import office_people
 from jiesu.notify.services import Alert, notify_bulk, notify_users
 from jiesu.org.models import Membership, Role, User
+from jiesu.org.selectors import unit_heads
 from jiesu.reporting.services import flag_missing_reports
+from jiesu.supervision import sweep as order_sweep
+from jiesu.supervision.services.orders import OrderChange
 from jiesu.tickets import sweep as ticket_sweep
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import OPEN_STATUSES, Status
@@ -40,6 +43,7 @@ class SweepResult:
     due_soon: int = 0
     notifications: int = 0
     digests: int = 0
+    orders: int = 0  # R8.2 supervision orders escalated
 
 
 def run_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> SweepResult:
@@ -63,11 +67,47 @@ def run_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> Sw
                 break
     if result.overdue:
         result.notifications += _office_summary(result.overdue)
+    result.orders, told = escalate_orders(now=now, size=size)
+    result.notifications += told
     result.digests = make_digests(now=now)
     result.notifications += flag_missing_reports(now=now)  # R8.4: units without a daily report at the cut-off
-    if result.overdue or result.due_soon or result.digests:
+    if result.overdue or result.due_soon or result.digests or result.orders:
         log.info("sweep: %s", result)
     return result
+
+
+def escalate_orders(*, now: dt.datetime, size: int) -> tuple[int, int]:
+    """R8.2: overdue supervision orders go to the unit head, then to the leader in charge; each step is
+    recorded and notified in one transaction per batch. An idle sweep costs one index probe."""
+    escalated = told = 0
+    while True:
+        ids = order_sweep.pending_ids(now, size)
+        if not ids:
+            break
+        with override("zh-hans"), transaction.atomic():
+            for step in order_sweep.take_escalations(now, ids):
+                escalated += 1
+                told += notify_users(
+                    "order_escalated", step.recipients, **_escalation_text(step), ticket=step.ticket_id
+                )
+        if len(ids) < size:
+            break
+    return escalated, told
+
+
+def _escalation_text(step: order_sweep.Escalation) -> dict[str, str]:
+    due = timezone.localtime(step.deadline_at)
+    values = {"subject": step.subject, "due": f"{due:%Y-%m-%d %H:%M}"}
+    if step.step == 1:
+        title = _("Supervision order overdue: %(subject)s") % values
+        body = _("Your unit has not answered this supervision order, due %(due)s. Please answer in writing.")
+    else:
+        title = _("Supervision order still unanswered: %(subject)s") % values
+        body = _(
+            "The unit in your charge has still not answered this supervision order, due %(due)s, although its "
+            "head was alerted."
+        )
+    return {"title": title, "body": body % values, "url": reverse("supervision:order", args=[step.order_id])}
 
 
 def _office_summary(count: int) -> int:
@@ -153,3 +193,47 @@ def _digest_text(day: dt.date, figures: dict[str, int]) -> dict[str, str]:
             % figures
         )
     return {"title": title, "body": body, "url": reverse("work:inbox")}
+
+
+def notify_order_change(change: OrderChange) -> int:
+    """R8.2, in the change's transaction: a new or returned order reaches the unit's head and information
+    officers; an answer reaches whoever issued the order; a decision reaches the unit's head and whoever
+    answered."""
+    order = change.order
+    if change.name in ("issue", "return"):
+        people = list(
+            User.objects.filter(
+                memberships__unit_id=order.unit_id,
+                memberships__role__in=[Role.UNIT_HEAD, Role.INFO_OFFICER],
+                is_active=True,
+            ).distinct()
+        )
+    elif change.name == "answer":
+        people = [order.issued_by]
+    else:
+        heads = unit_heads([order.unit_id])
+        people = [p for p in (heads.get(order.unit_id), order.answered_by) if p is not None]
+    people = [p for p in people if change.actor is None or p.pk != change.actor.pk]
+    with override("zh-hans"):
+        values = {"subject": order.subject}
+        title = {
+            "issue": _("New supervision order: %(subject)s"),
+            "return": _("Supervision order answer returned: %(subject)s"),
+            "answer": _("Supervision order answered: %(subject)s"),
+            "accept": _("Supervision order answer accepted: %(subject)s"),
+            "withdraw": _("Supervision order withdrawn: %(subject)s"),
+        }[change.name] % values
+        due = timezone.localtime(order.deadline_at)
+        body = (
+            _("Answer in writing by %(due)s.") % {"due": f"{due:%Y-%m-%d %H:%M}"}
+            if change.name in ("issue", "return")
+            else title
+        )
+    return notify_users(
+        "order_" + change.name,
+        people,
+        title=title,
+        body=body,
+        url=reverse("supervision:order", args=[order.pk]),
+        ticket=order.ticket_id,
+    )

@@ -61,6 +61,13 @@ EVENT_LABELS = {
     "unreachable_retry": gettext_lazy("The Office ordered another round of calls"),
     "instruction_respond": gettext_lazy("Action on the leader's instruction recorded"),
     "reword_reply": gettext_lazy("Flagged reply reworded by the unit"),
+    # Issue 13 (R8.2): supervision orders on the ticket.
+    "order_issue": gettext_lazy("Supervision order issued"),
+    "order_answer": gettext_lazy("Supervision order answered in writing"),
+    "order_accept": gettext_lazy("Answer to the supervision order accepted"),
+    "order_return": gettext_lazy("Answer to the supervision order returned"),
+    "order_withdraw": gettext_lazy("Supervision order withdrawn"),
+    "order_escalate": gettext_lazy("Overdue supervision order escalated"),
 }
 
 FIELD_LABELS = {
@@ -88,6 +95,11 @@ FIELD_LABELS = {
     **{kind.value: kind.label for kind in ClockKind},
     "reported_at": gettext_lazy("Reported at"),
     "attempts": gettext_lazy("Unanswered calls"),
+    "order": gettext_lazy("Supervision order"),
+    "deadline": gettext_lazy("Deadline"),
+    "on_time": gettext_lazy("On time"),
+    "step": gettext_lazy("Escalation step"),
+    "to": gettext_lazy("Alerted"),
 }
 _CHOICES: dict[str, Any] = {
     "level": Level,
@@ -136,7 +148,11 @@ def _show(key: str, value: Any) -> str:
     choices = _CHOICES.get(key)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
-    if key in ("due", "reported_at") and isinstance(value, str) and (moment := parse_datetime(value)):
+    if (
+        key in ("due", "reported_at", "deadline")
+        and isinstance(value, str)
+        and (moment := parse_datetime(value))
+    ):
         return date_format(timezone.localtime(moment), "Y-m-d H:i")
     if key in _CLOCKS:
         return _deadline(value)
