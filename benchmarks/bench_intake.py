@@ -12,6 +12,11 @@ Every 201 is answered after the ticket, its clocks, history and outbox rows are 
 recorded tickets: the benchmark counts the tickets in the database afterwards and checks that every accepted
 request is there (accepted = recorded). Goals: ≥ 150 recorded tickets/s with 16 connections, p95 ≤ 200 ms.
 
+On a shared, loaded machine the wall-clock figures say more about the other jobs than about Jiesu, so the
+benchmark also reads (from /proc) the CPU time the server side spent during the load — gunicorn's workers, the
+queue worker and, on PostgreSQL, the database's own processes — and reports it per recorded ticket, with the
+rate that many otherwise idle cores would sustain at that cost (an estimate, printed as such).
+
 The database is a fresh SQLite file in a temporary directory (the embedded default), unless
 ``--database-url`` names another (it must be disposable: the benchmark migrates it and writes tickets). The
 queue follows the deployment it stands for: the embedded SQLite queue beside a SQLite database, Redis
@@ -26,6 +31,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -35,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +85,7 @@ def _env(database_url: str, var_dir: str, queue_url: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="jiesu.settings",
         PYTHONPATH=str(REPO / "src"),
-        SECRET_KEY="bench-" + os.urandom(16).hex(),
+        SECRET_KEY=secrets.token_urlsafe(50),  # Django check E002 wants >= 50 characters
         DATABASE_URL=database_url,
         JIESU_VAR_DIR=var_dir,
         DEBUG="0",
@@ -128,6 +135,80 @@ def _counts(database_url: str) -> tuple[int, int]:
         with psycopg.connect(database_url) as db:
             tickets, unsent = db.execute(sql).fetchone()  # type: ignore[misc]
     return int(tickets), int(unsent)
+
+
+def _group_pids(*groups: int) -> list[int]:
+    """The processes of the given process groups (gunicorn's master and workers, the worker), from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) in groups:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _database_pids(database_url: str) -> list[int]:
+    """PostgreSQL's server processes serving the benchmark's database (none for SQLite: it runs in process)."""
+    if database_url.startswith("sqlite"):
+        return []
+    import psycopg  # noqa: PLC0415 - only for a PostgreSQL run
+
+    with psycopg.connect(database_url) as db:
+        rows = db.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [int(pid) for (pid,) in rows]
+
+
+def _cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each of ``pids`` still alive."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+@dataclass
+class CpuUse:
+    """CPU seconds the server side spent during the measured load: a figure a loaded machine inflates far less
+    than wall-clock throughput (other jobs take turns on the cores; they do not add to this run's CPU time)."""
+
+    server: float  # gunicorn workers
+    worker: float  # the queue worker delivering receipts
+    database: float  # PostgreSQL processes of this database (0 for SQLite, which runs inside the server)
+
+    @property
+    def total(self) -> float:
+        return self.server + self.worker + self.database
+
+
+def _cpu_during(
+    database_url: str, server: int, worker: int, measure: Callable[[], Rate]
+) -> tuple[Rate, CpuUse | None]:
+    if not Path("/proc/self/stat").exists():
+        return measure(), None
+    sides = {
+        "server": lambda: _group_pids(server),
+        "worker": lambda: _group_pids(worker),
+        "database": lambda: _database_pids(database_url),
+    }
+    before = {name: _cpu(pids()) for name, pids in sides.items()}
+    rate = measure()
+    spent = {}
+    for name, pids in sides.items():
+        after = _cpu(list(set(pids()) | set(before[name])))
+        # A process that ended meanwhile is left out; one that started counts from zero.
+        spent[name] = sum(used - before[name].get(pid, 0.0) for pid, used in after.items())
+    return rate, CpuUse(**spent)
 
 
 def _drain(database_url: str, deadline: float) -> None:
@@ -278,7 +359,9 @@ def main() -> None:
         load(port, PATH, auth, 2, args.connections)  # warm-up
         _drain(database_url, time.monotonic() + 120)
         before = _counts(database_url)[0]
-        api = load(port, PATH, auth, seconds, args.connections)
+        api, cpu = _cpu_during(
+            database_url, server.pid, worker.pid, lambda: load(port, PATH, auth, seconds, args.connections)
+        )
         recorded = _counts(database_url)[0] - before  # read as soon as the load stops: nothing is pending
         _drain(database_url, time.monotonic() + 120)
     finally:
@@ -297,6 +380,14 @@ def main() -> None:
         f"API intake: {api.requests} accepted (201), {recorded} recorded = {recorded / seconds:.0f} recorded "
         f"tickets/s (goal >= 150); p95 {api.p95_ms:.0f} ms (goal <= 200 ms); {api.errors} errors"
     )
+    if cpu is not None and recorded:
+        per = 1000 * cpu.total / recorded
+        print(
+            f"CPU per recorded ticket: {per:.1f} ms (gunicorn {1000 * cpu.server / recorded:.1f}, worker "
+            f"{1000 * cpu.worker / recorded:.1f}, database {1000 * cpu.database / recorded:.1f}); at that cost "
+            f"{os.cpu_count()} otherwise idle cores would record about {1000 * (os.cpu_count() or 1) / per:.0f} "
+            f"tickets/s (the load generator's own CPU not counted; load average {os.getloadavg()[0]:.1f})"
+        )
     # Requests still in flight when the load generator stops are committed by the server but never counted as
     # answered: at most one per connection. Fewer tickets than 201s would be a lost request.
     if not 0 <= recorded - api.requests <= args.connections:

@@ -62,14 +62,26 @@ def _shown(due: dt.datetime, provisional: bool) -> str:
     return f"{timezone.localtime(due).isoformat()}{' provisional' if provisional else ''}"
 
 
+@dataclass(frozen=True)
+class _Due:
+    """A clock's new deadline, with its rule in words rendered once."""
+
+    due: dt.datetime
+    provisional: bool
+    rule_text: str
+
+
 class _Rules:
-    """The calendar rule of each open clock (as ``clockwork`` sets it), memoized per start instant."""
+    """The calendar rule of each open clock (as ``clockwork`` sets it), memoized per rule and local start day:
+    a working-day deadline depends only on the day its clock started (R4.2, 民法典 Art. 201), so a pass over
+    100,000 clocks computes a few hundred deadlines and renders as many rule texts."""
 
     def __init__(self, calendar: WorkCalendar) -> None:
         self.calendar = calendar
-        self.memo: dict[tuple[str, dt.datetime], clockwork.DueRule] = {}
+        self.tz = timezone.get_current_timezone()
+        self.memo: dict[tuple[str, dt.date], _Due] = {}
 
-    def deadline(self, kind: str, round_: int, level: str, started: dt.datetime) -> clockwork.DueRule | None:
+    def deadline(self, kind: str, round_: int, level: str, started: dt.datetime) -> _Due | None:
         """None for a clock that does not follow the calendar (a planned date, R4.2)."""
         if kind not in _CALENDAR_CLOCKS:
             return None
@@ -85,13 +97,14 @@ class _Rules:
             if level in _STUDIED:
                 return None  # the formal reply is due on the planned date
             rule = Level.DIRECT  # direct, or the default reply clock of a ticket without a level
-        key = (rule, started)
+        key = (rule, started.astimezone(self.tz).date())
         found = self.memo.get(key)
         if found is None:
             due = rules.reply_due(
                 started, level=Level.DIRECT if rule == "reopened" else rule, calendar=self.calendar
             )
-            found = clockwork.ReopenedDeadline(due.due, due.provisional) if rule == "reopened" else due
+            text = clockwork.ReopenedDeadline(due.due).rule_text if rule == "reopened" else due.rule_text
+            found = _Due(due.due, due.provisional, str(text)[:200])
             self.memo[key] = found
         return found
 
@@ -104,6 +117,15 @@ class _Pass:
     changed: int = 0
     before: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     after: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    texts: dict[tuple[dt.datetime, bool], str] = field(default_factory=dict)
+
+    def shown(self, due: dt.datetime, provisional: bool) -> str:
+        """A deadline as the history row shows it; deadlines fall at the end of a day, so few distinct ones."""
+        key = (due, provisional)
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = _shown(due, provisional)
+        return text
 
 
 def _lock_tickets(ticket_ids: set[int]) -> None:
@@ -157,14 +179,14 @@ def _clock_chunk(rows: list[tuple[Any, ...]], found: _Rules, run: _Pass) -> None
                 due_at=deadline.due,
                 soon_at=soon,
                 provisional=deadline.provisional,
-                rule=deadline.rule_text[:200],
+                rule=deadline.rule_text,
                 carries_miss=missed or carries,
                 # A window that moved into the future is told "due soon" again; one already told stays told.
                 soon_notified_at=notified if notified is not None and soon <= now else None,
             )
         )
-        run.before[tid][kind] = _shown(due, provisional)
-        run.after[tid][kind] = _shown(deadline.due, deadline.provisional)
+        run.before[tid][kind] = run.shown(due, provisional)
+        run.after[tid][kind] = run.shown(deadline.due, deadline.provisional)
     if not superseded:
         return
     # The old clocks end first: the new ones take their place under the one-live-clock-per-round constraint.
