@@ -159,3 +159,53 @@ def test_follow_up_choices_are_laid_out_as_choices(page, live_demo_org, shot) ->
     assert ticks.count() >= 10
     assert page.locator("[data-testid=form-dispatch] select[multiple]").count() == 0
     shot(page, "dispatch-ticks-phone")
+
+
+class Taps:
+    """Counts the taps of one step of a walk."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.count = 0
+
+    def __call__(self, selector: str) -> None:
+        self.count += 1
+        self.page.click(selector)
+
+
+def test_a_requester_walks_from_home_to_a_reply_in_few_taps(page, live_demo_org, shot) -> None:
+    """On a phone: home → a submitted request, then home → its reply, each step in at most 4 taps (typing
+    the text is not a tap)."""
+    from jiesu.org.models import User
+    from jiesu.tickets.models import Ticket
+    from tests.support import reply_and_approve, services, unit
+
+    User.objects.filter(username="student").update(phone="13812345678")
+    page.context.add_cookies([_session_cookie("student", page.base_url)])
+    page.goto(page.base_url + "/")
+
+    submit = Taps(page)
+    submit("[data-testid=home-link][href='/requests/new/']")
+    submit("input[name=type][value=help]")
+    page.fill("textarea[name=content]", "图书馆三楼自习室的空调不制冷，下午温度很高，请尽快检修。")
+    submit("[data-testid=submit-request]")
+    number = page.locator("[data-testid=created-number]").inner_text().strip()
+    assert submit.count <= 4, submit.count
+    shot(page, "walk-1-submitted")
+
+    ticket = Ticket.objects.get(number=number)
+    services.ticket_dispatch(actor=user("dispatcher"), ticket=ticket, lead_unit=unit("logistics"))
+    services.ticket_acknowledge(actor=user("officer"), ticket=ticket)
+    services.ticket_set_level(actor=user("officer"), ticket=ticket, level="direct")
+    reply_and_approve(ticket, body="您好，空调已于今天下午检修完毕，制冷已恢复。")
+
+    page.goto(page.base_url + "/")
+    back = Taps(page)
+    back("[data-testid=home-link][href='/requests/mine/']")
+    mine = page.locator(f"[data-testid=my-request][data-number='{number}']")
+    assert mine.locator("[data-testid=rate-mine]").is_visible()  # 评价 in reach on the list itself
+    back(f"[data-testid=my-request][data-number='{number}'] a[href='/tickets/{number}/']")
+    assert "空调已于今天下午检修完毕" in page.locator("[data-testid=reply]").first.inner_text()
+    assert back.count <= 4, back.count
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "walk-2-reply")
