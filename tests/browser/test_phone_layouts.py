@@ -9,10 +9,12 @@ test-artifacts/screenshots/. One browser for the module (the session's), one con
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 
 from tests.support import dispatched, new_ticket, pending, user
@@ -26,6 +28,14 @@ NAMES = re.compile(r"\S+@\S+|https?://\S+|chinese-calendar")
 
 ROLES = ["student", "officer", "head", "dispatcher", "leader", "inspector", "assessor", "admin"]
 TICKET_ROLES = {"officer", "head", "dispatcher"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    """The pages cache figures (dashboards, summaries): what these walks saw must not leak into other tests."""
+    yield
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture
@@ -209,3 +219,20 @@ def test_a_requester_walks_from_home_to_a_reply_in_few_taps(page, live_demo_org,
     assert back.count <= 4, back.count
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     shot(page, "walk-2-reply")
+
+
+def test_a_lists_filters_fold_on_a_phone(page, live_demo_org, tickets, shot) -> None:
+    """The inbox's filters fold behind 筛选条件 on a phone, so the first screen shows tickets; one tap opens
+    them. On a desktop they stay open."""
+    page.context.add_cookies([_session_cookie("officer", page.base_url)])
+    page.goto(page.base_url + "/work/inbox/")
+    form = page.locator("[data-testid=filters]")
+    assert not form.is_visible()
+    assert page.locator("[data-testid=row]").first.is_visible()
+    page.click("[data-testid=filter-toggle]")
+    assert form.is_visible()
+    shot(page, "inbox-filters-open-phone")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.reload()
+    assert page.locator("[data-testid=filters]").is_visible()
+    assert page.locator("[data-testid=filter-toggle]").count() == 0

@@ -68,14 +68,47 @@
     });
   }
 
+  // On a phone a list's filter form folds behind one button, so the list itself is on the first screen.
+  var phone = window.matchMedia("(max-width: 720px)");
+
+  function fold(form) {
+    if (form.dataset.folded || !phone.matches) {
+      return;
+    }
+    form.dataset.folded = "1";
+    var set = 0;
+    new URLSearchParams(window.location.search).forEach(function (value, key) {
+      if (value && key !== "page" && key !== "before" && key !== "after") {
+        set += 1;
+      }
+    });
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-small filter-toggle";
+    button.dataset.testid = "filter-toggle";
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = (texts.filters || "Filters") + (set ? " (" + set + ")" : "") + " ▾";
+    form.hidden = true;
+    button.addEventListener("click", function () {
+      form.hidden = !form.hidden;
+      button.setAttribute("aria-expanded", String(!form.hidden));
+    });
+    form.insertAdjacentElement("beforebegin", button);
+  }
+
   function enhance(root) {
     root.querySelectorAll("textarea[maxlength], input[maxlength]").forEach(counter);
     root.querySelectorAll("main table.table").forEach(stack);
+    root.querySelectorAll('main form[method=get][data-testid$="filters"]').forEach(fold);
   }
 
   function start() {
     // The words come translated from the page (data-text-* on <body>): no inline script is allowed.
-    texts = { count: document.body.dataset.textCount, over: document.body.dataset.textOver };
+    texts = {
+      count: document.body.dataset.textCount,
+      over: document.body.dataset.textOver,
+      filters: document.body.dataset.textFilters,
+    };
     enhance(document);
     // Forms swapped in by htmx (the ticket page's actions) get the same treatment.
     document.body.addEventListener("htmx:afterSwap", function (event) {
