@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
 
-from tests.support import dispatched, new_ticket, pending, user
+from tests.support import dispatched, handling, new_ticket, pending, reply_and_approve, user
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 768}}
 # Latin words a Chinese user may meet: proper names and codes, not interface words.
@@ -40,8 +40,16 @@ def _fresh_caches() -> Iterator[None]:
 
 @pytest.fixture
 def tickets(live_demo_org: None) -> dict[str, str]:
-    """A request in each place the roles' worklists show: new, dispatched, awaiting approval."""
-    return {"new": new_ticket().number, "dispatched": dispatched().number, "pending": pending().number}
+    """A request in each place the roles' worklists show: new, dispatched, awaiting approval, and one replied
+    (the requester's notification then carries the long rating link, 我的诉求 its 评价 button)."""
+    replied = handling()
+    reply_and_approve(replied)
+    return {
+        "new": new_ticket().number,
+        "dispatched": dispatched().number,
+        "pending": pending().number,
+        "replied": replied.number,
+    }
 
 
 def _session_cookie(username: str, base_url: str) -> dict[str, str]:
@@ -143,8 +151,6 @@ def test_a_long_text_shows_a_counter_and_a_clear_message(page, live_demo_org, sh
 def test_follow_up_choices_are_laid_out_as_choices(page, live_demo_org, shot) -> None:
     """Radios are small boxes beside whole labels (not full-width inputs with one character per line), and
     the co-handling units of a dispatch are ticks, on a phone."""
-    from tests.support import handling, reply_and_approve
-
     ticket = handling()
     reply_and_approve(ticket)
     page.context.add_cookies([_session_cookie("officer", page.base_url)])
@@ -188,7 +194,7 @@ def test_a_requester_walks_from_home_to_a_reply_in_few_taps(page, live_demo_org,
     the text is not a tap)."""
     from jiesu.org.models import User
     from jiesu.tickets.models import Ticket
-    from tests.support import reply_and_approve, services, unit
+    from tests.support import services, unit
 
     User.objects.filter(username="student").update(phone="13812345678")
     page.context.add_cookies([_session_cookie("student", page.base_url)])
