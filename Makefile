@@ -53,6 +53,7 @@ demo: install $(SECRET_KEY_FILE)
 	DEBUG=1 $(BIN)/jiesu demo-data --tickets 3000 --days 120 --seed 2026 --if-empty
 	DEBUG=1 $(BIN)/jiesu demo-org
 	@echo "Serving the demo on http://$(HOST):$(PORT)/ with the background worker beside it (Ctrl-C stops both)"
+	@echo "Port $(PORT) taken? Run it on another one: PORT=8001 make demo"
 	@DEBUG=1 JIESU_SITE_URL=http://$(HOST):$(PORT) $(BIN)/jiesu worker & worker=$$!; \
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 JIESU_SITE_URL=http://$(HOST):$(PORT) $(BIN)/jiesu runserver --noreload $(HOST):$(PORT)

@@ -16,3 +16,9 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Issue 14 item 3: error pages in Chinese, in the site's layout, with a way back.
+handler400 = "jiesu.web.errors.bad_request"
+handler403 = "jiesu.web.errors.permission_denied"
+handler404 = "jiesu.web.errors.page_not_found"
+handler500 = "jiesu.web.errors.server_error"

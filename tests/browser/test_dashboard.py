@@ -48,6 +48,7 @@ def _recent_tickets() -> None:
 def test_dashboard_draws_charts_with_chinese_labels(page, live_demo_org, shot) -> None:
     _recent_tickets()
     sign_in(page, "leader")
+    page.click("[data-testid=menu-toggle]")  # a phone: the menu opens first
     page.click("[data-testid=nav-dashboard]")
     page.wait_for_selector("h1:has-text('数据看板')")
     for key in CHARTS:
@@ -91,6 +92,7 @@ def test_assessment_explains_a_figure_and_opens_its_tickets(page, live_demo_org,
     tickets behind it."""
     _recent_tickets()
     sign_in(page, "inspector")
+    page.click("[data-testid=menu-toggle]")  # a phone: the menu opens first
     page.click("[data-testid=nav-assessment]")
     page.wait_for_selector("[data-testid=assessment-row]")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -13,6 +13,8 @@ from jiesu.org.models import ServiceDays, UnitKind
 
 # R1.4: the seed's two campuses (code, name).
 CAMPUSES: list[tuple[str, str]] = [("beijing", "北京校区"), ("zhuozhou", "涿州校区")]
+# Telephone area codes of the campuses' cities, for dialling the §11 numbers from anywhere (issue 14 item 8).
+CAMPUS_AREA_CODES: dict[str, str] = {"beijing": "010", "zhuozhou": "0312"}
 
 OFFICE = "office"
 DUTY_ROOM = "duty_room"

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+def with_area_code(number: str, area_code: str) -> str:
+    """Prefix a local fixed-line number with its area code; numbers that carry one, mobiles (1…, 11 digits)
+    and international numbers are left as they are."""
+    digits = re.sub(r"\D", "", number)
+    if (
+        not area_code
+        or not digits
+        or number.startswith(("0", "+"))
+        or (len(digits) == 11 and digits[0] == "1")
+    ):
+        return number
+    return f"{area_code}-{number}"
 
 
 class Campus(models.Model):
@@ -16,6 +31,8 @@ class Campus(models.Model):
     code = models.SlugField(_("Code"), max_length=32, unique=True)
     name = models.CharField(_("Name"), max_length=64, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("Order"), default=0)
+    # The city's telephone area code (010 Beijing, 0312 Zhuozhou): the directory's numbers are local ones.
+    area_code = models.CharField(_("Telephone area code"), max_length=8, blank=True, default="")
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -102,6 +119,11 @@ class Hotline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.name} {self.campus.name} {self.number}"
+
+    @property
+    def dial_number(self) -> str:
+        """The number as dialled from anywhere: a local number gets its campus's area code (010-88561833)."""
+        return with_area_code(self.number, self.campus.area_code)
 
     @property
     def around_the_clock(self) -> bool:

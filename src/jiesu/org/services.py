@@ -32,7 +32,8 @@ def organization_load() -> OrganizationLoaded:
     campuses: dict[str, Campus] = {}
     for order, (code, name) in enumerate(data.CAMPUSES):
         campuses[code], new = Campus.objects.get_or_create(
-            code=code, defaults={"name": name, "sort_order": order}
+            code=code,
+            defaults={"name": name, "sort_order": order, "area_code": data.CAMPUS_AREA_CODES.get(code, "")},
         )
         created += new
     units: dict[str, Unit] = {}

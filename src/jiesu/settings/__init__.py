@@ -217,6 +217,7 @@ SESSION_COOKIE_HTTPONLY = True
 # alive); JIESU_SESSION_IDLE_HOURS may shorten it.
 SESSION_COOKIE_AGE = int(float(os.environ.get("JIESU_SESSION_IDLE_HOURS", "8")) * 3600)
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "jiesu.web.errors.csrf_failure"  # issue 14 item 3: a Chinese page with a way back
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

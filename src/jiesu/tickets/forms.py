@@ -7,11 +7,13 @@ passed in by the view so that a page with fifty forms queries them once.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiesu.org.models import Unit, User
@@ -82,7 +84,8 @@ class DispatchForm(UnitsMixin, ActionForm):
     cohandling_units = forms.MultipleChoiceField(
         label=_("Co-handling units (optional)"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        # Ticks, not a multi-select: usable on a phone without Ctrl-click (issue 14 item 1).
+        widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(label=_("Note to the unit (optional)"), required=False)
 
@@ -155,14 +158,40 @@ class CohandlingAnswerForm(ActionForm):
         return self.items[int(self.cleaned_data["item"])]
 
 
-class InitialReplyForm(ActionForm):
+class FutureDateMixin:
+    """The date picker offers no day before tomorrow, and a typed earlier date is refused in words at once.
+    The service keeps the rule (``The planned date must be after today``); this only saves a round trip."""
+
+    def _limit_planned_date(self) -> None:
+        tomorrow = timezone.localdate() + dt.timedelta(days=1)
+        self.fields["planned_date"].widget.attrs["min"] = tomorrow.isoformat()  # type: ignore[attr-defined]
+
+    def clean_planned_date(self) -> dt.date:
+        value: dt.date = self.cleaned_data["planned_date"]  # type: ignore[attr-defined]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(
+                _("The planned date must be after today: choose %(day)s or later."),
+                params={"day": (timezone.localdate() + dt.timedelta(days=1)).strftime("%Y-%m-%d")},
+            )
+        return value
+
+
+class InitialReplyForm(FutureDateMixin, ActionForm):
     body = text_field(_("Initial reply to the requester"), rows=4)
     planned_date = date_field(_("Planned date of the formal reply"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._limit_planned_date()
 
-class PlannedDateMoveForm(ActionForm):
+
+class PlannedDateMoveForm(FutureDateMixin, ActionForm):
     planned_date = date_field(_("New planned date"))
     reason = text_field(_("Reason for the delay"), rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._limit_planned_date()
 
 
 class EscalateForm(ActionForm):

@@ -254,7 +254,7 @@ class TrackForm(forms.Form):
     """Public tracking (R10.1): the ticket number and its secret code."""
 
     number = forms.CharField(
-        label=_("Ticket number"),
+        label=_("Request number"),  # 诉求编号, as the requester was told it (issue 14 item 8)
         max_length=20,
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "inputmode": "numeric", "placeholder": "20260301-000001"}

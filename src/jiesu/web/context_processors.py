@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
 from jiesu.supervision.permissions import may_assess, may_see_dashboard, may_see_inspections, may_see_orders
+from jiesu.tickets.forms_intake import recordable_channels
 from jiesu.workcalendar.permissions import can_manage_calendar
 
 
@@ -14,8 +15,11 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     """Expose the signed-in person's roles (resolved once per request) and which shared pages they may open."""
     user = getattr(request, "user", None)
     signed_in = bool(getattr(user, "is_authenticated", False))
+    my_roles = roles_for(user)
     return {
-        "my_roles": roles_for(user),
+        "my_roles": my_roles,
+        # Issue 14 item 3: 登记诉求 only for those who may record some channel (a unit member or the Office).
+        "nav_record": signed_in and bool(recordable_channels(my_roles)),
         "nav_ledger": signed_in and bool(scopes_for(user)),
         "nav_calendar": signed_in and can_manage_calendar(user),
         "nav_assessment": signed_in and may_assess(user),

@@ -37,6 +37,18 @@ class HomeSection:
     links: Sequence[tuple[str, str, int | None]] = field(default_factory=list)
 
 
+def maintenance_links(user: User) -> list[tuple[str, str, int | None]]:
+    """The people-and-units maintenance the system administrator's section promises (issue 14 item 3): the
+    Django admin's pages, offered only to an account the admin site lets in."""
+    if not (user.is_active and user.is_staff):
+        return []
+    return [
+        (str(_("People and their roles")), reverse("admin:org_user_changelist"), None),
+        (str(_("Units and hotlines")), reverse("admin:org_unit_changelist"), None),
+        (str(_("Campuses")), reverse("admin:org_campus_changelist"), None),
+    ]
+
+
 def home_sections(user: User, roles: RoleSet) -> list[HomeSection]:
     """One section per role grant, then the worklists with counts, then the requester's own section."""
     sections = [
@@ -54,7 +66,10 @@ def home_sections(user: User, roles: RoleSet) -> list[HomeSection]:
                 title=str(_("Working-day calendar")),
                 unit=None,
                 description=str(ROLE_WORK[Role.SYSADMIN]),
-                links=[(str(_("Working-day calendar")), reverse("workcalendar:index"), None)],
+                links=[
+                    (str(_("Working-day calendar")), reverse("workcalendar:index"), None),
+                    *maintenance_links(user),
+                ],
             )
         )
     sections.append(
