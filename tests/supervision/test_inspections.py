@@ -200,3 +200,26 @@ def test_inspection_pages_draw_and_list(tickets) -> None:
     assert page.count('data-testid="sample-row"') == 3
     assert signed_in("head").get("/inspections/").status_code == 403
     assert signed_in("dispatcher").post("/inspections/", {}).status_code == 403
+
+
+def test_the_notice_is_issued_from_the_inspection_page_and_others_only_read(inspection) -> None:
+    """Inspectors issue (a missing text is a 400 with a message, nothing archived); the Office reads the
+    page and downloads, but has no form and may not post."""
+    finding_record(
+        actor=user("inspector"),
+        inspection=inspection,
+        ticket=Ticket.objects.get(pk=inspection.sample[0]),
+        response="ok",
+        resolution="ok",
+        satisfaction="ok",
+    )
+    url = f"/inspections/{inspection.pk}/"
+    inspector = signed_in("inspector")
+    assert inspector.post(url, {"title": "通报", "body": ""}).status_code == 400
+    assert not Notice.objects.exists()
+    assert inspector.post(url, {"title": "抽查情况通报", "body": "本次抽查未发现问题。"}).status_code == 302
+    office = signed_in("dispatcher")
+    page = office.get(url).content.decode()
+    assert 'data-testid="notice"' in page and 'data-testid="notice-form"' not in page
+    assert office.post(url, {"title": "x", "body": "y"}).status_code == 403
+    assert Notice.objects.count() == 1

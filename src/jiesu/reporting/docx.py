@@ -24,6 +24,8 @@ from jiesu.reporting.weekly import SECTIONS, ListPart, UnitLine, WeeklyFigures
 BODY_FONT = "仿宋"  # FangSong: the usual body face of official documents
 TITLE_FONT = "宋体"  # SimSun
 LATIN_FONT = "Times New Roman"
+# Sections with no figures of their own: the Office's text, or "none this week" (hot topics do not exist yet).
+TEXT_ONLY = ("hot_topics", "committee")
 
 
 def _fonts(run_or_style: Any, east_asia: str, size: float | None = None, *, bold: bool = False) -> None:
@@ -177,6 +179,8 @@ def render_docx(figures: WeeklyFigures, *, texts: dict[str, str], omitted: Seque
         number += 1
         _heading(doc, f"{_chinese_number(number)}、{label}")
         _free_text(doc, texts.get(key, ""))
+        if key in TEXT_ONLY and not (texts.get(key) or "").strip():
+            _text(doc.add_paragraph(), _("None this week."))
         _section_tables(doc, key, figures)
     out = io.BytesIO()
     doc.save(out)

@@ -78,7 +78,6 @@ class _Rules:
 
     def __init__(self, calendar: WorkCalendar) -> None:
         self.calendar = calendar
-        self.tz = timezone.get_current_timezone()
         self.memo: dict[tuple[str, dt.date], _Due] = {}
 
     def deadline(self, kind: str, round_: int, level: str, started: dt.datetime) -> _Due | None:
@@ -97,7 +96,7 @@ class _Rules:
             if level in _STUDIED:
                 return None  # the formal reply is due on the planned date
             rule = Level.DIRECT  # direct, or the default reply clock of a ticket without a level
-        key = (rule, started.astimezone(self.tz).date())
+        key = (rule, started.astimezone(rules.SHANGHAI).date())  # the day the calendar counts from
         found = self.memo.get(key)
         if found is None:
             due = rules.reply_due(
