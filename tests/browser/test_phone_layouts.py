@@ -23,8 +23,9 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, 
 # Latin words a Chinese user may meet: proper names and codes, not interface words.
 ALLOWED = {"CIIR", "Excel", "CSV", "API", "WeCom", "PDF", "Office", "SMS", "Email", "email"}
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
-# Proper names written in Latin letters: e-mail addresses, web addresses, the calendar data package.
-NAMES = re.compile(r"\S+@\S+|https?://\S+|chinese-calendar")
+# Proper names written in Latin letters: e-mail addresses, web addresses, the calendar data package, and
+# checksums (hexadecimal digests, whole or cut short with an ellipsis).
+NAMES = re.compile(r"\S+@\S+|https?://\S+|chinese-calendar|\b[0-9a-f]{16,}…?")
 
 ROLES = ["student", "officer", "head", "dispatcher", "leader", "inspector", "assessor", "admin"]
 TICKET_ROLES = {"officer", "head", "dispatcher"}

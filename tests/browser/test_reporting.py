@@ -26,6 +26,8 @@ def test_office_edits_and_issues_the_weekly_report(page, live_demo_org, shot) ->
     )
     clock(t, "response", due=received + dt.timedelta(hours=2), met=received + dt.timedelta(minutes=30))
     sign_in(page, "dispatcher")
+    if page.locator("[data-testid=menu-toggle]").is_visible():
+        page.click("[data-testid=menu-toggle]")  # a phone: the menu opens first
     page.click("[data-testid=nav-reports]")
     page.click(f"[data-testid=week-row][data-week='{week.label}'] a")
     page.wait_for_selector("[data-testid=draft-form]")
