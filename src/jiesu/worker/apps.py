@@ -8,7 +8,9 @@ class WorkerConfig(AppConfig):
     def ready(self) -> None:
         """The queue's owner hooks itself onto the notify app's after-commit point: every commit that wrote
         outbox rows asks a worker for a delivery (the domain apps never import the queue)."""
+        from jiesu.insight.services import on_training_requested  # noqa: PLC0415
         from jiesu.notify.services import on_outbox_committed  # noqa: PLC0415 - apps load before their models
-        from jiesu.worker.queue import enqueue_delivery  # noqa: PLC0415
+        from jiesu.worker.queue import enqueue_delivery, enqueue_training  # noqa: PLC0415
 
         on_outbox_committed(enqueue_delivery)
+        on_training_requested(enqueue_training)  # R9.5: the insight page's "retrain now"
