@@ -1,8 +1,8 @@
 """Repeat detection (R6.1): the same requester's earlier tickets and near-duplicates from anyone.
 
 Texts (subject and content) are compared as TF-IDF vectors of their words (rjieba with the campus dictionary,
-``insight.text.segment``), by cosine. The IDF comes from the pool being compared, so words every ticket uses weigh little. A
-near-duplicate from someone else must reach ``NEAR_DUPLICATE`` (chosen on ``tests/data/repeat_pairs.tsv``);
+``insight.text.segment``), by cosine. The IDF comes from the remit documents and the pool being compared, so
+words every request uses weigh little and a small pool still weighs shared words. A near-duplicate from someone else must reach ``NEAR_DUPLICATE`` (chosen on ``tests/data/repeat_pairs.tsv``);
 the same requester's tickets are shown from a lower ``SAME_PERSON`` score, ranked first. R10.3: only tickets
 the viewer may open are ever compared or named.
 """
@@ -12,14 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from jiesu.insight import learn
 from jiesu.insight.text import segment
 from jiesu.org.models import User
 from jiesu.tickets.hints import Probe, RepeatHint
@@ -40,13 +43,31 @@ def text_of(ticket: Ticket) -> str:
     return f"{ticket.subject} {ticket.content}"
 
 
+@cache
+def _background() -> tuple[tuple[str, ...], ...]:
+    """The remit documents, segmented once: part of every IDF, so a small pool cannot make the words two
+    requests share weigh nothing."""
+    return tuple(tuple(segment(text)) for text, _ in learn.remit_documents())
+
+
+def _identity(tokens: Sequence[str]) -> Sequence[str]:
+    return tokens
+
+
+def _vectors(*groups: Sequence[str]) -> list[csr_matrix]:
+    """TF-IDF rows of each group of texts, with one IDF over the background and every group."""
+    tokenized = [[segment(t) for t in group] for group in groups]
+    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+    vectorizer.fit([*_background(), *(t for group in tokenized for t in group)])
+    return [vectorizer.transform(group) for group in tokenized]
+
+
 def cosine(probes: Sequence[str], docs: Sequence[str]) -> NDArray:
-    """Cosine similarity of each probe text to each doc text, IDF over both sets."""
+    """Cosine similarity of each probe text to each doc text."""
     if not probes or not docs:
         return np.zeros((len(probes), len(docs)))
-    vectorizer = TfidfVectorizer(analyzer=segment, sublinear_tf=True)
-    matrix = vectorizer.fit_transform([*probes, *docs])
-    return (matrix[: len(probes)] @ matrix[len(probes) :].T).toarray()
+    left, right = _vectors(probes, docs)
+    return (left @ right.T).toarray()
 
 
 def common_words(a: str, b: str, n: int = 4) -> list[str]:
@@ -85,6 +106,7 @@ def _rank(probe: str, key: _Key, pool: Sequence[Ticket], scores: Sequence[float]
             ticket.received_at,
             float(score),
             reason,
+            same_requester=mine,
         )
         found.append((mine, float(score), hint))
     found.sort(key=lambda f: (not f[0], -f[1]))
@@ -129,13 +151,13 @@ def for_tickets(viewer: User, tickets: Sequence[Ticket]) -> dict[int, list[Repea
     if not tickets:
         return {}
     keys = [_Key(t.requester_id, t.contact_phone) for t in tickets]
-    pool = _pool(viewer, keys, exclude=[t.pk for t in tickets])
+    pool = _pool(viewer, keys, exclude=())  # the page's own tickets too: an earlier one may be on it
     texts = [text_of(t) for t in tickets]
     scores = cosine(texts, [text_of(t) for t in pool])
-    received = {t.pk: t.received_at for t in tickets}
     out = {}
     for row, (ticket, key) in enumerate(zip(tickets, keys, strict=True)):
-        earlier = [i for i, other in enumerate(pool) if other.received_at <= received[ticket.pk]]
+        mine = (ticket.received_at, ticket.pk)
+        earlier = [i for i, other in enumerate(pool) if (other.received_at, other.pk) < mine]
         hints = _rank(texts[row], key, [pool[i] for i in earlier], [scores[row][i] for i in earlier])
         if hints:
             out[ticket.pk] = hints
@@ -143,11 +165,9 @@ def for_tickets(viewer: User, tickets: Sequence[Ticket]) -> dict[int, list[Repea
 
 
 def pair_scores(pairs: Sequence[tuple[str, str]]) -> list[float]:
-    """Cosine of each (a, b) pair with one IDF over all their texts (the labelled-pairs evaluation)."""
+    """Cosine of each (a, b) pair, with one IDF over the background and all their texts (the labelled-pairs
+    evaluation)."""
     if not pairs:
         return []
-    vectorizer = TfidfVectorizer(analyzer=segment, sublinear_tf=True)
-    vectorizer.fit([t for pair in pairs for t in pair])
-    a = vectorizer.transform([p[0] for p in pairs])
-    b = vectorizer.transform([p[1] for p in pairs])
+    a, b = _vectors([p[0] for p in pairs], [p[1] for p in pairs])
     return [float(v) for v in np.asarray(a.multiply(b).sum(axis=1)).ravel()]

@@ -36,6 +36,7 @@ class RepeatHint:
     received_at: dt.datetime
     score: float
     reason: str  # in the viewer's language: why this ticket is named
+    same_requester: bool = False
 
     @property
     def percent(self) -> int:

@@ -82,9 +82,24 @@ def repeat_candidates(request: HttpRequest) -> HttpResponse:
                     content=params["content"],
                 )
     if found is not None:
-        return render(request, "tickets/intake/_repeats.html", {"hints": found})
+        rows = [
+            {
+                "ticket": h,
+                "score": h.percent,
+                "status": h.status,
+                "reason": h.reason,
+                "same": h.same_requester,
+            }
+            for h in found
+        ]
+        return render(request, "tickets/intake/_repeats.html", {"rows": rows, "anyone": True})
     rows = [
-        {"ticket": c.ticket, "score": round(c.score * 100), "status": plain_status(c.ticket.status)}
+        {
+            "ticket": c.ticket,
+            "score": round(c.score * 100),
+            "status": plain_status(c.ticket.status),
+            "same": True,
+        }
         for c in candidates
     ]
-    return render(request, "tickets/intake/_repeats.html", {"rows": rows, "hints": None})
+    return render(request, "tickets/intake/_repeats.html", {"rows": rows})
