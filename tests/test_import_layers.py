@@ -15,6 +15,7 @@ LAYER = {
     **BASE,
     "notify": 3,
     "ledger": 3,
+    "insight": 3,
     "api": 3,
     "web": 3,
     "supervision": 3,
@@ -24,7 +25,7 @@ LAYER = {
 }
 # The site shell (web) links the other pages of its layer: the ledger's, notifications' and supervision's views.
 ALSO = {
-    "web": {"ledger", "notify", "supervision"},
+    "web": {"ledger", "notify", "supervision", "insight"},
     # The Office's reports reuse the assessment's grouped counts and tell people through the notify app.
     "reporting": {"supervision", "notify"},
 }

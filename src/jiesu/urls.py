@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("jiesu.tickets.urls_staff")),
     path("ledger/", include("jiesu.ledger.urls")),
     path("reports/", include("jiesu.reporting.urls")),
+    path("insight/", include("jiesu.insight.urls")),
     path("", include("jiesu.supervision.urls")),
     path("calendar/", include("jiesu.workcalendar.urls")),
     path("notifications/", include("jiesu.notify.urls")),

@@ -96,7 +96,9 @@ def _mixed_inbox() -> None:
 CASES: list[tuple[str, str, Callable[[], object], int]] = [
     ("work:inbox", "officer", _mixed_inbox, 7),
     ("work:approvals", "head", pending, 8),
-    ("work:dispatch", "dispatcher", new_ticket, 9),  # + accepted API requests waiting or failed (one COUNT)
+    # + accepted API requests waiting or failed (one COUNT); + the insight hints (issue 16): the model version,
+    # the suggested units, the pool of possible repeats (anyone's and the requesters' own)
+    ("work:dispatch", "dispatcher", new_ticket, 13),
     ("work:overdue", "dispatcher", dispatched, 8),
     ("work:redispatch", "dispatcher", _redispatch_requested, 8),
     ("work:instructions", "leader", _escalated, 6),

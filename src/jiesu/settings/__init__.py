@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jiesu.notify",
     "jiesu.worker",
     "jiesu.ledger",
+    "jiesu.insight",
     "jiesu.supervision",
     "jiesu.reporting",
     "jiesu.api",

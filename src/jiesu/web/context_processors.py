@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from jiesu.insight.permissions import may_see_insight
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
 from jiesu.supervision.permissions import may_assess, may_see_dashboard, may_see_inspections, may_see_orders
@@ -26,4 +27,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "nav_dashboard": signed_in and may_see_dashboard(user),
         "nav_orders": signed_in and may_see_orders(user),
         "nav_inspections": signed_in and may_see_inspections(user),
+        "nav_insight": signed_in and may_see_insight(user),
     }

@@ -8,10 +8,12 @@ class WorkerConfig(AppConfig):
     def ready(self) -> None:
         """The queue's owner hooks itself onto the notify app's after-commit point: every commit that wrote
         outbox rows asks a worker for a delivery (the domain apps never import the queue)."""
+        from jiesu.insight.services import on_training_requested  # noqa: PLC0415
         from jiesu.notify.services import on_outbox_committed  # noqa: PLC0415 - apps load before their models
-        from jiesu.worker.queue import enqueue_delivery  # noqa: PLC0415
+        from jiesu.worker.queue import enqueue_delivery, enqueue_training  # noqa: PLC0415
 
         on_outbox_committed(enqueue_delivery)
+        on_training_requested(enqueue_training)  # R9.5: the insight page's "retrain now"
 
         # R8.2: the people a supervision order concerns hear of each step (supervision never imports notify).
         from jiesu.supervision.services.orders import subscribe_in_transaction  # noqa: PLC0415

@@ -63,3 +63,14 @@ def enqueue_delivery() -> None:
         with _kick_lock:
             _next_kick_at = 0.0
         log.exception("could not wake the worker (queue %s); the next sweep delivers", settings.QUEUE_URL)
+
+
+def enqueue_training(actor_id: int | None) -> None:
+    """R9.5: ask a worker for a new dispatch model version (registered with the insight app by
+    ``WorkerConfig.ready``; called after the request commits)."""
+    from jiesu.worker.tasks import train_dispatch  # noqa: PLC0415 - tasks import this module
+
+    try:
+        train_dispatch(actor_id)
+    except Exception:  # noqa: BLE001 - the nightly training still runs
+        log.exception("could not queue the dispatch training (queue %s)", settings.QUEUE_URL)

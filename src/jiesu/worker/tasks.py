@@ -2,6 +2,7 @@
 
 - ``sweep`` every minute (R4.8): breaches, due-soon clocks, the daily digest; then the outbox.
 - ``deliver``: send what the outbox holds (retries with back-off live in ``notify.delivery``).
+- ``train_dispatch_nightly`` at 02:30 and ``train_dispatch`` on demand: a new dispatch model version (R9.5).
 
 Both are safe to run on several workers at once: the sweep takes its rows with SKIP LOCKED (PostgreSQL) or
 under SQLite's single write lock, and delivery claims each outbox row with a conditional update.
@@ -14,7 +15,10 @@ import logging
 from django.db import close_old_connections
 from huey import crontab
 
+from jiesu.insight.models import DispatchModel
+from jiesu.insight.services import dispatch_model_train
 from jiesu.notify.delivery import deliver_due
+from jiesu.org.models import User
 from jiesu.worker.queue import huey
 from jiesu.worker.sweep import run_sweep
 
@@ -50,3 +54,16 @@ def sweep() -> None:
 @huey.task(retries=2, retry_delay=10)
 def deliver() -> None:
     deliver_all()
+
+
+@huey.periodic_task(crontab(minute="30", hour="2"), retries=1, retry_delay=600)
+def train_dispatch_nightly() -> None:
+    """R9.5: a new version of the dispatch suggestion every night, from the day's closed tickets too."""
+    dispatch_model_train(trigger=DispatchModel.Trigger.NIGHTLY)
+
+
+@huey.task(retries=0)
+def train_dispatch(actor_id: int | None = None) -> None:
+    """R9.5: the Office's "retrain now" (the insight page enqueues it through ``enqueue_training``)."""
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    dispatch_model_train(trigger=DispatchModel.Trigger.ON_DEMAND, actor=actor)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jiesu.org.models import User
 from jiesu.org.selectors import RoleSet, roles_for
-from jiesu.tickets import selectors
+from jiesu.tickets import hints, selectors
 from jiesu.tickets.attachments import ticket_create_with_attachments
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.forms_intake import StaffIntakeForm, recordable_channels
@@ -64,20 +64,42 @@ def repeat_candidates(request: HttpRequest) -> HttpResponse:
     _recorder_roles(request)
     params = {name: request.GET.get(name, "").strip()[:5000] for name in REPEAT_PROBE_FIELDS}
     candidates: list[selectors.RepeatCandidate] = []
+    found: list[hints.RepeatHint] | None = None
     if params["subject"] or params["content"]:
         requester = None
         if params["requester_number"]:
             requester = User.objects.filter(number=params["requester_number"], is_active=True).first()
         if requester is not None or not params["requester_number"]:
-            candidates = selectors.repeat_candidates(
-                viewer=signed_in_user(request),
-                requester=requester,
-                phone=params["contact_phone"],
-                subject=params["subject"],
-                content=params["content"],
-            )
+            probe = hints.Probe(requester, params["contact_phone"], params["subject"], params["content"])
+            # R6.1: near-duplicates from anyone too, when the insight app provides them.
+            found = hints.probe_hints(signed_in_user(request), probe)
+            if found is None:
+                candidates = selectors.repeat_candidates(
+                    viewer=signed_in_user(request),
+                    requester=requester,
+                    phone=params["contact_phone"],
+                    subject=params["subject"],
+                    content=params["content"],
+                )
+    if found is not None:
+        rows = [
+            {
+                "ticket": h,
+                "score": h.percent,
+                "status": h.status,
+                "reason": h.reason,
+                "same": h.same_requester,
+            }
+            for h in found
+        ]
+        return render(request, "tickets/intake/_repeats.html", {"rows": rows, "anyone": True})
     rows = [
-        {"ticket": c.ticket, "score": round(c.score * 100), "status": plain_status(c.ticket.status)}
+        {
+            "ticket": c.ticket,
+            "score": round(c.score * 100),
+            "status": plain_status(c.ticket.status),
+            "same": True,
+        }
         for c in candidates
     ]
     return render(request, "tickets/intake/_repeats.html", {"rows": rows})

@@ -20,6 +20,7 @@ from jiesu.org.selectors import roles_for
 from jiesu.tickets import forms as f
 from jiesu.tickets import forms_followup as ff
 from jiesu.tickets import selectors, services
+from jiesu.tickets.hints import UnitHint, dispatch_hints
 from jiesu.tickets.models import (
     Channel,
     Clock,
@@ -362,6 +363,7 @@ class ActionView:
     form: f.ActionForm
     number: str
     next: str = ""
+    hints: tuple[UnitHint, ...] = ()  # R9.5: suggested lead units of a dispatch form (one click accepts)
 
     @property
     def url(self) -> str:
@@ -379,7 +381,8 @@ def build(kit: Kit, name: str, data: Any = None, next_url: str = "") -> ActionVi
     spec = SPECS[name]
     form = spec.form(data, ticket=kit.ticket, user=kit.user, auto_id=f"id_{name}_%s", **spec.choices(kit))
     label = spec.label or ACTIONS[spec.action(name)].label
-    return ActionView(name, str(label), form, kit.ticket.number, next_url)
+    hints = tuple(dispatch_hints([kit.ticket]).get(kit.ticket.pk, ())) if name == "dispatch" else ()
+    return ActionView(name, str(label), form, kit.ticket.number, next_url, hints)
 
 
 def available(kit: Kit) -> list[ActionView]:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jiesu.org.models import Role, User
 from jiesu.org.selectors import roles_for
 from jiesu.tickets import forms as f
-from jiesu.tickets import selectors, services
+from jiesu.tickets import hints, selectors, services
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.permissions import get_ticket_for
@@ -141,8 +141,10 @@ def _rows(
     return [(t, clocks.get(t.pk)) for t in items]
 
 
-def _action(name: str, form: f.ActionForm, ticket: Ticket, next_url: str) -> ActionView:
-    return ActionView(name, str(ACTIONS[name].label), form, ticket.number, next_url)
+def _action(
+    name: str, form: f.ActionForm, ticket: Ticket, next_url: str, unit_hints: Sequence[hints.UnitHint] = ()
+) -> ActionView:
+    return ActionView(name, str(ACTIONS[name].label), form, ticket.number, next_url, tuple(unit_hints))
 
 
 @requires(*UNIT_ROLES)
@@ -243,6 +245,9 @@ def dispatch(request: StaffRequest) -> HttpResponse:
     items = list(page.object_list)
     units = f.active_units()
     here = request.get_full_path()
+    # R9.5 / R6.1: the suggested lead units and possible repeats of the whole page, from the insight app.
+    suggested = hints.dispatch_hints(items)
+    repeats = hints.repeat_hints(request.user, items)
     rows = [
         {
             "ticket": t,
@@ -252,7 +257,9 @@ def dispatch(request: StaffRequest) -> HttpResponse:
                 f.DispatchForm(ticket=t, user=request.user, units=units, auto_id=f"id_d_{t.pk}_%s"),
                 t,
                 here,
+                suggested.get(t.pk, ()),
             ),
+            "repeats": repeats.get(t.pk, []),
         }
         for t, clock in _rows(items, kinds=("dispatch", "mailbox"))
     ]

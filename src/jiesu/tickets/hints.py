@@ -1,0 +1,100 @@
+"""Hints an app above tickets adds to the Office's pages without the tickets app importing it (issue 16).
+
+An app registers a provider in its ``AppConfig.ready``; with none registered the pages show no hints. Providers
+get whole pages of tickets at once, so a list costs a fixed number of queries however long it is.
+
+- dispatch: the likely lead units of each ticket (R9.5), shown in the dispatch form with one-click accept.
+- repeats: each ticket's possible repeats (R6.1) — only tickets the viewer may open are ever named (R10.3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from jiesu.org.models import User
+from jiesu.tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class UnitHint:
+    unit_id: int
+    name: str
+    confidence: float
+
+    @property
+    def percent(self) -> int:
+        return round(self.confidence * 100)
+
+
+@dataclass(frozen=True)
+class RepeatHint:
+    number: str
+    subject: str
+    status: str
+    received_at: dt.datetime
+    score: float
+    reason: str  # in the viewer's language: why this ticket is named
+    same_requester: bool = False
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A request being recorded, not yet a ticket: who asks (if known) and what."""
+
+    requester: User | None
+    phone: str
+    subject: str
+    content: str
+
+
+DispatchProvider = Callable[[Sequence[Ticket]], dict[int, list[UnitHint]]]
+RepeatProvider = Callable[[User, Sequence[Ticket]], dict[int, list[RepeatHint]]]
+ProbeProvider = Callable[[User, Probe], list[RepeatHint]]
+
+_dispatch: list[DispatchProvider] = []
+_repeats: list[RepeatProvider] = []
+_probe: list[ProbeProvider] = []
+
+
+def provide(
+    *,
+    dispatch: DispatchProvider | None = None,
+    repeats: RepeatProvider | None = None,
+    probe: ProbeProvider | None = None,
+) -> None:
+    """Register providers (each once, however often an app's ``ready`` runs)."""
+    if dispatch is not None and dispatch not in _dispatch:
+        _dispatch.append(dispatch)
+    if repeats is not None and repeats not in _repeats:
+        _repeats.append(repeats)
+    if probe is not None and probe not in _probe:
+        _probe.append(probe)
+
+
+def dispatch_hints(tickets: Sequence[Ticket]) -> dict[int, list[UnitHint]]:
+    out: dict[int, list[UnitHint]] = {}
+    for provider in _dispatch:
+        for pk, hints in provider(tickets).items():
+            out.setdefault(pk, []).extend(hints)
+    return out
+
+
+def repeat_hints(viewer: User, tickets: Sequence[Ticket]) -> dict[int, list[RepeatHint]]:
+    out: dict[int, list[RepeatHint]] = {}
+    for provider in _repeats:
+        for pk, hints in provider(viewer, tickets).items():
+            out.setdefault(pk, []).extend(hints)
+    return out
+
+
+def probe_hints(viewer: User, probe: Probe) -> list[RepeatHint] | None:
+    """None when no provider is registered (the page falls back to the tickets app's own candidates)."""
+    if not _probe:
+        return None
+    return [hint for provider in _probe for hint in provider(viewer, probe)]
