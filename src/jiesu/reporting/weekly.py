@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -168,8 +168,12 @@ class WeeklyReport:
     def _build(self) -> WeeklyFigures:
         period = self.week.period
         by = ("unit", "channel", "type")
-        groups = selectors.counts(period, by, as_of=self.as_of)
-        per_unit = selectors.fold(groups, by, ("unit",))
+        # Channel and type tables need only the volumes; the rates are per unit (fewer groups for the clocks).
+        groups = selectors.counts(period, by, as_of=self.as_of, parts=("tickets",))
+        per_unit = selectors.merge(
+            selectors.fold(groups, by, ("unit",)),
+            selectors.counts(period, ("unit",), as_of=self.as_of, parts=("clocks", "followups")),
+        )
         channels = selectors.fold(groups, by, ("channel",))
         types = selectors.fold(groups, by, ("type",))
         names = dict(Unit.objects.filter(pk__in=[k[0] for k in per_unit if k[0]]).values_list("id", "name"))
@@ -214,6 +218,13 @@ class WeeklyReport:
             superseded_at__isnull=True,
         )
         kinds = dict(ClockKind.choices)
+        # A count apart: a window count here would join every missed clock's ticket (1.7 s instead of 1.0 s at
+        # 400 k tickets a week), while the first rows come from the due_at order alone.
+        found = list(
+            clocks.order_by("due_at", "id").values(
+                "ticket__number", "ticket__lead_unit__name", "ticket__subject", "kind", "due_at", "met_at"
+            )[:LIST_LIMIT]
+        )
         rows = [
             {
                 "number": r["ticket__number"],
@@ -223,17 +234,16 @@ class WeeklyReport:
                 "due_at": timezone.localtime(r["due_at"], SHANGHAI),
                 "met_at": r["met_at"] and timezone.localtime(r["met_at"], SHANGHAI),
             }
-            for r in clocks.order_by("due_at", "id").values(
-                "ticket__number", "ticket__lead_unit__name", "ticket__subject", "kind", "due_at", "met_at"
-            )[:LIST_LIMIT]
+            for r in found
         ]
         return ListPart(rows, clocks.count() if len(rows) == LIST_LIMIT else len(rows))
 
     def _ticket_list(self, qs: Any, stage: str) -> ListPart:
+        # The count rides along as a window over the (few) matching tickets: one query instead of two.
         tickets = list(
-            qs.order_by("received_at", "id").values(
-                "id", "number", "subject", "lead_unit__name", "status", "urgent", "level"
-            )[:LIST_LIMIT]
+            qs.order_by("received_at", "id")
+            .annotate(n_total=Window(Count("id")))
+            .values("id", "number", "subject", "lead_unit__name", "status", "n_total")[:LIST_LIMIT]
         )
         quoted: dict[int, str] = {}
         for r in (
@@ -255,7 +265,7 @@ class WeeklyReport:
             }
             for t in tickets
         ]
-        return ListPart(rows, qs.count() if len(rows) == LIST_LIMIT else len(rows))
+        return ListPart(rows, tickets[0]["n_total"] if tickets else 0)
 
     def _important(self, period: Period) -> ListPart:
         """Urgent requests received in the week and those taken to a leader (R6.3), with the formal reply."""

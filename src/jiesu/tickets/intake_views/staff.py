@@ -69,18 +69,20 @@ def repeat_candidates(request: HttpRequest) -> HttpResponse:
         requester = None
         if params["requester_number"]:
             requester = User.objects.filter(number=params["requester_number"], is_active=True).first()
-        if requester is not None or not params["requester_number"]:
-            probe = hints.Probe(requester, params["contact_phone"], params["subject"], params["content"])
-            # R6.1: near-duplicates from anyone too, when the insight app provides them.
-            found = hints.probe_hints(signed_in_user(request), probe)
-            if found is None:
-                candidates = selectors.repeat_candidates(
-                    viewer=signed_in_user(request),
-                    requester=requester,
-                    phone=params["contact_phone"],
-                    subject=params["subject"],
-                    content=params["content"],
-                )
+        known = requester is not None or not params["requester_number"]
+        # R6.1: near-duplicates from anyone too, when the insight app provides them. A number that matches
+        # nobody probes as nobody (no phone fallback), so the answer never tells whether the number exists.
+        phone = params["contact_phone"] if known else ""
+        probe = hints.Probe(requester, phone, params["subject"], params["content"])
+        found = hints.probe_hints(signed_in_user(request), probe)
+        if known and found is None:
+            candidates = selectors.repeat_candidates(
+                viewer=signed_in_user(request),
+                requester=requester,
+                phone=params["contact_phone"],
+                subject=params["subject"],
+                content=params["content"],
+            )
     if found is not None:
         rows = [
             {
