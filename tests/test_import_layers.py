@@ -11,7 +11,17 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "jiesu"
 BASE = {"org": 0, "workcalendar": 1, "tickets": 2}
-LAYER = {**BASE, "notify": 3, "ledger": 3, "api": 3, "web": 3, "supervision": 3, "demo": 4, "worker": 4}
+LAYER = {
+    **BASE,
+    "notify": 3,
+    "ledger": 3,
+    "api": 3,
+    "web": 3,
+    "supervision": 3,
+    "demo": 4,
+    "worker": 4,
+    "backup": 4,
+}
 # The site shell (web) links the other pages of its layer: the ledger's, notifications' and supervision's views.
 ALSO = {"web": {"ledger", "notify", "supervision"}}
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jiesu.supervision",
     "jiesu.api",
     "jiesu.web",
+    "jiesu.backup",  # top layer: reads every app's tables to back them up
     "jiesu.demo",  # on top of everything: nothing imports it
 ]
 
