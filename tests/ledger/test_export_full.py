@@ -106,7 +106,7 @@ def test_office_and_inspectors_read_the_log(person, make_ticket, username: str) 
     response = client_for(person, username).get(LOG)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "逐一回访核实" in page and "channel: web" in page
+    assert "逐一回访核实" in page and "渠道: web" in page
     assert person("officer").get_full_name() in page
 
 

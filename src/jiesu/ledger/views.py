@@ -13,6 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiesu.ledger import services
@@ -154,4 +155,11 @@ def exports(request: HttpRequest) -> HttpResponseBase:
     if not may_read_export_log(request.user):
         raise PermissionDenied
     page = Paginator(export_log(), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    fields = LedgerFilterForm.base_fields
+    for record in page:
+        record.scope_label = SCOPE_LABELS.get(ScopeKind(record.scope), record.scope)  # type: ignore[attr-defined]
+        record.filter_items = [  # type: ignore[attr-defined]
+            (fields[key].label if key in fields else _("Units"), value)
+            for key, value in record.filters.items()
+        ]
     return render(request, "ledger/exports.html", {"page": page})
