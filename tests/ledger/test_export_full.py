@@ -123,3 +123,18 @@ def test_history_page_names_the_export(person, make_ticket) -> None:
     client_for(person, "dispatcher").post(URL_FULL, {"reason": "逐一回访核实"})
     page = client_for(person, "dispatcher").get(f"/tickets/{ticket.number}/").content.decode()
     assert "逐一回访核实" in page
+
+
+def test_log_page_queries_do_not_grow_with_the_exports(person, make_ticket) -> None:
+    """The log reads each page of exports with their people in a constant number of queries."""
+    make_ticket(lead="logistics")
+    office = client_for(person, "dispatcher")
+
+    def queries_after(exports: int) -> int:
+        for _ in range(exports):
+            client_for(person, "officer").post(URL_FULL, {"reason": "逐一回访核实"})
+        with CaptureQueriesContext(connection) as queries:
+            assert office.get(LOG).status_code == 200
+        return len(queries)
+
+    assert queries_after(1) == queries_after(4)
