@@ -22,6 +22,7 @@ LAYER = {
     "reporting": 3,
     "demo": 4,
     "worker": 4,
+    "backup": 4,
 }
 # The site shell (web) links the other pages of its layer: the ledger's, notifications' and supervision's views.
 ALSO = {

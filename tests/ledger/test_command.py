@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, load_command_class
 from django.utils import translation
 from openpyxl import load_workbook
 
+from jiesu.cli import CliError
 from jiesu.ledger.export import headers
 from jiesu.ledger.models import LedgerExport
+from jiesu.tickets.models import Event
 from tests.ledger.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -47,21 +50,51 @@ def test_unit_ledger_and_full_contacts(make_ticket, tmp_path: Path) -> None:
     cohandled = make_ticket(lead="nic", cohandlers=("logistics",), received_at=at(2026, 3, 2, 8, 0))
     make_ticket(lead="library")
     out = tmp_path / "unit.xlsx"
-    call_command("ledger-export", "--out", str(out), "--unit", "logistics", "--full-contacts")
+    call_command(
+        "ledger-export", "--out", str(out), "--unit", "logistics", "--full-contacts", "--reason", "年度核查"
+    )
     assert numbers_in(out) == [cohandled.number, led.number]
     row = next(load_workbook(out, read_only=True).active.iter_rows(min_row=2, values_only=True))
     assert row[16] == "13812345678"
-    assert LedgerExport.objects.get().full_contacts is True
+    record = LedgerExport.objects.get()
+    assert record.full_contacts is True and record.reason == "年度核查"
+    assert record.full_count == 2  # the operator's export is full on every row, co-handled ones too
+    assert set(Event.objects.filter(action="contacts_exported").values_list("ticket_id", flat=True)) == {
+        led.pk,
+        cohandled.pk,
+    }
 
 
 @pytest.mark.parametrize(
     "args",
-    [["--unit", "no-such-unit"], ["--from", "2026-13-01"], ["--from", "2026-03-05", "--to", "2026-03-01"]],
+    [
+        ["--unit", "no-such-unit"],
+        ["--from", "2026-13-01"],
+        ["--from", "2026-03-05", "--to", "2026-03-01"],
+        ["--full-contacts"],
+        ["--full-contacts", "--reason", "  "],
+        ["--full-contacts", "--reason", "核查\x00联系方式"],
+        ["--reason", "没有 --full-contacts 的理由"],
+    ],
 )
 def test_bad_arguments_fail_clearly(demo_org: None, tmp_path: Path, args: list[str]) -> None:
     """An unknown unit, a malformed date or a reversed range is a command error and writes nothing."""
     out = tmp_path / "x.xlsx"
-    with pytest.raises((CommandError, SystemExit)):
+    with pytest.raises((CommandError, CliError, SystemExit)):
         call_command("ledger-export", "--out", str(out), *args)
     assert not out.exists()
     assert not LedgerExport.objects.exists()
+    assert not Event.objects.filter(action="contacts_exported").exists()
+
+
+def test_full_contacts_without_reason_is_a_structured_error(demo_org: None, tmp_path: Path, capsys) -> None:
+    """From the shell, a full-contact export without a reason prints a JSON error and exits with status 2."""
+    command = load_command_class("jiesu.ledger", "ledger-export")
+    with pytest.raises(SystemExit) as exit_info:
+        command.run_from_argv(
+            ["jiesu", "ledger-export", "--out", str(tmp_path / "x.xlsx"), "--full-contacts"]
+        )
+    assert exit_info.value.code == 2
+    error = json.loads(capsys.readouterr().err)["error"]
+    assert error["code"] == "reason_required" and error["message"]
+    assert not (tmp_path / "x.xlsx").exists()

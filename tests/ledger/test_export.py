@@ -17,6 +17,7 @@ from tests.ledger.conftest import at
 
 pytestmark = pytest.mark.django_db
 URL = "/ledger/export.xlsx"
+URL_FULL = "/ledger/export-full/"
 PHONE, EMAIL = "13812345678", "zhang@example.edu.cn"
 
 
@@ -73,22 +74,43 @@ def test_overdue_flag_and_labels_follow_the_data(person, make_ticket) -> None:
     assert rows_by[ok.number][2] not in ("web", "") and rows_by[ok.number][8] not in ("handling", "")
 
 
-def test_contacts_full_for_office_masked_for_leader(person, make_ticket) -> None:
-    """R10.2: the Office gets full contacts; a leader, who sees every ticket, gets them masked."""
+def download_full(person, username: str, reason: str = "回访核实联系方式", **params) -> list[list]:
+    """The full-contact export: a POST with a reason, the filters in the query string."""
+    client = Client()
+    client.force_login(person(username))
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    response = client.post(URL_FULL + (f"?{query}" if query else ""), {"reason": reason})
+    assert response.status_code == 200, response.status_code
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return [list(r) for r in workbook.active.iter_rows(values_only=True)][1:]
+
+
+def test_plain_export_masks_every_contact(person, make_ticket) -> None:
+    """The plain export masks contacts for everyone, the Office and the lead unit included (issue 17)."""
     ticket = make_ticket(lead="logistics", contact_phone=PHONE, contact_email=EMAIL)
-    _h, rows, _r = download(person, "dispatcher")
+    for username in ("dispatcher", "officer", "leader"):
+        _h, rows, _r = download(person, username)
+        assert by_number(rows)[ticket.number][16:18] == ["138****5678", "z***@example.edu.cn"]
+
+
+def test_contacts_full_for_office_leader_may_not_ask(person, make_ticket) -> None:
+    """R10.2: the Office's full-contact export is unmasked; a leader, who sees every ticket, may not ask for one."""
+    ticket = make_ticket(lead="logistics", contact_phone=PHONE, contact_email=EMAIL)
+    rows = download_full(person, "dispatcher")
     assert by_number(rows)[ticket.number][16:18] == [PHONE, EMAIL]
-    _h, rows, _r = download(person, "leader")
-    assert by_number(rows)[ticket.number][16:18] == ["138****5678", "z***@example.edu.cn"]
+    client = Client()
+    client.force_login(person("leader"))
+    assert client.get(URL_FULL).status_code == 403
+    assert client.post(URL_FULL, {"reason": "想看看联系方式"}).status_code == 403
+    assert not LedgerExport.objects.filter(user=person("leader")).exists()
 
 
 def test_unit_export_masks_cohandled_tickets_only(person, make_ticket) -> None:
-    """A unit sees full contacts on the tickets it leads and masked ones on those it only co-handles."""
+    """A unit's full-contact export is full on the tickets it leads and masked on those it only co-handles."""
     led = make_ticket(lead="logistics", contact_phone=PHONE)
     cohandled = make_ticket(lead="nic", cohandlers=("logistics",), contact_phone=PHONE)
     foreign = make_ticket(lead="library")
-    _h, rows, _r = download(person, "officer")
-    rows_by = by_number(rows)
+    rows_by = by_number(download_full(person, "officer"))
     assert set(rows_by) == {led.number, cohandled.number}
     assert foreign.number not in rows_by
     assert rows_by[led.number][16] == PHONE
@@ -104,7 +126,7 @@ def test_export_is_audited_with_filters(person, make_ticket) -> None:
     assert record.user == person("officer")
     assert record.source == "web" and record.scope == "unit"
     assert record.filters["channel"] == "hotline" and record.filters["units"]
-    assert record.row_count == 1 and record.full_contacts is True
+    assert record.row_count == 1 and record.full_contacts is False and record.reason == ""
     download(person, "leader")
     assert LedgerExport.objects.filter(user=person("leader"), full_contacts=False, row_count=2).exists()
 

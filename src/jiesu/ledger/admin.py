@@ -12,7 +12,7 @@ from jiesu.ledger.models import LedgerExport
 
 @admin.register(LedgerExport)
 class LedgerExportAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "source", "scope", "row_count", "full_contacts")
+    list_display = ("at", "user", "source", "scope", "row_count", "full_contacts", "full_count", "reason")
     list_filter = ("source", "scope", "full_contacts")
     date_hierarchy = "at"
 

@@ -61,7 +61,21 @@ EXPORT_FIELDS = (
     "source_due_at",
     "source_on_time",
     "report_back_on_time",
+    # Not written: which ticket, for the history of a full-contact export (issue 17 item 4).
+    "id",
 )
+_LEAD, _REQUESTER, _ID = (EXPORT_FIELDS.index(f) for f in ("lead_unit_id", "requester_id", "id"))
+
+
+def shows_full(values: tuple[Any, ...], policy: ContactPolicy) -> bool:
+    """Whether this exported row carries the full contact under ``policy``."""
+    return policy.full(values[_LEAD], values[_REQUESTER])
+
+
+def ticket_id(values: tuple[Any, ...]) -> int:
+    return int(values[_ID])
+
+
 COLUMN_WIDTHS = (16, 17, 12, 8, 10, 40, 18, 10, 14, 6, 10, 10, 17, 8, 10, 10, 14, 24, 17, 10, 10)
 
 
@@ -161,6 +175,7 @@ def format_row(
         source_due,
         source_ok,
         report_back_ok,
+        _ticket_id,
     ) = values
     late = bool(overdue_count) or (next_due is not None and next_due <= now)
     full = policy.full(lead_unit_id, requester_id)

@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jiesu.ledger.permissions import Scope, ScopeKind
 from jiesu.ledger.reports import LedgerFilter
+from jiesu.ledger.services import export_reason_clean
 from jiesu.org.models import Campus, Unit
+from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Channel, TicketType
 from jiesu.tickets.states import Status
 
@@ -81,3 +83,19 @@ class LedgerFilterForm(forms.Form):
             overdue=bool(data.get("overdue")),
             q=(data.get("q") or "").strip(),
         )
+
+
+class ExportReasonForm(forms.Form):
+    """Issue 17 item 4: the reason a full-contact export must state (recorded with the export)."""
+
+    reason = forms.CharField(
+        label=_("Reason for exporting full contacts"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_reason(self) -> str:
+        try:
+            return export_reason_clean(self.cleaned_data.get("reason"))
+        except DomainError as error:
+            raise forms.ValidationError(str(error), code=error.code) from None

@@ -28,6 +28,10 @@ class LedgerExport(models.Model):
     filters = models.JSONField(_("Filters"), default=dict, blank=True)
     row_count = models.PositiveIntegerField(_("Rows"))
     full_contacts = models.BooleanField(_("Full contacts"), default=False)
+    # Issue 17 item 4: a full-contact export states why, and counts the rows whose contacts left unmasked
+    # (each of those tickets' history notes the export).
+    reason = models.TextField(_("Reason"), blank=True)
+    full_count = models.PositiveIntegerField(_("Rows with full contacts"), default=0)
 
     class Meta:
         ordering = ["-at", "-id"]

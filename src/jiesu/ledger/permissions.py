@@ -113,6 +113,9 @@ class ContactPolicy:
         return lead_unit_id is not None and lead_unit_id in self.lead_units
 
 
+MASKED = ContactPolicy(everything=False, lead_units=frozenset(), user_id=None)
+
+
 def contact_policy(user: User | None, *, full_for_operator: bool = False) -> ContactPolicy:
     """The policy for ``user``; the command line (no user) shows full contacts only when asked to."""
     if user is None:
@@ -123,6 +126,23 @@ def contact_policy(user: User | None, *, full_for_operator: bool = False) -> Con
         lead_units=roles.unit_ids(*UNIT_MEMBER_ROLES),
         user_id=user.pk,
     )
+
+
+def may_export_full_contacts(user: User | None) -> bool:
+    """Issue 17 item 4: who may ask for a full-contact export (with a reason): those R10.2 lets see some full
+    contacts — the Office, inspectors, a lead unit's members. The command line (the operator) may."""
+    if user is None:
+        return True
+    policy = contact_policy(user)
+    return policy.everything or bool(policy.lead_units)
+
+
+def may_read_export_log(user: User | Any) -> bool:
+    """The export audit log is for the Office and the inspectors (issue 17 item 4)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    roles = roles_for(user)
+    return roles.is_office or roles.has(Role.INSPECTOR)
 
 
 def ledger_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

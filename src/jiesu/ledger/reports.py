@@ -9,6 +9,7 @@ a page costs the same at 1,000 tickets and at 1,000,000. The page never counts t
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -18,8 +19,22 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiesu.ledger.export import export_queryset, format_row, labels, write_workbook
-from jiesu.ledger.permissions import Scope, contact_policy, scoped_tickets, scopes_for
+from jiesu.ledger.export import (
+    export_queryset,
+    format_row,
+    labels,
+    shows_full,
+    ticket_id,
+    write_workbook,
+)
+from jiesu.ledger.permissions import (
+    MASKED,
+    Scope,
+    contact_policy,
+    may_export_full_contacts,
+    scoped_tickets,
+    scopes_for,
+)
 from jiesu.org.models import User
 from jiesu.tickets.models import Channel, Ticket, TicketType
 from jiesu.tickets.selectors import TicketFilter, apply_filter, clock_status
@@ -298,21 +313,30 @@ class LedgerReport:
         return found if self.shows_rows else suppress_small_cells(found)
 
     # -- export --------------------------------------------------------------------------------------------
-    def contacts_full(self, *, full_for_operator: bool = False) -> bool:
-        """Whether any contact in the export is shown in full (recorded in the audit, R10.2)."""
-        policy = contact_policy(self.user, full_for_operator=full_for_operator)
-        return policy.everything or bool(policy.lead_units)
+    def may_export_full_contacts(self) -> bool:
+        """Whether this person may ask for an export with full contacts (issue 17 item 4)."""
+        return self.shows_rows and may_export_full_contacts(self.user)
 
-    def export_rows(self, *, full_for_operator: bool = False, chunk_size: int = 2000) -> Iterator[list[Any]]:
-        """Every row of the ledger, formatted for the workbook, streamed from the database in chunks."""
-        policy = contact_policy(self.user, full_for_operator=full_for_operator)
+    def export_rows(
+        self, *, full_contacts: bool = False, full_ids: array[int] | None = None, chunk_size: int = 2000
+    ) -> Iterator[list[Any]]:
+        """Every row of the ledger, formatted for the workbook, streamed from the database in chunks.
+
+        Contacts are masked unless ``full_contacts`` (asked for with a reason); then R10.2 decides per row, and
+        the id of every ticket whose contact is written in full is appended to ``full_ids``.
+        """
+        policy = contact_policy(self.user, full_for_operator=True) if full_contacts else MASKED
         names = labels()
         for values in export_queryset(self._rows()).iterator(chunk_size=chunk_size):
+            if full_ids is not None and full_contacts and shows_full(values, policy):
+                full_ids.append(ticket_id(values))
             yield format_row(values, policy=policy, labels=names, now=self.now)
 
-    def write_xlsx(self, target: Any, *, full_for_operator: bool = False) -> int:
+    def write_xlsx(
+        self, target: Any, *, full_contacts: bool = False, full_ids: array[int] | None = None
+    ) -> int:
         """Write the workbook to ``target`` (a path or binary file); returns the number of ticket rows."""
-        return write_workbook(target, self.export_rows(full_for_operator=full_for_operator))
+        return write_workbook(target, self.export_rows(full_contacts=full_contacts, full_ids=full_ids))
 
 
 __all__ = ["COUNT_CAP", "PAGE_SIZE", "Cursor", "LedgerFilter", "LedgerReport", "Page", "Summary"]

@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("summary/", views.summary, name="summary"),
     path("export.xlsx", views.export, name="export"),
+    path("export-full/", views.export_full, name="export_full"),
+    path("exports/", views.exports, name="exports"),
 ]

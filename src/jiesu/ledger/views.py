@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import tempfile
+from array import array
 from typing import cast
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from jiesu.ledger import services
-from jiesu.ledger.forms import SCOPE_LABELS, LedgerFilterForm
+from jiesu.ledger.forms import SCOPE_LABELS, ExportReasonForm, LedgerFilterForm
 from jiesu.ledger.models import LedgerExport
-from jiesu.ledger.permissions import ScopeKind, ledger_required, scopes_for, unit_names
+from jiesu.ledger.permissions import (
+    ScopeKind,
+    ledger_required,
+    may_read_export_log,
+    scopes_for,
+    unit_names,
+)
 from jiesu.ledger.reports import LedgerReport
+from jiesu.ledger.selectors import export_log
 from jiesu.org.models import User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_PREFIX = "台账"  # the file name the Office files exports under (R8.1)
 _PAGING = ("after", "before")
+LOG_PAGE_SIZE = 50
 
 
 def _report(request: HttpRequest) -> tuple[LedgerFilterForm, LedgerReport, str]:
@@ -53,6 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "report": report,
         "query": query,
         "scope_label": _scope_label(report),
+        "may_read_export_log": may_read_export_log(request.user),
     }
     if report.shows_rows:
         context["page"] = report.page(
@@ -74,27 +87,27 @@ def summary(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
-@ledger_required
-def export(request: HttpRequest) -> HttpResponseBase:
-    """The filtered ledger as .xlsx, built in an anonymous temporary file and streamed back (see export.py).
+def _workbook(request: HttpRequest, report: LedgerReport, *, reason: str = "") -> HttpResponseBase:
+    """Write the workbook into an anonymous temporary file, record the export, stream the file back.
 
     The workbook is complete before the first byte leaves (a zip's directory comes last); memory stays flat
     because rows flow from a chunked cursor into openpyxl's write-only sheet on disk. The export is recorded
-    in ``LedgerExport`` (who, when, filters, rows, whether contacts were full).
+    in ``LedgerExport`` (who, when, filters, rows, whether contacts were full and why); a full-contact export
+    also notes itself in each such ticket's history.
     """
-    form, report, _query = _report(request)
-    if not report.shows_rows:
-        raise PermissionDenied  # R10.3: aggregates only
+    full = bool(reason)
+    full_ids: array[int] = array("q")
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # FileResponse closes it, which deletes it
     try:
-        rows = report.write_xlsx(handle)
+        rows = report.write_xlsx(handle, full_contacts=full, full_ids=full_ids)
         services.ledger_export_record(
             actor=cast(User, request.user),
             report=report,
             row_count=rows,
             source=LedgerExport.Source.WEB,
-            full_contacts=report.contacts_full(),
+            full_contacts=full,
+            reason=reason,
+            full_ids=full_ids,
         )
         handle.seek(0)
     except BaseException:
@@ -102,3 +115,51 @@ def export(request: HttpRequest) -> HttpResponseBase:
         raise
     filename = f"{EXPORT_PREFIX}_{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@require_GET
+@ledger_required
+def export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered ledger as .xlsx with every contact masked (see export.py for how memory stays flat)."""
+    _form, report, _query = _report(request)
+    if not report.shows_rows:
+        raise PermissionDenied  # R10.3: aggregates only
+    return _workbook(request, report)
+
+
+@require_http_methods(["GET", "POST"])
+@ledger_required
+def export_full(request: HttpRequest) -> HttpResponseBase:
+    """Issue 17 item 4: the export with full contacts (R10.2 decides per row) asks for a reason first."""
+    filters, report, query = _report(request)
+    if not report.may_export_full_contacts():
+        raise PermissionDenied
+    form = ExportReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        return _workbook(request, report, reason=form.cleaned_data["reason"])
+    context = {
+        "form": form,
+        "filters": filters,
+        "report": report,
+        "query": query,
+        "scope_label": _scope_label(report),
+    }
+    return render(request, "ledger/export_full.html", context, status=400 if form.errors else 200)
+
+
+@require_GET
+def exports(request: HttpRequest) -> HttpResponseBase:
+    """The export audit log (who, when, filters, rows, reason) for the Office and the inspectors."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may_read_export_log(request.user):
+        raise PermissionDenied
+    page = Paginator(export_log(), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    fields = LedgerFilterForm.base_fields
+    for record in page:
+        record.scope_label = SCOPE_LABELS.get(ScopeKind(record.scope), record.scope)  # type: ignore[attr-defined]
+        record.filter_items = [  # type: ignore[attr-defined]
+            (fields[key].label if key in fields else _("Units"), value)
+            for key, value in record.filters.items()
+        ]
+    return render(request, "ledger/exports.html", {"page": page})

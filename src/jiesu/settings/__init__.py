@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "jiesu.reporting",
     "jiesu.api",
     "jiesu.web",
+    "jiesu.backup",  # top layer: reads every app's tables to back them up
     "jiesu.demo",  # on top of everything: nothing imports it
 ]
 
