@@ -51,6 +51,7 @@ demo: install $(SECRET_KEY_FILE)
 	DEBUG=1 $(BIN)/jiesu load-org
 	DEBUG=1 $(BIN)/jiesu demo-org >/dev/null
 	DEBUG=1 $(BIN)/jiesu demo-data --tickets 3000 --days 120 --seed 2026 --if-empty
+	DEBUG=1 $(BIN)/jiesu train-dispatch
 	DEBUG=1 $(BIN)/jiesu demo-org
 	@echo "Serving the demo on http://$(HOST):$(PORT)/ with the background worker beside it (Ctrl-C stops both)"
 	@echo "Port $(PORT) taken? Run it on another one: PORT=8001 make demo"
