@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import time_machine
 
 from jiesu.tickets import services
 from jiesu.tickets.models import Ticket
@@ -34,6 +35,7 @@ def test_web_request_returns_number_and_tracking_code(as_token, person) -> None:
     assert body["tracking_code"] and body["tracking_code"] not in ticket.tracking_code_hash
 
 
+@time_machine.travel("2026-03-02T09:30+08:00", tick=False)
 def test_hotline_call_is_led_by_the_receiving_unit(as_token, unit) -> None:
     """R2: an officer records a hotline call for their unit; it is led by that unit, acknowledged on the call."""
     call = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from jiesu.org.models import Campus, Unit, User
 from jiesu.tickets import services
@@ -59,3 +60,13 @@ def handling_ticket(web_ticket, person, unit):
         return ticket
 
     return make
+
+
+@pytest.fixture
+def student_client(client: Client, person) -> Client:
+    """The student, signed in, with a phone number to be called back on."""
+    student = person("student")
+    student.phone = "13812345678"
+    student.save(update_fields=["phone"])
+    client.force_login(student)
+    return client

@@ -11,15 +11,6 @@ from jiesu.tickets.services.base import tracking_code_matches
 from jiesu.tickets.states import Status
 
 
-@pytest.fixture
-def student_client(client: Client, person) -> Client:
-    student = person("student")
-    student.phone = "13812345678"
-    student.save(update_fields=["phone"])
-    client.force_login(student)
-    return client
-
-
 def form_data(beijing, **overrides: object) -> dict[str, object]:
     data: dict[str, object] = {
         "type": "help",

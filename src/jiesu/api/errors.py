@@ -7,13 +7,15 @@ content); a ticket the caller may not see is 404 like one that does not exist (R
 from __future__ import annotations
 
 import logging
+import math
 from functools import partial
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from jiesu.api.auth import CsrfFailed, InvalidToken
 from jiesu.tickets.errors import DomainError
@@ -24,6 +26,7 @@ _HTTP_CODES = {
     400: "bad_request",
     403: "forbidden",
     404: "not_found",
+    413: "payload_too_large",
     405: "method_not_allowed",
     429: "throttled",
 }
@@ -52,6 +55,10 @@ def _problem(error: dict[str, Any]) -> str:
         return _("The value is too long.")
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return _("The value is out of range.")
+    if kind == "control_characters":
+        return _("The text contains control characters (such as a NUL byte); remove them and try again.")
+    if kind == "date_range":
+        return _("Enter a date between the years 2000 and 2100.")
     if kind in ("json_invalid", "model_attributes_type", "dict_type"):
         return _("The request body is not valid JSON.")
     return str(error.get("msg", _("Enter a valid value.")))
@@ -96,7 +103,28 @@ def _http_error(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> HttpResp
     message = exc.message
     if exc.status_code == 400:  # ninja's only 400: a body it cannot parse
         message = _("The request body could not be read; send valid JSON.")
-    return api.create_response(request, error_body(code, message), status=exc.status_code)
+    if isinstance(exc, Throttled):
+        message = _("Too many requests; wait a while and try again.")
+    response = api.create_response(request, error_body(code, message), status=exc.status_code)
+    if isinstance(exc, Throttled):
+        response["Retry-After"] = str(max(1, math.ceil(exc.wait or 1)))
+    return response
+
+
+def _too_big(api: NinjaAPI, request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body over ``JIESU_MAX_BODY_BYTES`` (Django refuses to read it): 413, never a 500 (issue 17 item 6)."""
+    return api.create_response(request, too_big_body(), status=413)
+
+
+def too_big_body() -> dict[str, Any]:
+    return error_body("payload_too_large", _("The request is too large."))
+
+
+def _suspicious(api: NinjaAPI, request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Anything else Django refuses to read (too many fields, a malformed multipart body): 400."""
+    return api.create_response(
+        request, error_body("bad_request", _("The request could not be read.")), status=400
+    )
 
 
 def _server_error(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -111,6 +139,8 @@ def install(api: NinjaAPI) -> None:
     handlers: list[tuple[type[Exception], Any]] = [
         (Exception, _server_error),
         (Http404, _not_found),
+        (SuspiciousOperation, _suspicious),
+        (RequestDataTooBig, _too_big),
         (HttpError, _http_error),
         (AuthenticationError, _unauthenticated),
         (ValidationError, _validation),

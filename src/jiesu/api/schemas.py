@@ -7,8 +7,11 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from jiesu.org.models import RequesterKind
+from jiesu.textcheck import control_character
 from jiesu.tickets.models import Channel, FollowupAttempt, FollowupOutcome, Level, ReplyKind, TicketType
 from jiesu.tickets.states import Status
 
@@ -37,10 +40,25 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
+class In(Schema):
+    """Every input schema: no control characters in any text (line breaks and tabs allowed), no date outside
+    2000–2100 (issue 17 items 3 and 6) — a 422 naming the field, never a 500 further in."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and control_character(item) is not None:
+                raise PydanticCustomError("control_characters", "control characters are not allowed")
+            if isinstance(item, dt.date) and not (2000 <= item.year <= 2100):
+                raise PydanticCustomError("date_range", "dates must lie between the years 2000 and 2100")
+        return value
+
+
 # --- intake -----------------------------------------------------------------------------------------------------
 
 
-class TicketCreateIn(Schema):
+class TicketCreateIn(In):
     """R1.2 / R2: a web request is the caller's own; other channels are recorded by staff for someone else."""
 
     channel: Channel
@@ -63,6 +81,9 @@ class TicketCreateIn(Schema):
     source_name: str = Field("", max_length=100)
     source_reference: str = Field("", max_length=64)
     source_due_at: dt.datetime | None = None
+    backdate_reason: str = Field(
+        "", max_length=500, description="staff: why received_at is more than an hour before the recording"
+    )
 
 
 class CreatedOut(Schema):
@@ -74,7 +95,7 @@ class CreatedOut(Schema):
 # --- lists ------------------------------------------------------------------------------------------------------
 
 
-class TicketQuery(Schema):
+class TicketQuery(In):
     list: ListName | None = Field(
         None,
         description="default: dispatch (Office), inbox (unit members), all "
@@ -89,7 +110,7 @@ class TicketQuery(Schema):
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10000, description="at most 10000: narrow the filters to go further")
 
 
 class TicketRow(Schema):
@@ -289,92 +310,92 @@ class ActionOut(Schema):
     id: int | None = Field(None, description="the note, reply or request the action created or decided")
 
 
-class DispatchIn(Schema):
+class DispatchIn(In):
     lead_unit: str
     cohandling_units: list[str] = Field(default_factory=list)
     note: str = ""
 
 
-class LevelIn(Schema):
+class LevelIn(In):
     level: Level
     reason: str = ""
 
 
-class BodyIn(Schema):
+class BodyIn(In):
     body: str = Field(max_length=5000)
 
 
-class CohandlingIn(Schema):
+class CohandlingIn(In):
     unit: str
     request: str = Field(max_length=5000)
 
 
-class CohandlingAnswerIn(Schema):
+class CohandlingAnswerIn(In):
     answer: str = Field("", max_length=5000, description="the written result (or the stage reached)")
     finished: bool = True
     reason: str = Field("", max_length=2000, description="not finished: why (R3.3)")
     stage: str = Field("", max_length=5000, description="not finished: the progress so far (R3.3)")
 
 
-class InitialReplyIn(Schema):
+class InitialReplyIn(In):
     body: str = Field(max_length=5000)
     planned_date: dt.date
 
 
-class PlannedDateIn(Schema):
+class PlannedDateIn(In):
     planned_date: dt.date
     reason: str = Field(max_length=2000)
 
 
-class EscalateIn(Schema):
+class EscalateIn(In):
     leader: str = Field(description="the leader's username")
     body: str = Field(max_length=5000)
 
 
-class ThirdPartyIn(Schema):
+class ThirdPartyIn(In):
     party: str = Field(max_length=100)
     body: str = Field(max_length=5000)
 
 
-class ReplyIn(Schema):
+class ReplyIn(In):
     body: str = Field(max_length=5000)
     kind: ReplyKind = ReplyKind.ANSWER
     suggestion: str = Field("", max_length=2000)
     repeat_of: str | None = Field(None, description="number of the original request (kind repeat, R6.1)")
 
 
-class ApproveIn(Schema):
+class ApproveIn(In):
     comment: str = ""
 
 
-class RewordIn(Schema):
+class RewordIn(In):
     """R6.5: the flagged draft reworded after the unit contacted the third party itself."""
 
     body: str = Field(max_length=5000)
     suggestion: str | None = Field(None, max_length=2000, description="default: the draft's suggestion")
 
 
-class ReportBackIn(Schema):
+class ReportBackIn(In):
     """R2.6: what was reported to the referring body, and when (default now)."""
 
     text: str = Field(max_length=5000)
     at: dt.datetime | None = Field(None, description="no offset means Asia/Shanghai; default now")
 
 
-class UnreachableDecisionIn(Schema):
+class UnreachableDecisionIn(In):
     reason: str = Field("", max_length=2000)
 
 
-class CommentIn(Schema):
+class CommentIn(In):
     comment: str = Field(max_length=2000)
 
 
-class RedispatchIn(Schema):
+class RedispatchIn(In):
     reason: str = Field(max_length=2000)
     suggested_unit: str | None = None
 
 
-class RedispatchDecideIn(Schema):
+class RedispatchDecideIn(In):
     approve: bool
     new_unit: str | None = None
     note: str = ""
@@ -388,12 +409,12 @@ class ContactRevealOut(Schema):
 # --- follow-up (R4.6, R7) ---------------------------------------------------------------------------------------
 
 
-class FollowupAttemptIn(Schema):
+class FollowupAttemptIn(In):
     result: FollowupAttempt.Result
     note: str = Field("", max_length=500)
 
 
-class FollowupIn(Schema):
+class FollowupIn(In):
     outcome: FollowupOutcome
     resolved: bool = Field(False, description="ignored for unreachable (always false)")
     comment: str = Field("", max_length=2000)
@@ -402,11 +423,11 @@ class FollowupIn(Schema):
     )
 
 
-class CloseUnsatisfiedIn(Schema):
+class CloseUnsatisfiedIn(In):
     reason: str = Field(max_length=2000)
 
 
-class RatingIn(Schema):
+class RatingIn(In):
     """R7.1: the requester's online rating; "unreachable" is a call result, not a rating."""
 
     outcome: Literal["satisfied", "basically_satisfied", "dissatisfied"]

@@ -11,6 +11,7 @@ from jiesu.ledger.permissions import Scope, ScopeKind
 from jiesu.ledger.reports import LedgerFilter
 from jiesu.ledger.services import export_reason_clean
 from jiesu.org.models import Campus, Unit
+from jiesu.textcheck import CleanTextForm
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Channel, TicketType
 from jiesu.tickets.states import Status
@@ -27,7 +28,7 @@ def _int_or_none(value: str) -> int | None:
     return int(value) if value else None
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(CleanTextForm):
     """R8.1 filters. Unit and campus choices are read once per request (two small queries)."""
 
     scope = forms.ChoiceField(label=_("Ledger"), required=False)
@@ -85,7 +86,7 @@ class LedgerFilterForm(forms.Form):
         )
 
 
-class ExportReasonForm(forms.Form):
+class ExportReasonForm(CleanTextForm):
     """Issue 17 item 4: the reason a full-contact export must state (recorded with the export)."""
 
     reason = forms.CharField(

@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from jiesu.notify import selectors
 from jiesu.org.models import User
 from jiesu.org.selectors import roles_for
+from jiesu.textcheck import CleanTextForm
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(CleanTextForm):
     """Which extra channels a person wants; the in-app inbox is always on."""
 
     email = forms.BooleanField(label=_("Email messages"), required=False)
@@ -37,7 +38,7 @@ class PreferenceForm(forms.Form):
         return data
 
 
-class RetryForm(forms.Form):
+class RetryForm(CleanTextForm):
     """The Office picks undelivered messages to send again now."""
 
     rows = forms.ModelMultipleChoiceField(

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from jiesu.org.models import Unit
 from jiesu.reporting.weekly import SECTIONS
+from jiesu.textcheck import CleanTextForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class DraftForm(forms.Form):
+class DraftForm(CleanTextForm):
     """Per section: keep it or leave it out, and the Office's free text."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -34,13 +35,13 @@ class DraftForm(forms.Form):
         return [key for key in SECTIONS if self.cleaned_data.get(f"omit_{key}")]
 
 
-class IssueForm(forms.Form):
+class IssueForm(CleanTextForm):
     reason = forms.CharField(
         label=_("Reason for the correction"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(CleanTextForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     first_day = forms.DateField(label=_("First day"), widget=DATE)
     last_day = forms.DateField(label=_("Last day"), widget=DATE)
@@ -51,7 +52,7 @@ class PeriodForm(forms.Form):
     )
 
 
-class DailyReportForm(forms.Form):
+class DailyReportForm(CleanTextForm):
     is_zero = forms.BooleanField(label=_("Nothing to report today (zero report)"), required=False)
     new_requests = forms.IntegerField(label=_("New requests"), min_value=0, initial=0, required=False)
     notable = forms.CharField(

@@ -189,6 +189,15 @@ AXES_FAILURE_LIMIT = int(os.environ.get("JIESU_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("JIESU_LOGIN_COOLOFF_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+
+# Issue 17 items 3 and 6: bounds on what a client may send. A request body (files aside) over
+# JIESU_MAX_BODY_BYTES is answered 413; staff may date a request back at most JIESU_INTAKE_BACKDATE_DAYS; intake
+# (web form and API together) is limited per person and per client address ("N/s", "N/m", "N/h", "N/d").
+JIESU_MAX_BODY_BYTES = int(os.environ.get("JIESU_MAX_BODY_BYTES", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = JIESU_MAX_BODY_BYTES
+JIESU_INTAKE_BACKDATE_DAYS = int(os.environ.get("JIESU_INTAKE_BACKDATE_DAYS", "7"))
+JIESU_INTAKE_RATE_PERSON = os.environ.get("JIESU_INTAKE_RATE_PERSON", "30/h")
+JIESU_INTAKE_RATE_ADDRESS = os.environ.get("JIESU_INTAKE_RATE_ADDRESS", "120/h")
 AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
 AXES_VERBOSE = False
 

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from jiesu.org.models import Unit
 from jiesu.supervision.models import Finding
 from jiesu.supervision.states import OrderLevel
+from jiesu.textcheck import CleanTextForm
 
 
-class OrderForm(forms.Form):
+class OrderForm(CleanTextForm):
     ticket = forms.CharField(label=_("Ticket number"), max_length=20, required=False)
     unit = forms.ModelChoiceField(
         label=_("Unit"),
@@ -31,22 +32,22 @@ class OrderForm(forms.Form):
     )
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CleanTextForm):
     answer = forms.CharField(label=_("Written answer"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(CleanTextForm):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("accept", _("Accept the answer")), ("return", _("Return the answer"))]
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CleanTextForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class InspectionForm(forms.Form):
+class InspectionForm(CleanTextForm):
     unit = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.filter(is_active=True).order_by("sort_order", "id")
     )
@@ -61,7 +62,7 @@ class InspectionForm(forms.Form):
     )
 
 
-class FindingForm(forms.Form):
+class FindingForm(CleanTextForm):
     response = forms.ChoiceField(label=_("Response"), choices=Finding.Check.choices, widget=forms.RadioSelect)
     resolution = forms.ChoiceField(
         label=_("Resolution"), choices=Finding.Check.choices, widget=forms.RadioSelect
@@ -76,6 +77,6 @@ class FindingForm(forms.Form):
     finding = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(CleanTextForm):
     title = forms.CharField(label=_("Title"), max_length=120)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))

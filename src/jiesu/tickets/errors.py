@@ -45,3 +45,11 @@ class Conflict(DomainError):
 
 STATE_MESSAGE = _("“%(action)s” is not allowed while the ticket is “%(status)s”.")
 ACTOR_MESSAGE = _("You may not “%(action)s” on this ticket.")
+
+
+class BadValue(DomainError):
+    """A value no request may carry (a control character, a date outside 2000–2100, a list of addresses):
+    refused as invalid input (422 in the API), before anything is written."""
+
+    code = "validation_error"
+    status = 422

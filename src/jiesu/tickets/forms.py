@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiesu.org.models import Unit, User
+from jiesu.textcheck import CleanTextForm
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Channel, CohandlingRequest, Level, Note, ReplyKind, Ticket, TicketType
 from jiesu.tickets.selectors import DUE_SOON, OK, OVERDUE, RepeatCandidate, TicketFilter
@@ -37,7 +38,7 @@ def date_field(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
-class ActionForm(forms.Form):
+class ActionForm(CleanTextForm):
     """A form for one ticket action. ``add_domain_error`` shows a service's refusal beside its field."""
 
     def __init__(self, *args: Any, ticket: Ticket, user: User, **kwargs: Any) -> None:
@@ -303,7 +304,7 @@ class AmendForm(ActionForm):
     body = text_field(_("Correction or addition"))
 
 
-class RedispatchDecideForm(UnitsMixin, forms.Form):
+class RedispatchDecideForm(UnitsMixin, CleanTextForm):
     """R3.2: the Office approves with a new lead unit or rejects with a note."""
 
     decision = forms.ChoiceField(
@@ -336,7 +337,7 @@ CLOCK_CHOICES = [
 ]
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(CleanTextForm):
     """Worklist filters (issue 4 item 7): status, channel, type, clock state and a search."""
 
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -369,7 +370,7 @@ class InboxFilterForm(forms.Form):
         )
 
 
-class BulkAcknowledgeForm(forms.Form):
+class BulkAcknowledgeForm(CleanTextForm):
     """The ticket numbers ticked on the inbox."""
 
     tickets = forms.MultipleChoiceField(required=True)

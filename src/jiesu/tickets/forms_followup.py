@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.textcheck import CleanTextForm
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.forms import ActionForm, text_field
 from jiesu.tickets.models import FollowupAttempt, FollowupOutcome
@@ -75,7 +76,7 @@ class CloseUnsatisfiedForm(ActionForm):
     reason = text_field(_("Reason for closing unsatisfied"), rows=3)
 
 
-class RatingForm(forms.Form):
+class RatingForm(CleanTextForm):
     """R7.1: the requester's online rating — the same for the signed link and for "my requests"."""
 
     outcome = forms.ChoiceField(

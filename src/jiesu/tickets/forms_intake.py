@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jiesu.org.models import Campus, RequesterKind, Role, Unit, User
 from jiesu.org.selectors import RoleSet
+from jiesu.textcheck import CleanTextForm
 from jiesu.tickets.attachments import MAX_FILES
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import DIRECT_CHANNELS, Channel, TicketType
-from jiesu.tickets.services.intake import MAX_CONTENT
+from jiesu.tickets.services.intake import MAX_CONTENT, check_backdate, check_date
 
 OFFICE_CHANNELS = (
     Channel.DUTY_ROOM,
@@ -65,7 +66,7 @@ class DomainErrorFormMixin:
         self.add_error(field, str(error.message))  # type: ignore[attr-defined]
 
 
-class WebRequestForm(DomainErrorFormMixin, forms.Form):
+class WebRequestForm(DomainErrorFormMixin, CleanTextForm):
     """(a) Web self-service by a signed-in requester (R1.2, R2 `web`)."""
 
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, widget=forms.RadioSelect)
@@ -113,7 +114,7 @@ class WebRequestForm(DomainErrorFormMixin, forms.Form):
         }
 
 
-class StaffIntakeForm(DomainErrorFormMixin, forms.Form):
+class StaffIntakeForm(DomainErrorFormMixin, CleanTextForm):
     """(b) A unit records a hotline call or walk-in; (c) the Office records its channels (R2, R1.2, R1.5)."""
 
     channel = forms.ChoiceField(label=_("Channel"))
@@ -127,6 +128,12 @@ class StaffIntakeForm(DomainErrorFormMixin, forms.Form):
         label=_("Received at"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    backdate_reason = forms.CharField(
+        label=_("Why it is recorded late"),
+        max_length=500,
+        required=False,
+        help_text=_("Needed when the request was received more than an hour ago; at most 7 days ago."),
     )
     requester_number = forms.CharField(
         label=_("Student or staff number (if known)"),
@@ -214,6 +221,7 @@ class StaffIntakeForm(DomainErrorFormMixin, forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._check_dates(data)
         if data.get("channel") in DIRECT_CHANNELS and not data.get("receiving_unit"):
             self.add_error("receiving_unit", _("Choose the unit that received the call or visit."))
         if data.get("anonymous") and self.requester is not None:
@@ -222,6 +230,20 @@ class StaffIntakeForm(DomainErrorFormMixin, forms.Form):
                 "requester_number", _("An anonymous letter cannot be linked to a person's account.")
             )
         return data
+
+    def _check_dates(self, data: dict[str, Any]) -> None:
+        """Dates within 2000–2100; the time received in the past week at most, and beyond the hour with a
+        reason (issue 17 item 3) — the same checks the API makes."""
+        for name in ("received_at", "source_due_at"):
+            try:
+                check_date(data.get(name), name)
+            except DomainError as error:
+                self.add_domain_error(error)
+                data.pop(name, None)
+        try:
+            check_backdate(data.get("received_at"), data.get("backdate_reason", ""), now=timezone.now())
+        except DomainError as error:
+            self.add_domain_error(error)
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned form as keyword arguments of services.ticket_create."""
@@ -247,10 +269,11 @@ class StaffIntakeForm(DomainErrorFormMixin, forms.Form):
             "source_name": data["source_name"],
             "source_reference": data["source_reference"],
             "source_due_at": data["source_due_at"],
+            "backdate_reason": data["backdate_reason"],
         }
 
 
-class TrackForm(forms.Form):
+class TrackForm(CleanTextForm):
     """Public tracking (R10.1): the ticket number and its secret code."""
 
     number = forms.CharField(

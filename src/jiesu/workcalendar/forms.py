@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.textcheck import CleanTextForm
 from jiesu.workcalendar.importing import MAX_BYTES
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(CleanTextForm):
     """R5.2: a single-date override with its reason."""
 
     working = forms.TypedChoiceField(
@@ -26,11 +27,11 @@ class OverrideForm(forms.Form):
     )
 
 
-class ClearOverrideForm(forms.Form):
+class ClearOverrideForm(CleanTextForm):
     note = forms.CharField(label=_("Reason for clearing"), max_length=200, required=False)
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(CleanTextForm):
     """R5.2: a CSV file with the header ``date,kind,name``."""
 
     file = forms.FileField(

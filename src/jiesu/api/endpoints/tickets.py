@@ -7,12 +7,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 
 from jiesu.api import presenters
 from jiesu.api.auth import caller
 from jiesu.api.endpoints import inputs
+from jiesu.api.errors import InputError
 from jiesu.api.schemas import (
     CreatedOut,
     ErrorOut,
@@ -24,9 +26,12 @@ from jiesu.api.schemas import (
 )
 from jiesu.org.models import Role, User
 from jiesu.org.selectors import roles_for
+from jiesu.ratelimit import intake_throttles
 from jiesu.tickets import selectors, services
 from jiesu.tickets.models import Channel, Ticket
 from jiesu.tickets.permissions import get_ticket_for, sees_everything
+from jiesu.tickets.services.base import now
+from jiesu.tickets.services.intake import WEB_SERVER_FIELDS, check_backdate
 
 router = Router(tags=["tickets"])
 ERRORS: dict[int, Any] = {
@@ -64,10 +69,27 @@ def default_list(user: User) -> ListName:
     return "mine"
 
 
-@router.post("/tickets", response={201: CreatedOut, **ERRORS}, summary="Record a request (R1, R2)")
+@router.post(
+    "/tickets",
+    response={201: CreatedOut, 413: ErrorOut, 429: ErrorOut, **ERRORS},
+    summary="Record a request (R1, R2)",
+    throttle=intake_throttles(),  # per person and per address, one count with the web forms
+)
 def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> HttpStatus[dict[str, Any]]:
     """A web request is the caller's own (R2); hotline and walk-in name the receiving unit, which leads it."""
     user = caller(request)
+    received_at = inputs.aware(payload.received_at)
+    if payload.channel == Channel.WEB:
+        # Issue 17 item 3: the server and the signed-in person set these; a body that tries is refused.
+        sent = sorted(payload.model_fields_set & set(WEB_SERVER_FIELDS))
+        if sent:
+            raise InputError(
+                _("These fields are set by the system for a web request: %(fields)s.")
+                % {"fields": ", ".join(sent)},
+                field=sent[0],
+            )
+    else:
+        check_backdate(received_at, payload.backdate_reason, now=now())
     created = services.ticket_create(
         actor=user,
         channel=payload.channel,
@@ -83,12 +105,13 @@ def ticket_create(request: HttpRequest, payload: TicketCreateIn) -> HttpStatus[d
         anonymous=payload.anonymous,
         urgent=payload.urgent,
         urgent_reason=payload.urgent_reason,
-        received_at=inputs.aware(payload.received_at),
+        received_at=received_at,
         receiving_unit=inputs.optional_unit(payload.receiving_unit, "receiving_unit"),
         acknowledge=payload.acknowledge,
         source_name=payload.source_name,
         source_reference=payload.source_reference,
         source_due_at=inputs.aware(payload.source_due_at),
+        backdate_reason=payload.backdate_reason,
     )
     body = {
         "number": created.ticket.number,

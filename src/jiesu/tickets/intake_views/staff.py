@@ -14,7 +14,7 @@ from jiesu.tickets import hints, selectors
 from jiesu.tickets.attachments import ticket_create_with_attachments
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.forms_intake import StaffIntakeForm, recordable_channels
-from jiesu.tickets.intake_views.common import signed_in_user
+from jiesu.tickets.intake_views.common import signed_in_user, throttled
 from jiesu.tickets.intake_views.plain import plain_status
 from jiesu.tickets.intake_views.web import remember_created
 
@@ -35,6 +35,10 @@ def staff_intake(request: HttpRequest) -> HttpResponse:
     roles = _recorder_roles(request)
     if request.method == "POST":
         form = StaffIntakeForm(request.POST, request.FILES, roles=roles)
+        context = {"probe_fields": REPEAT_PROBE_FIELDS}
+        refused = throttled(request, form, "tickets/intake/staff.html", context)
+        if refused is not None:
+            return refused
         if form.is_valid():
             try:
                 created = ticket_create_with_attachments(

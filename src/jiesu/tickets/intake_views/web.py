@@ -13,7 +13,7 @@ from jiesu.tickets import selectors
 from jiesu.tickets.attachments import ticket_create_with_attachments
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.forms_intake import WebRequestForm
-from jiesu.tickets.intake_views.common import signed_in_user
+from jiesu.tickets.intake_views.common import signed_in_user, throttled
 from jiesu.tickets.intake_views.plain import badge, plain_status
 from jiesu.tickets.models import Channel
 from jiesu.tickets.services import Created
@@ -38,6 +38,9 @@ def request_new(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     if request.method == "POST":
         form = WebRequestForm(request.POST, request.FILES)
+        refused = throttled(request, form, "tickets/intake/new.html", {})
+        if refused is not None:
+            return refused
         if form.is_valid():
             data = form.cleaned_data
             try:

@@ -6,14 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu.org.models import Campus, Role, Unit, User
 from jiesu.org.selectors import roles_for
+from jiesu.textcheck import control_character, is_single_email
 from jiesu.tickets import clockwork
-from jiesu.tickets.errors import DomainError, NotAllowed
+from jiesu.tickets.errors import BadValue, DomainError, NotAllowed
 from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Ticket, TicketType
 from jiesu.tickets.services import base
 from jiesu.tickets.services.dispatch import acknowledged
@@ -24,6 +26,17 @@ MAX_CONTENT = 5000
 _CHANNELS = frozenset(Channel.values)  # computed once: Choices.values builds a new list on each call
 _TYPES = frozenset(TicketType.values)
 _MEMBER_ROLES = (Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # a date outside is a typo or a probe, never a request
+BACKDATE_FREE = dt.timedelta(hours=1)  # recording a call within the hour needs no reason
+# Fields set by the server and the signed-in person on a web request (issue 17 item 3), never by the body.
+WEB_SERVER_FIELDS = (
+    "received_at",
+    "requester_name",
+    "requester_kind",
+    "source_name",
+    "source_reference",
+    "source_due_at",
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,42 @@ def _check_receiver(
         raise NotAllowed(_("Requests from this channel are recorded by the Party and Administration Office."))
 
 
+def check_date(value: dt.datetime | dt.date | None, field: str) -> None:
+    """Dates outside 2000–2100 are refused: clock arithmetic near year 9999 overflows."""
+    if value is not None and not (EARLIEST_YEAR <= value.year <= LATEST_YEAR):
+        raise BadValue(_("Enter a date between the years 2000 and 2100."), field=field)
+
+
+def check_texts(texts: dict[str, str], *, multiline: tuple[str, ...] = ()) -> None:
+    """No control characters in any text (line breaks and tabs only in multi-line ones)."""
+    for field, value in texts.items():
+        if value and control_character(value, multiline=field in multiline) is not None:
+            raise BadValue(
+                _("The text contains control characters (such as a NUL byte); remove them and try again."),
+                field=field,
+            )
+
+
+def check_backdate(received_at: dt.datetime | None, reason: str, *, now: dt.datetime) -> None:
+    """Staff may date a request earlier than its recording only within ``JIESU_INTAKE_BACKDATE_DAYS`` and, beyond
+    the hour, with a reason (kept in the history); never in the future. The API and the staff form call this;
+    imports and the demo, which record the past on purpose, do not."""
+    if received_at is None:
+        return
+    days = int(getattr(settings, "JIESU_INTAKE_BACKDATE_DAYS", 7))
+    if received_at > now + dt.timedelta(minutes=1):
+        raise DomainError(_("The time received cannot be in the future."), field="received_at")
+    if received_at < now - dt.timedelta(days=days):
+        raise BadValue(
+            _("The time received may be at most %(days)d days ago.") % {"days": days}, field="received_at"
+        )
+    if received_at < now - BACKDATE_FREE and not reason.strip():
+        raise DomainError(
+            _("Say why the request is recorded more than an hour after it was received."),
+            field="backdate_reason",
+        )
+
+
 def _check_fields(  # noqa: C901 - one check per rule, each with its own message
     *,
     channel: str,
@@ -69,6 +118,9 @@ def _check_fields(  # noqa: C901 - one check per rule, each with its own message
 ) -> None:
     if channel not in _CHANNELS:
         raise DomainError(_("Unknown channel."), field="channel")
+    check_date(received_at, "received_at")
+    if contact_email and not is_single_email(contact_email.strip()):
+        raise BadValue(_("Enter one valid email address."), field="contact_email")
     if type not in _TYPES:
         raise DomainError(_("Unknown request type."), field="type")
     if not content.strip():
@@ -101,6 +153,7 @@ class Prepared(NamedTuple):
     ticket: Ticket  # not saved, not numbered
     code: str
     acknowledge: bool
+    backdate_reason: str = ""
 
 
 def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
@@ -125,6 +178,7 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     source_name: str = "",
     source_reference: str = "",
     source_due_at: dt.datetime | None = None,
+    backdate_reason: str = "",
 ) -> Prepared:
     """Everything intake decides before it writes: validation, the receiver's right (R2), the text's tokens.
 
@@ -137,6 +191,21 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         contact_email = contact_email or requester.email
     # R1.2: received_at to the minute, Asia/Shanghai.
     received = (received_at or base.now()).replace(second=0, microsecond=0)
+    check_date(source_due_at, "source_due_at")
+    check_texts(
+        {
+            "content": content,
+            "subject": subject,
+            "requester_name": requester_name,
+            "contact_phone": contact_phone,
+            "contact_email": contact_email,
+            "urgent_reason": urgent_reason,
+            "source_name": source_name,
+            "source_reference": source_reference,
+            "backdate_reason": backdate_reason,
+        },
+        multiline=("content",),
+    )
     _check_fields(
         channel=channel,
         type=type,
@@ -179,7 +248,7 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         source_due_at=source_due_at,
         search_text=search_text(subject, content),
     )
-    return Prepared(ticket, base.new_tracking_code(), direct and acknowledge)
+    return Prepared(ticket, base.new_tracking_code(), direct and acknowledge, backdate_reason.strip()[:500])
 
 
 def ticket_create(**fields: Any) -> Created:
@@ -209,6 +278,14 @@ def ticket_create(**fields: Any) -> Created:
                 "lead_unit": ticket.lead_unit.name if ticket.lead_unit else None,
             },
         )
+        if prepared.backdate_reason:
+            base.record(
+                ticket,
+                actor=ticket.recorded_by,
+                action="backdated",
+                reason=prepared.backdate_reason,
+                after={"received_at": ticket.received_at.isoformat(), "recorded_at": base.now().isoformat()},
+            )
         if prepared.acknowledge:
             acknowledge_at_intake(ticket, at=base.now())
         base.publish(

@@ -48,6 +48,7 @@ EVENT_LABELS = {
     "amend": gettext_lazy("Amendment added"),
     "reveal_contact": gettext_lazy("Full contact viewed"),
     "contacts_exported": gettext_lazy("Full contact exported in a ledger export"),
+    "backdated": gettext_lazy("Time received set earlier than the recording"),
     "followup_attempt": gettext_lazy("Follow-up call attempted"),
     "closed": gettext_lazy("Closed after the follow-up"),
     "reopened": gettext_lazy("Reopened for a new round"),
