@@ -8,6 +8,7 @@ text breaks exports, mail headers and PostgreSQL (which refuses NUL outright, a 
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from functools import partial
 from typing import Any
@@ -18,6 +19,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 MULTILINE_ALLOWED = frozenset("\n\r\t")
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 def control_character(value: str, *, multiline: bool = True) -> str | None:
@@ -54,9 +56,15 @@ def is_single_email(value: str) -> bool:
     return True
 
 
+def refuse_odd_years(value: object) -> None:
+    """Dates outside 2000–2100 are typos or probes; clock arithmetic near year 9999 would overflow."""
+    if isinstance(value, dt.date) and not (EARLIEST_YEAR <= value.year <= LATEST_YEAR):
+        raise ValidationError(_("Enter a date between the years 2000 and 2100."), code="date_range")
+
+
 class CleanTextForm(forms.Form):
     """The site's base form: every text field refuses control characters (multi-line ones — a Textarea — keep
-    their line breaks and tabs), with the message beside the field."""
+    their line breaks and tabs), every date field a year outside 2000–2100, with the message beside the field."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -64,3 +72,5 @@ class CleanTextForm(forms.Form):
             if isinstance(field, forms.CharField):
                 multiline = isinstance(field.widget, forms.Textarea)
                 field.validators.append(partial(refuse_control_characters, multiline=multiline))
+            elif isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators.append(refuse_odd_years)

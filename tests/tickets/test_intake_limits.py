@@ -101,3 +101,14 @@ def test_an_oversized_form_is_a_413_page(student_client: Client, beijing, settin
     assert response.status_code == 413
     assert response.templates and response.templates[0].name == "web/error.html"
     assert not Ticket.objects.exists()
+
+
+def test_every_forms_dates_stay_within_2000_to_2100(handling_ticket, person) -> None:
+    """A planned date in year 9999 is refused beside the field, like a control character (one base form)."""
+    from jiesu.tickets.forms import InitialReplyForm
+
+    ticket, officer = handling_ticket("direct"), person("officer")
+    form = InitialReplyForm(
+        data={"body": "已安排", "planned_date": "9999-12-31"}, ticket=ticket, user=officer
+    )
+    assert not form.is_valid() and "planned_date" in form.errors

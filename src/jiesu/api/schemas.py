@@ -11,7 +11,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from jiesu.org.models import RequesterKind
-from jiesu.textcheck import control_character
+from jiesu.textcheck import EARLIEST_YEAR, LATEST_YEAR, control_character
 from jiesu.tickets.models import Channel, FollowupAttempt, FollowupOutcome, Level, ReplyKind, TicketType
 from jiesu.tickets.states import Status
 
@@ -50,7 +50,7 @@ class In(Schema):
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and control_character(item) is not None:
                 raise PydanticCustomError("control_characters", "control characters are not allowed")
-            if isinstance(item, dt.date) and not (2000 <= item.year <= 2100):
+            if isinstance(item, dt.date) and not (EARLIEST_YEAR <= item.year <= LATEST_YEAR):
                 raise PydanticCustomError("date_range", "dates must lie between the years 2000 and 2100")
         return value
 

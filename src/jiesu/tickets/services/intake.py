@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from jiesu.org.models import Campus, Role, Unit, User
 from jiesu.org.selectors import roles_for
-from jiesu.textcheck import control_character, is_single_email
+from jiesu.textcheck import EARLIEST_YEAR, LATEST_YEAR, control_character, is_single_email
 from jiesu.tickets import clockwork
 from jiesu.tickets.errors import BadValue, DomainError, NotAllowed
 from jiesu.tickets.models import DIRECT_CHANNELS, Channel, Ticket, TicketType
@@ -26,7 +26,6 @@ MAX_CONTENT = 5000
 _CHANNELS = frozenset(Channel.values)  # computed once: Choices.values builds a new list on each call
 _TYPES = frozenset(TicketType.values)
 _MEMBER_ROLES = (Role.UNIT_HEAD, Role.INFO_OFFICER, Role.UNIT_STAFF)
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # a date outside is a typo or a probe, never a request
 BACKDATE_FREE = dt.timedelta(hours=1)  # recording a call within the hour needs no reason
 # Fields set by the server and the signed-in person on a web request (issue 17 item 3), never by the body.
 WEB_SERVER_FIELDS = (
