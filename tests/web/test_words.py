@@ -80,3 +80,45 @@ def test_ledger_export_shows_no_rule_id(demo_org: None) -> None:
     cells = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value]
     assert cells
     assert [c for c in cells if RULE_ID.search(c)] == []
+
+
+def test_every_history_action_has_chinese_words() -> None:
+    """Each action the code writes to a ticket's history reads as Chinese words, never as its key
+    (``attachment_added``)."""
+    from django.utils import translation
+
+    from jiesu.tickets.views.history import event_label
+
+    source = Path(__file__).parents[2] / "src/jiesu"
+    written = {
+        match
+        for path in source.rglob("*.py")
+        if "migrations" not in path.parts
+        for match in re.findall(r'action="([a-z_]+)"', path.read_text(encoding="utf-8"))
+    } - {"store_true"}
+    written |= {"closed", "closed_explained", "reopened"}  # named by the follow-up's conclusion
+    assert "attachment_added" in written
+    with translation.override("zh-hans"):
+        untranslated = {a for a in written if not re.search(r"[\u4e00-\u9fff]", event_label(a))}
+    assert untranslated == set()
+
+
+def test_form_errors_read_as_plain_chinese() -> None:
+    """Django's own form errors speak to a student, not a programmer (no "确保该变量包含不超过 5000 字符")."""
+    from django import forms
+    from django.utils import translation
+
+    class Sample(forms.Form):
+        content = forms.CharField(max_length=5)
+        email = forms.EmailField()
+        count = forms.IntegerField(max_value=3)
+
+    with translation.override("zh-hans"):
+        form = Sample({"content": "宿舍楼暖气不热了", "email": "x", "count": "9"})
+        assert not form.is_valid()
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+    assert errors == {
+        "content": ["最多可填写 5 个字，现在是 8 个字，请删减。"],
+        "email": ["请填写正确的电子邮箱地址。"],
+        "count": ["不能大于 3。"],
+    }

@@ -25,6 +25,7 @@ from jiesu.tickets.models import (
     TicketType,
 )
 from jiesu.tickets.states import Status
+from jiesu.workcalendar.display import deadline_text
 
 EVENT_LABELS = {
     "create": gettext_lazy("Request recorded"),
@@ -61,6 +62,7 @@ EVENT_LABELS = {
     "unreachable_retry": gettext_lazy("The Office ordered another round of calls"),
     "instruction_respond": gettext_lazy("Action on the leader's instruction recorded"),
     "reword_reply": gettext_lazy("Flagged reply reworded by the unit"),
+    "attachment_added": gettext_lazy("Attachment added"),
 }
 
 FIELD_LABELS = {
@@ -111,7 +113,7 @@ def _deadline(value: Any) -> str:
     moment = parse_datetime(text.split()[0]) if text else None
     if moment is None:
         return text or "—"
-    shown = date_format(timezone.localtime(moment), "Y-m-d H:i")
+    shown = deadline_text(moment)
     if text.endswith("provisional"):
         shown = f"{shown} ({_('provisional')})"
     return f"{shown} ({_('Missed')})" if missed else shown
@@ -136,7 +138,9 @@ def _show(key: str, value: Any) -> str:
     choices = _CHOICES.get(key)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
-    if key in ("due", "reported_at") and isinstance(value, str) and (moment := parse_datetime(value)):
+    if key == "due" and isinstance(value, str) and (moment := parse_datetime(value)):
+        return deadline_text(moment)
+    if key == "reported_at" and isinstance(value, str) and (moment := parse_datetime(value)):
         return date_format(timezone.localtime(moment), "Y-m-d H:i")
     if key in _CLOCKS:
         return _deadline(value)
