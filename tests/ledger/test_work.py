@@ -1,0 +1,61 @@
+"""The ledger as a working tool (issue 14 item 6): rows open the ticket; the page and the Excel export show the
+content, the formal reply, the follow-up (satisfaction, resolved) and when and how the ticket was closed."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from jiesu.ledger.export import headers
+from jiesu.tickets.states import Status
+from tests.support import HEATING, drive, signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_row_opens_its_ticket_and_shows_how_it_ended(demo_org: None) -> None:
+    """The number links to the ticket page (which opens), and the row carries the content, the sent formal
+    reply, the follow-up verdict and the closing time and kind."""
+    ticket = drive(Status.CLOSED_EXPLAINED)
+    client = signed_in("dispatcher")
+    page = client.get("/ledger/").content.decode()
+    assert f'href="/tickets/{ticket.number}/" data-testid="ledger-open"' in page
+    assert client.get(f"/tickets/{ticket.number}/").status_code == 200
+    row = page[page.index(f'data-number="{ticket.number}"') :]
+    row = row[: row.index("</tr>")]
+    assert HEATING[:20] in row
+    assert "经核实，该事项不属于本处职责范围。" in row
+    assert "基本满意 · 未解决" in row
+    closed = row.split('data-testid="ledger-closed"')[1]
+    assert "已解释办结" in closed
+
+
+def test_an_open_ticket_shows_no_closing(demo_org: None) -> None:
+    """A ticket still being handled has no reply, no follow-up and no closing yet."""
+    ticket = drive(Status.HANDLING)
+    page = signed_in("dispatcher").get("/ledger/").content.decode()
+    row = page[page.index(f'data-number="{ticket.number}"') :]
+    row = row[: row.index("</tr>")]
+    for column in ("ledger-reply", "ledger-followup", "ledger-closed"):
+        assert f'data-testid="{column}">—</td>' in row
+
+
+def test_the_export_has_the_same_working_columns(demo_org: None) -> None:
+    """The workbook carries content, formal reply, satisfaction, resolved, closing time and kind."""
+    ticket = drive(Status.CLOSED_EXPLAINED)
+    response = signed_in("dispatcher").get("/ledger/export.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = [list(r) for r in book.active.iter_rows(values_only=True)]
+    header = rows[0]
+    assert header == headers()
+    row = next(r for r in rows[1:] if r[0] == ticket.number)
+    named = dict(zip(header, row, strict=True))
+    assert named["诉求内容"] == HEATING
+    assert named["正式答复"] == "经核实，该事项不属于本处职责范围。"
+    assert named["满意度"] == "基本满意"
+    assert named["是否解决"] == "否"
+    assert named["结案时间"] is not None
+    assert named["结案方式"] == "已解释办结"
