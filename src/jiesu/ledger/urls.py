@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("summary/", views.summary, name="summary"),
     path("export.xlsx", views.export, name="export"),
+    path("filters/save/", views.filter_save, name="filter_save"),
+    path("filters/<int:pk>/delete/", views.filter_delete, name="filter_delete"),
 ]

@@ -5,16 +5,19 @@ from __future__ import annotations
 import tempfile
 from typing import cast
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from jiesu.ledger import services
 from jiesu.ledger.forms import SCOPE_LABELS, LedgerFilterForm
-from jiesu.ledger.models import LedgerExport
+from jiesu.ledger.models import LedgerExport, SavedFilter
 from jiesu.ledger.permissions import ScopeKind, ledger_required, scopes_for, unit_names
 from jiesu.ledger.reports import LedgerReport
 from jiesu.org.models import User
@@ -53,6 +56,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "report": report,
         "query": query,
         "scope_label": _scope_label(report),
+        "saved_filters": list(
+            SavedFilter.objects.filter(user=cast(User, request.user)).only("id", "name", "query")
+        ),
     }
     if report.shows_rows:
         context["page"] = report.page(
@@ -102,3 +108,28 @@ def export(request: HttpRequest) -> HttpResponseBase:
         raise
     filename = f"{EXPORT_PREFIX}_{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+@require_POST
+@ledger_required
+def filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the ledger's current filters (the posted query string) under a name; back to the filtered page."""
+    query = QueryDict(request.POST.get("query", ""))
+    try:
+        saved = services.saved_filter_save(
+            actor=cast(User, request.user), name=request.POST.get("name", ""), query=query
+        )
+    except services.SavedFilterError as refused:
+        messages.error(request, str(refused))
+        return HttpResponseRedirect(f"{reverse('ledger:index')}?{query.urlencode()}")
+    messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
+    return HttpResponseRedirect(f"{reverse('ledger:index')}?{saved.query}")
+
+
+@require_POST
+@ledger_required
+def filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of the person's own saved filters."""
+    services.saved_filter_delete(actor=cast(User, request.user), pk=pk)
+    messages.success(request, _("Saved filter deleted."))
+    return HttpResponseRedirect(reverse("ledger:index"))
