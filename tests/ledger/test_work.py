@@ -91,3 +91,32 @@ def test_a_filter_without_a_name_is_refused_in_chinese(demo_org: None) -> None:
     response = client.post("/ledger/filters/save/", {"name": "  ", "query": "channel=hotline"}, follow=True)
     assert not SavedFilter.objects.exists()
     assert "请为筛选条件命名。" in response.content.decode()
+
+
+def test_the_office_dispatches_ticked_new_requests_from_the_ledger(demo_org: None) -> None:
+    """Each ticked new request is dispatched through the service to the chosen unit; one already dispatched is
+    refused in words without stopping the others; only the Office gets the form."""
+    from jiesu.org.models import Unit
+    from jiesu.tickets.models import Ticket
+
+    first, second = drive(Status.NEW), drive(Status.NEW)
+    taken = drive(Status.DISPATCHED)
+    client = signed_in("dispatcher")
+    page = client.get("/ledger/").content.decode()
+    assert 'data-testid="bulk-dispatch"' in page
+    assert f'value="{first.number}" form="bulk-dispatch"' in page
+    assert f'value="{taken.number}" form="bulk-dispatch"' not in page  # only new requests can be ticked
+    library = Unit.objects.get(code="library")
+    response = client.post(
+        "/ledger/dispatch/",
+        {"tickets": [first.number, second.number, taken.number], "lead_unit": library.pk, "query": ""},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert Ticket.objects.get(pk=first.pk).lead_unit == library
+    assert Ticket.objects.get(pk=second.pk).status == Status.DISPATCHED
+    assert Ticket.objects.get(pk=taken.pk).lead_unit.code == "logistics"
+    assert f"{taken.number} 未派出" in text
+    assert "已将 2 件派至图书馆" in text
+    assert 'data-testid="bulk-dispatch"' not in signed_in("head").get("/ledger/").content.decode()
+    assert signed_in("head").post("/ledger/dispatch/", {"tickets": [first.number]}).status_code == 403

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("summary/", views.summary, name="summary"),
     path("export.xlsx", views.export, name="export"),
+    path("dispatch/", views.dispatch, name="dispatch"),
     path("filters/save/", views.filter_save, name="filter_save"),
     path("filters/<int:pk>/delete/", views.filter_delete, name="filter_delete"),
 ]

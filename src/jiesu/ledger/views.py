@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiesu.ledger import services
+from jiesu.ledger.dispatch import bulk_dispatch, may_bulk_dispatch
 from jiesu.ledger.forms import SCOPE_LABELS, LedgerFilterForm
 from jiesu.ledger.models import LedgerExport, SavedFilter
 from jiesu.ledger.permissions import ScopeKind, ledger_required, scopes_for, unit_names
 from jiesu.ledger.reports import LedgerReport
-from jiesu.org.models import User
+from jiesu.org.models import Unit, User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_PREFIX = "台账"  # the file name the Office files exports under (R8.1)
@@ -46,6 +47,13 @@ def _scope_label(report: LedgerReport) -> str:
     return str(SCOPE_LABELS[report.scope.kind])
 
 
+def _bulk_units(user: User) -> list[Unit]:
+    """The units the Office may dispatch to from the ledger; nobody else gets the bulk form."""
+    if not may_bulk_dispatch(user):
+        return []
+    return list(Unit.objects.filter(is_active=True).order_by("name").only("id", "name"))
+
+
 @require_GET
 @ledger_required
 def index(request: HttpRequest) -> HttpResponse:
@@ -56,6 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "report": report,
         "query": query,
         "scope_label": _scope_label(report),
+        "bulk_units": _bulk_units(cast(User, request.user)),
         "saved_filters": list(
             SavedFilter.objects.filter(user=cast(User, request.user)).only("id", "name", "query")
         ),
@@ -133,3 +142,30 @@ def filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.saved_filter_delete(actor=cast(User, request.user), pk=pk)
     messages.success(request, _("Saved filter deleted."))
     return HttpResponseRedirect(reverse("ledger:index"))
+
+
+@require_POST
+@ledger_required
+def dispatch(request: HttpRequest) -> HttpResponse:
+    """R4.5 for the ticked new requests: each dispatched on its own to the chosen lead unit; told per ticket."""
+    user = cast(User, request.user)
+    if not may_bulk_dispatch(user):
+        raise PermissionDenied
+    back = f"{reverse('ledger:index')}?{request.POST.get('query', '')}"
+    numbers = request.POST.getlist("tickets")
+    unit = Unit.objects.filter(pk=request.POST.get("lead_unit") or 0, is_active=True).first()
+    if not numbers or unit is None:
+        messages.error(request, _("Tick the requests and choose the lead unit to dispatch them to."))
+        return HttpResponseRedirect(back)
+    result = bulk_dispatch(actor=user, numbers=numbers, lead_unit=unit)
+    for number, reason in result.refused:
+        messages.error(
+            request, _("%(number)s was not dispatched: %(reason)s") % {"number": number, "reason": reason}
+        )
+    if result.done:
+        messages.success(
+            request,
+            _("Dispatched %(count)d to %(unit)s: %(numbers)s")
+            % {"count": len(result.done), "unit": unit.name, "numbers": "、".join(result.done)},
+        )
+    return HttpResponseRedirect(back)
