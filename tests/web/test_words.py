@@ -122,3 +122,23 @@ def test_form_errors_read_as_plain_chinese() -> None:
         "email": ["请填写正确的电子邮箱地址。"],
         "count": ["不能大于 3。"],
     }
+
+
+def test_the_admin_names_our_models_in_chinese() -> None:
+    """Every model of ours in the Django admin, and its app, has a Chinese name."""
+    from django.apps import apps
+    from django.contrib import admin
+    from django.utils import translation
+
+    ours = [m for m in apps.get_models() if m.__module__.startswith("jiesu.") and admin.site.is_registered(m)]
+    assert ours
+    with translation.override("zh-hans"):
+        names = {
+            m.__name__: (str(m._meta.verbose_name_plural), str(m._meta.app_config.verbose_name)) for m in ours
+        }
+    english = {
+        k: v
+        for k, v in names.items()
+        if re.search(r"[A-Za-z]{3,}", "".join(v).replace("API", "").replace("REST", ""))
+    }
+    assert english == {}
