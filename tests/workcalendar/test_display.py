@@ -50,3 +50,12 @@ def test_the_template_filter_shows_the_same_words() -> None:
     template = Template('{% load deadlines %}{{ due|deadline }} / {{ due|deadline:"day" }}')
     with translation.override("zh-hans"):
         assert template.render(Context({"due": at(9)})) == "2026-12-08 24:00 / 12-08 当天内"
+
+
+def test_a_stored_rule_loses_an_old_rule_id() -> None:
+    """Clock rows written before the ids left the texts still read as words on the page."""
+    template = Template("{% load deadlines %}{{ old|rule }} / {{ new|rule }}")
+    context = Context(
+        {"old": "R4.2 直接办理：受理后1个工作日内正式回复", "new": "回应受理：接诉后2小时内回应"}
+    )
+    assert template.render(context) == "直接办理：受理后1个工作日内正式回复 / 回应受理：接诉后2小时内回应"

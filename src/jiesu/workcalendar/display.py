@@ -9,6 +9,7 @@ datetimes; every page, notification and export that shows a deadline goes throug
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 
 from django.utils import timezone
@@ -38,3 +39,12 @@ def deadline_text(due: dt.datetime | None, style: str = Style.FULL) -> str:
             return _("%(day)s (within the day)") % {"day": date_part}
         return _("%(day)s by %(time)s") % {"day": date_part, "time": f"{local:%H:%M}"}
     return f"{date_part} {'24:00' if midnight else f'{local:%H:%M}'}"
+
+
+_RULE_ID_PREFIX = re.compile(r"^R\d+\.\d+\s*")
+
+
+def rule_words(rule: str) -> str:
+    """A clock's stored rule text without the rule id that rows written before issue 14 begin with
+    ("R4.2 直接办理：…" → "直接办理：…"); newer rows have none."""
+    return _RULE_ID_PREFIX.sub("", rule)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import template
 
-from jiesu.workcalendar.display import Style, deadline_text
+from jiesu.workcalendar.display import Style, deadline_text, rule_words
 
 register = template.Library()
 
@@ -14,3 +14,9 @@ register = template.Library()
 @register.filter
 def deadline(due: dt.datetime | None, style: str = Style.FULL) -> str:
     return deadline_text(due, style)
+
+
+@register.filter
+def rule(text: str) -> str:
+    """``{{ clock.rule|rule }}``: the rule in words, without a rule id stored by older rows."""
+    return rule_words(text or "")
