@@ -62,8 +62,10 @@ class Deadline:
         return _text(self.rule_key, get_language(), self.rule_params)
 
     def as_dict(self) -> dict[str, object]:
-        """The CLI's JSON shape."""
-        return {"due": self.due.isoformat(), "provisional": self.provisional, "rule": self.rule_text}
+        """The CLI's JSON shape. ``jiesu deadline`` is a developer's and auditor's tool: its rule keeps the rule's
+        id in front of the words (pages and messages show the words alone)."""
+        rule = f"{self.rule_id} {self.rule_text}" if self.rule_id else self.rule_text
+        return {"due": self.due.isoformat(), "provisional": self.provisional, "rule": rule}
 
 
 PROVISIONAL_TEXT = _(
