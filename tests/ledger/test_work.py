@@ -55,7 +55,7 @@ def test_the_export_has_the_same_working_columns(demo_org: None) -> None:
     named = dict(zip(header, row, strict=True))
     assert named["诉求内容"] == HEATING
     assert named["正式答复"] == "经核实，该事项不属于本处职责范围。"
-    assert named["满意度"] == "基本满意"
+    assert named["满意情况"] == "基本满意"
     assert named["是否解决"] == "否"
     assert named["结案时间"] is not None
     assert named["结案方式"] == "已解释办结"

@@ -90,10 +90,12 @@ def test_every_history_action_has_chinese_words() -> None:
     from jiesu.tickets.views.history import event_label
 
     source = Path(__file__).parents[2] / "src/jiesu"
+    # The reports' and the supervision orders' own logs name their actions apart from the ticket's history.
+    own_logs = {"reporting", "supervision"}
     written = {
         match
         for path in source.rglob("*.py")
-        if "migrations" not in path.parts
+        if "migrations" not in path.parts and not own_logs & set(path.relative_to(source).parts[:1])
         for match in re.findall(r'action="([a-z_]+)"', path.read_text(encoding="utf-8"))
     } - {"store_true"}
     written |= {"closed", "closed_explained", "reopened"}  # named by the follow-up's conclusion

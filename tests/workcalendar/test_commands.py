@@ -40,7 +40,7 @@ def test_deadline_prints_one_json_object(env: dict[str, str]) -> None:
     assert json.loads(result.stdout) == {
         "due": "2026-02-15T00:00:00+08:00",
         "provisional": False,
-        "rule": "直接办理：受理后1个工作日内正式回复（受理当日不计）",
+        "rule": "R4.2 直接办理：受理后1个工作日内正式回复（受理当日不计）",
     }
 
 
