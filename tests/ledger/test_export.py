@@ -51,7 +51,7 @@ def test_export_has_headers_rows_and_local_times(person, make_ticket, acknowledg
     header, rows, _response = download(person, "dispatcher")
     with translation.override("zh-hans"):
         assert header == headers()
-    assert len(header) == 21  # the last three: a referral's own deadline and report back (R2.6)
+    assert len(header) == 27  # R2.6 referral columns, then content, reply, follow-up and closing (issue 14)
     assert [r[0] for r in rows] == [acknowledged_ticket.number, old.number]
     row = by_number(rows)[old.number]
     assert row[1].isoformat() == "2026-03-02T08:30:00"  # naive local time, not UTC 00:30

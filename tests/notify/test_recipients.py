@@ -107,7 +107,7 @@ def test_cohandling_request_tells_the_asked_unit(demo_org: None) -> None:
     assert told("cohandling_requested", ticket) == {"library_head", "library_officer"}
     body = Notification.objects.filter(event="cohandling_requested").first().body  # type: ignore[union-attr]
     assert "后勤管理处请图书馆协助办理" in body
-    assert "（R4.4）" in body
+    assert "前书面答复。" in body
 
 
 def test_a_reply_awaiting_approval_tells_the_lead_unit_head(demo_org: None) -> None:

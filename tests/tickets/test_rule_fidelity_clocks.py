@@ -214,7 +214,7 @@ def test_the_page_says_a_late_move_leaves_the_reply_late(clock: Any) -> None:
     page = response.content.decode()
     assert "原计划答复日期已过" in page
     assert "已逾期（已被取代）" in page  # the missed clock's row in the deadlines table
-    assert "2026-03-11 00:00 (已逾期)" in page  # the history row: the replaced deadline, before → after
+    assert "2026-03-10 24:00 (已逾期)" in page  # the history row: the replaced deadline, before → after
 
 
 # --- 3. The response clock starts when the unit has the ticket (R4.0, R4.1) -------------------------------

@@ -341,7 +341,7 @@ def test_the_reopened_reply_clock_is_one_working_day_from_the_reopening(
     call(ticket, "dissatisfied", False, reopened)
     reply_clock = clock(fresh(ticket), ClockKind.REPLY, 2)
     assert (reply_clock.started_at, reply_clock.due_at) == (reopened, due)
-    assert reply_clock.rule.startswith("R7.2")  # the rule shown beside the deadline is the reopening's
+    assert reply_clock.rule.startswith("重新办理")  # the rule shown beside the deadline is the reopening's
 
 
 def test_the_follow_up_clock_is_48_clock_hours_and_a_late_call_counts_late() -> None:

@@ -189,17 +189,17 @@ def test_mailbox_due(arrived: str, due: str) -> None:
 
 
 def test_rule_texts_are_in_words_a_unit_head_understands(calendar: WorkCalendar) -> None:
-    """Every deadline carries its rule id and the rule in Chinese."""
+    """Every deadline carries its rule in Chinese words, without the rule id."""
     start = at("2026-03-10 14:00")
     assert reply_due(start, level="direct", calendar=calendar).rule_text == (
-        "R4.2 直接办理：受理后1个工作日内正式回复（受理当日不计）"
+        "直接办理：受理后1个工作日内正式回复（受理当日不计）"
     )
     assert "2个工作日内初步回复" in reply_due(start, level="department", calendar=calendar).rule_text
     assert "校长办公会" in reply_due(start, level="school", calendar=calendar).rule_text
-    assert response_due(start).rule_text.startswith("R4.1 ")
+    assert response_due(start).rule_text.startswith("回应受理：")
     assert "夜间" in response_due(at("2026-03-10 23:00")).rule_text
     assert "30分钟" in response_due(start, urgent=True).rule_text
-    assert cohandling_due(start, calendar=calendar).rule_text.startswith("R4.4 ")
+    assert cohandling_due(start, calendar=calendar).rule_text.startswith("协办答复：")
     assert "当日24:00前" in dispatch_due(start).rule_text
     assert "48小时" in followup_due(start).rule_text
     assert "次日24:00前" in mailbox_due(start).rule_text

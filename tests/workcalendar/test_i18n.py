@@ -36,10 +36,10 @@ def test_rule_texts_follow_the_active_language(calendar: WorkCalendar) -> None:
     start = dt.datetime(2026, 3, 10, 10, tzinfo=clocks.SHANGHAI)
     deadline = clocks.reply_due(start, level="direct", calendar=calendar)
     with translation.override("zh-hans"):
-        assert deadline.rule_text == "R4.2 直接办理：受理后1个工作日内正式回复（受理当日不计）"
+        assert deadline.rule_text == "直接办理：受理后1个工作日内正式回复（受理当日不计）"
     with translation.override("en"):
         assert deadline.rule_text == (
-            "R4.2 direct: formal reply within 1 working day(s) after receipt (the day of receipt not counted)"
+            "Direct: formal reply within 1 working day(s) after receipt (the day of receipt not counted)"
         )
     with translation.override("zh-hans"):
         assert str(clocks.ReplyLevel.SCHOOL.label) == "需学校层面研究"

@@ -28,12 +28,23 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
 
 from jiesu.ledger.permissions import ContactPolicy
 from jiesu.org.models import RequesterKind
-from jiesu.tickets.models import Channel, Clock, ClockKind, Level, Ticket, TicketType
+from jiesu.tickets.models import (
+    Channel,
+    Clock,
+    ClockKind,
+    Followup,
+    FollowupOutcome,
+    Level,
+    Reply,
+    Ticket,
+    TicketType,
+)
 from jiesu.tickets.permissions import mask_email, mask_phone
-from jiesu.tickets.states import Status
+from jiesu.tickets.states import CLOSED_STATUSES, Status
 
 EXPORT_FIELDS = (
     "number",
@@ -61,6 +72,12 @@ EXPORT_FIELDS = (
     "source_due_at",
     "source_on_time",
     "report_back_on_time",
+    # Issue 14 item 6: the ledger as a working tool — what was asked, what was answered, how it ended.
+    "content",
+    "formal_reply",
+    "followup_outcome",
+    "followup_resolved",
+    "closed_at",
     # Not written: which ticket, for the history of a full-contact export (issue 17 item 4).
     "id",
 )
@@ -76,7 +93,35 @@ def ticket_id(values: tuple[Any, ...]) -> int:
     return int(values[_ID])
 
 
-COLUMN_WIDTHS = (16, 17, 12, 8, 10, 40, 18, 10, 14, 6, 10, 10, 17, 8, 10, 10, 14, 24, 17, 10, 10)
+COLUMN_WIDTHS = (
+    16,
+    17,
+    12,
+    8,
+    10,
+    40,
+    18,
+    10,
+    14,
+    6,
+    10,
+    10,
+    17,
+    8,
+    10,
+    10,
+    14,
+    24,
+    17,
+    10,
+    10,
+    50,
+    50,
+    12,
+    10,
+    17,
+    16,
+)
 
 
 def headers() -> list[str]:
@@ -103,6 +148,12 @@ def headers() -> list[str]:
         _("Referral source's deadline"),
         _("Source's deadline met"),
         _("Reported back on time"),
+        _("Content"),
+        _("Formal reply"),
+        _("Satisfaction"),
+        _("Resolved"),
+        _("Closed at"),
+        _("Closing kind"),
     ]
 
 
@@ -115,6 +166,25 @@ def _on_time(kind: str) -> Subquery:
     return Subquery(clocks)
 
 
+def work_annotations() -> dict[str, Subquery]:
+    """What the ledger shows beside each ticket, as correlated subqueries on indexed foreign keys: the latest
+    sent formal reply's text, and the latest round's follow-up (satisfaction and whether it was resolved)."""
+    reply = Reply.objects.filter(
+        ticket=OuterRef("pk"), stage=Reply.Stage.FORMAL, state=Reply.State.SENT
+    ).order_by("-round", "-sent_at", "-id")
+    followup = Followup.objects.filter(ticket=OuterRef("pk")).order_by("-round")
+    return {
+        "formal_reply": Subquery(reply.values("body")[:1]),
+        "followup_outcome": Subquery(followup.values("outcome")[:1]),
+        "followup_resolved": Subquery(followup.values("resolved")[:1]),
+    }
+
+
+def closing_kind(status: str, status_labels: dict[str, str]) -> str:
+    """How the ticket was closed (销账, closed as explained …), "" while it is open."""
+    return status_labels.get(status, status) if status in CLOSED_STATUSES else ""
+
+
 def export_queryset(qs: QuerySet[Ticket]) -> QuerySet[Any]:
     """The rows to export as tuples in ``EXPORT_FIELDS`` order, newest first (the received_at index)."""
     return (
@@ -123,6 +193,7 @@ def export_queryset(qs: QuerySet[Ticket]) -> QuerySet[Any]:
             reply_on_time=_on_time(ClockKind.REPLY),
             source_on_time=_on_time(ClockKind.SOURCE),
             report_back_on_time=_on_time(ClockKind.REPORT_BACK),
+            **work_annotations(),
         )
         .order_by("-received_at", "-id")
         .values_list(*EXPORT_FIELDS)
@@ -142,6 +213,7 @@ def labels() -> dict[str, dict[str, str]]:
         "level": {k: str(v) for k, v in Level.choices},
         "status": {k: str(v) for k, v in Status.choices},
         "requester_kind": {k: str(v) for k, v in RequesterKind.choices},
+        "outcome": {k: str(v) for k, v in FollowupOutcome.choices},
         "yes_no": {"yes": _("Yes"), "no": _("No"), "anonymous": _("Anonymous")},
     }
 
@@ -175,6 +247,11 @@ def format_row(
         source_due,
         source_ok,
         report_back_ok,
+        content,
+        formal_reply,
+        outcome,
+        resolved,
+        closed_at,
         _ticket_id,
     ) = values
     late = bool(overdue_count) or (next_due is not None and next_due <= now)
@@ -202,6 +279,12 @@ def format_row(
         _local(source_due),
         _flag(source_ok, yes, no),
         _flag(report_back_ok, yes, no),
+        content,
+        formal_reply or "",
+        labels["outcome"].get(outcome, outcome) if outcome else "",
+        _flag(resolved, yes, no),
+        _local(closed_at),
+        closing_kind(status, labels["status"]),
     ]
 
 
@@ -226,7 +309,7 @@ def write_workbook(target: Any, rows: Iterable[list[Any]]) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_("Ledger"))
     for index, width in enumerate(COLUMN_WIDTHS):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
+        ws.column_dimensions[get_column_letter(index + 1)].width = width
     ws.freeze_panes = "A2"
     ws.append(headers())
     count = 0

@@ -46,3 +46,29 @@ class LedgerExport(models.Model):
         if self.pk is not None:
             raise RuntimeError("the export audit is append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class SavedFilter(models.Model):
+    """A person's named ledger filter (issue 14 item 6), e.g. "本周超期" — the query string of the ledger page.
+
+    Private to its owner: it only remembers filters, and the ledger applies the owner's own scope when opened.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Owner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    name = models.CharField(_("Name"), max_length=40)
+    query = models.CharField(_("Filters"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("Saved at"))
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("Saved ledger filter")
+        verbose_name_plural = _("Saved ledger filters")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="ledger_saved_filter_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -20,11 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu.ledger.export import (
+    closing_kind,
     export_queryset,
     format_row,
     labels,
     shows_full,
     ticket_id,
+    work_annotations,
     write_workbook,
 )
 from jiesu.ledger.permissions import (
@@ -61,7 +63,10 @@ PAGE_FIELDS = (
     "lead_unit__name",
     "campus__name",
     "source_due_at",  # R2.6: a referral's own deadline
+    "content",
+    "closed_at",
 )
+WORK_FIELDS = ("formal_reply", "followup_outcome", "followup_resolved")
 
 
 @dataclass(frozen=True)
@@ -247,7 +252,11 @@ class LedgerReport:
 
     def page(self, *, after: str = "", before: str = "", size: int = PAGE_SIZE) -> Page:
         """One page of rows, newest first, by keyset on (received_at, id)."""
-        qs = self._rows().annotate(clock_state=clock_status(self.now)).values(*PAGE_FIELDS, "clock_state")
+        qs = (
+            self._rows()
+            .annotate(clock_state=clock_status(self.now), **work_annotations())
+            .values(*PAGE_FIELDS, *WORK_FIELDS, "clock_state")
+        )
         newer = Cursor.decode(before) if before else None
         older = Cursor.decode(after) if after and not newer else None
         if newer:
@@ -270,6 +279,9 @@ class LedgerReport:
             row["late"] = bool(row["overdue_count"]) or row["clock_state"] == "overdue"
             for key in ("channel", "type", "status"):
                 row[f"{key}_label"] = names[key].get(row[key], row[key])
+            outcome = row["followup_outcome"]
+            row["outcome_label"] = names["outcome"].get(outcome, outcome) if outcome else ""
+            row["closing_label"] = closing_kind(row["status"], names["status"])
         return Page(
             rows=rows,
             next_cursor=Cursor(rows[-1]["received_at"], rows[-1]["id"]).encode()

@@ -1,4 +1,4 @@
-"""Writes of the ledger app: the export audit record (R8.1, R10.2; issue 17 item 4)."""
+"""Writes of the ledger app: the export audit record (R8.1, R10.2; issue 17 item 4) and a person's saved filters."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import re
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.http import QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
-from jiesu.ledger.models import LedgerExport
+from jiesu.ledger.models import LedgerExport, SavedFilter
 from jiesu.ledger.reports import LedgerReport
 from jiesu.org.models import User
 from jiesu.tickets.errors import DomainError
@@ -74,3 +75,40 @@ def ledger_export_record(
         if full_contacts and full_ids:
             contacts_exported_record(actor=actor, ticket_ids=full_ids, export_id=record.pk, reason=reason)
     return record
+
+
+SAVED_FILTERS_MAX = 20
+_NOT_SAVED = ("after", "before", "csrfmiddlewaretoken", "name")
+
+
+class SavedFilterError(ValueError):
+    """A saved filter refused, with a message for the person."""
+
+
+def saved_filter_save(*, actor: User, name: str, query: QueryDict) -> SavedFilter:
+    """Save (or overwrite, by name) the ledger's current filters under ``name`` for ``actor``."""
+    name = name.strip()
+    if not name:
+        raise SavedFilterError(_("Give the filter a name."))
+    if len(name) > SavedFilter._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise SavedFilterError(_("The name is too long (at most 40 characters)."))
+    kept = query.copy()
+    for key in _NOT_SAVED:
+        kept.pop(key, None)
+    with transaction.atomic():
+        existing = SavedFilter.objects.select_for_update().filter(user=actor, name=name).first()
+        if existing is None and SavedFilter.objects.filter(user=actor).count() >= SAVED_FILTERS_MAX:
+            raise SavedFilterError(
+                _("You have %(n)d saved filters already; delete one first.") % {"n": SAVED_FILTERS_MAX}
+            )
+        saved, _created = SavedFilter.objects.update_or_create(
+            user=actor,
+            name=name,
+            defaults={"query": kept.urlencode()[:1000], "created_at": timezone.now()},
+        )
+    return saved
+
+
+def saved_filter_delete(*, actor: User, pk: int) -> None:
+    """Delete one of ``actor``'s own saved filters (someone else's is left alone)."""
+    SavedFilter.objects.filter(user=actor, pk=pk).delete()

@@ -6,19 +6,22 @@ import tempfile
 from array import array
 from typing import cast
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiesu.ledger import services
+from jiesu.ledger.dispatch import bulk_dispatch, may_bulk_dispatch
 from jiesu.ledger.forms import SCOPE_LABELS, ExportReasonForm, LedgerFilterForm
-from jiesu.ledger.models import LedgerExport
+from jiesu.ledger.models import LedgerExport, SavedFilter
 from jiesu.ledger.permissions import (
     ScopeKind,
     ledger_required,
@@ -28,7 +31,7 @@ from jiesu.ledger.permissions import (
 )
 from jiesu.ledger.reports import LedgerReport
 from jiesu.ledger.selectors import export_log
-from jiesu.org.models import User
+from jiesu.org.models import Unit, User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_PREFIX = "台账"  # the file name the Office files exports under (R8.1)
@@ -55,6 +58,13 @@ def _scope_label(report: LedgerReport) -> str:
     return str(SCOPE_LABELS[report.scope.kind])
 
 
+def _bulk_units(user: User) -> list[Unit]:
+    """The units the Office may dispatch to from the ledger; nobody else gets the bulk form."""
+    if not may_bulk_dispatch(user):
+        return []
+    return list(Unit.objects.filter(is_active=True).order_by("name").only("id", "name"))
+
+
 @require_GET
 @ledger_required
 def index(request: HttpRequest) -> HttpResponse:
@@ -66,6 +76,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "query": query,
         "scope_label": _scope_label(report),
         "may_read_export_log": may_read_export_log(request.user),
+        "bulk_units": _bulk_units(cast(User, request.user)),
+        "saved_filters": list(
+            SavedFilter.objects.filter(user=cast(User, request.user)).only("id", "name", "query")
+        ),
     }
     if report.shows_rows:
         context["page"] = report.page(
@@ -163,3 +177,55 @@ def exports(request: HttpRequest) -> HttpResponseBase:
             for key, value in record.filters.items()
         ]
     return render(request, "ledger/exports.html", {"page": page})
+
+
+@require_POST
+@ledger_required
+def filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the ledger's current filters (the posted query string) under a name; back to the filtered page."""
+    query = QueryDict(request.POST.get("query", ""))
+    try:
+        saved = services.saved_filter_save(
+            actor=cast(User, request.user), name=request.POST.get("name", ""), query=query
+        )
+    except services.SavedFilterError as refused:
+        messages.error(request, str(refused))
+        return HttpResponseRedirect(f"{reverse('ledger:index')}?{query.urlencode()}")
+    messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
+    return HttpResponseRedirect(f"{reverse('ledger:index')}?{saved.query}")
+
+
+@require_POST
+@ledger_required
+def filter_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of the person's own saved filters."""
+    services.saved_filter_delete(actor=cast(User, request.user), pk=pk)
+    messages.success(request, _("Saved filter deleted."))
+    return HttpResponseRedirect(reverse("ledger:index"))
+
+
+@require_POST
+@ledger_required
+def dispatch(request: HttpRequest) -> HttpResponse:
+    """R4.5 for the ticked new requests: each dispatched on its own to the chosen lead unit; told per ticket."""
+    user = cast(User, request.user)
+    if not may_bulk_dispatch(user):
+        raise PermissionDenied
+    back = f"{reverse('ledger:index')}?{request.POST.get('query', '')}"
+    numbers = request.POST.getlist("tickets")
+    unit = Unit.objects.filter(pk=request.POST.get("lead_unit") or 0, is_active=True).first()
+    if not numbers or unit is None:
+        messages.error(request, _("Tick the requests and choose the lead unit to dispatch them to."))
+        return HttpResponseRedirect(back)
+    result = bulk_dispatch(actor=user, numbers=numbers, lead_unit=unit)
+    for number, reason in result.refused:
+        messages.error(
+            request, _("%(number)s was not dispatched: %(reason)s") % {"number": number, "reason": reason}
+        )
+    if result.done:
+        messages.success(
+            request,
+            _("Dispatched %(count)d to %(unit)s: %(numbers)s")
+            % {"count": len(result.done), "unit": unit.name, "numbers": "、".join(result.done)},
+        )
+    return HttpResponseRedirect(back)

@@ -34,6 +34,8 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("Notification")
+        verbose_name_plural = _("Notifications")
         indexes = [
             # "My unread, newest first" and the nav badge's count read only this person's unread rows.
             models.Index(
@@ -82,6 +84,8 @@ class Outbox(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("Outgoing message")
+        verbose_name_plural = _("Outgoing messages")
         indexes = [
             # The worker reads only rows that are due: its cost follows their number, not the table's size.
             models.Index(fields=["next_attempt_at"], name="outbox_pending_due", condition=Q(state="pending")),
@@ -106,6 +110,10 @@ class Preference(models.Model):
     sms = models.BooleanField(_("SMS"), default=False)
     wecom = models.BooleanField(_("WeCom"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Notification preference")
+        verbose_name_plural = _("Notification preferences")
 
     def __str__(self) -> str:
         return f"{self.user_id}: email={self.email} sms={self.sms} wecom={self.wecom}"

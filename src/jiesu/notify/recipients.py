@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu.notify.messages import absolute, redact
@@ -32,6 +31,7 @@ from jiesu.org.models import Membership, Role, User
 from jiesu.tickets import rating
 from jiesu.tickets.models import ClockKind, FollowupOutcome
 from jiesu.tickets.states import Status
+from jiesu.workcalendar.display import deadline_text
 
 UNIT_MEMBER_ROLES = (Role.UNIT_HEAD, Role.INFO_OFFICER)
 OFFICE_ROLES = (Role.DISPATCHER,)
@@ -113,12 +113,12 @@ def person_target(user: User) -> Target:
 
 
 def local(value: dt.datetime | str | None) -> str:
-    """A deadline in words: 2026-11-26 14:00 (Asia/Shanghai)."""
+    """A deadline in words: 2026-11-26 14:00, or 2026-11-26 24:00 for the end of a day (Asia/Shanghai)."""
     if not value:
         return "—"
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    return deadline_text(value)
 
 
 def _clock_label(kind: str) -> str:

@@ -46,7 +46,7 @@ class PlannedDeadline:
 
     @property
     def rule_text(self) -> str:
-        return _("R4.2 formal reply: by the end of the planned date given in the initial reply")
+        return _("Formal reply: by the end of the planned date given in the initial reply")
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class ReopenedDeadline:
 
     @property
     def rule_text(self) -> str:
-        return _("R7.2 reopened: formal reply within 1 working day after the reopening")
+        return _("Reopened: formal reply within 1 working day after the reopening")
 
 
 def soon_at(started_at: dt.datetime, due_at: dt.datetime) -> dt.datetime:

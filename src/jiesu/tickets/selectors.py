@@ -233,8 +233,8 @@ def timeline(ticket: Ticket, *, public_only: bool) -> QuerySet[Event]:
 
 
 def clocks(ticket: Ticket) -> QuerySet[Clock]:
-    """Every clock of the ticket, superseded ones included (R4.9)."""
-    return Clock.objects.filter(ticket=ticket).order_by("round", "due_at", "id")
+    """Every clock of the ticket, superseded ones included (R4.9), nearest deadline first."""
+    return Clock.objects.filter(ticket=ticket).order_by("due_at", "id")
 
 
 def reply_already_late(ticket: Ticket) -> bool:

@@ -58,12 +58,14 @@ class Deadline:
 
     @property
     def rule_text(self) -> str:
-        """The rule in words a unit head understands, e.g. "R4.2 直接办理：受理后1个工作日内正式回复（受理当日不计）"."""
+        """The rule in words a unit head understands, e.g. "直接办理：受理后1个工作日内正式回复（受理当日不计）"."""
         return _text(self.rule_key, get_language(), self.rule_params)
 
     def as_dict(self) -> dict[str, object]:
-        """The CLI's JSON shape."""
-        return {"due": self.due.isoformat(), "provisional": self.provisional, "rule": self.rule_text}
+        """The CLI's JSON shape. ``jiesu deadline`` is a developer's and auditor's tool: its rule keeps the rule's
+        id in front of the words (pages and messages show the words alone)."""
+        rule = f"{self.rule_id} {self.rule_text}" if self.rule_id else self.rule_text
+        return {"due": self.due.isoformat(), "provisional": self.provisional, "rule": rule}
 
 
 PROVISIONAL_TEXT = _(
@@ -74,44 +76,37 @@ PROVISIONAL_TEXT = _(
 
 _TEXTS = {
     "response": _(
-        "R4.1 response: respond within %(hours)s hour(s) of receipt (around the clock, holidays included)"
+        "Response: respond within %(hours)s hour(s) of receipt (around the clock, holidays included)"
     ),
     "response_night": _(
-        "R4.1 response: a request received at night (%(start)s to %(end)s the next day) is answered "
+        "Response: a request received at night (%(start)s to %(end)s the next day) is answered "
         "by %(due)s on the day the night ends"
     ),
-    "response_urgent": _(
-        "R4.1 urgent request: respond within %(minutes)s minute(s) of receipt (day or night)"
-    ),
+    "response_urgent": _("Urgent request: respond within %(minutes)s minute(s) of receipt (day or night)"),
     "reply_direct": _(
-        "R4.2 direct: formal reply within %(days)s working day(s) after receipt (the day of receipt "
-        "not counted)"
+        "Direct: formal reply within %(days)s working day(s) after receipt (the day of receipt not counted)"
     ),
     "reply_department": _(
-        "R4.2 needs study by the unit: initial reply within %(days)s working day(s) after receipt, "
+        "Needs study by the unit: initial reply within %(days)s working day(s) after receipt, "
         "stating the planned date of the formal reply (the day of receipt not counted)"
     ),
     "reply_school": _(
-        "R4.2 needs study at university level: initial reply with a proposed solution within %(days)s"
+        "Needs study at university level: initial reply with a proposed solution within %(days)s"
         " working day(s) after receipt, put on the agenda of the president's office meeting (the day "
         "of receipt not counted)"
     ),
     "cohandling": _(
-        "R4.4 co-handling: written answer within %(days)s working day(s) after the co-handling "
+        "Co-handling: written answer within %(days)s working day(s) after the co-handling "
         "request (the day of the request not counted)"
     ),
-    "dispatch_same_day": _(
-        "R4.5 dispatch: dispatch before 24:00 on the day of receipt (cleared the same day)"
-    ),
-    "dispatch": _("R4.5 dispatch: dispatch before 24:00 on day %(days)s after receipt"),
-    "followup": _("R4.6 follow-up: follow-up call within %(hours)s hour(s) after the formal reply is sent"),
-    "mailbox_same_day": _(
-        "R4.7 mailbox: read and route a letter before 24:00 on the day it arrives (read daily)"
-    ),
+    "dispatch_same_day": _("Dispatch: dispatch before 24:00 on the day of receipt (cleared the same day)"),
+    "dispatch": _("Dispatch: dispatch before 24:00 on day %(days)s after receipt"),
+    "followup": _("Follow-up: follow-up call within %(hours)s hour(s) after the formal reply is sent"),
+    "mailbox_same_day": _("Mailbox: read and route a letter before 24:00 on the day it arrives (read daily)"),
     "mailbox_next_day": _(
-        "R4.7 mailbox: read and route a letter before 24:00 on the day after it arrives (read daily)"
+        "Mailbox: read and route a letter before 24:00 on the day after it arrives (read daily)"
     ),
-    "mailbox": _("R4.7 mailbox: read and route a letter before 24:00 on day %(days)s after it arrives"),
+    "mailbox": _("Mailbox: read and route a letter before 24:00 on day %(days)s after it arrives"),
 }
 
 

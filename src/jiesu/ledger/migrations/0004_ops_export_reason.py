@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ledger", "0002_initial"),
+        ("ledger", "0003_words_saved_filters"),
     ]
 
     operations = [

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiesu.tickets import vocabulary
 from jiesu.tickets.models import Clock, ClockKind
 from jiesu.tickets.selectors import DUE_SOON, OK, OVERDUE, ClockInfo
 from jiesu.tickets.views.worklists import worklists_for
@@ -40,6 +41,29 @@ def countdown(due: dt.datetime | None, now: dt.datetime | None = None) -> str:
     if delta >= dt.timedelta(0):
         return _("%(time)s left") % {"time": _span(delta)}
     return _("%(time)s overdue") % {"time": _span(-delta)}
+
+
+@register.filter
+def requester_status(status: str) -> str:
+    return vocabulary.requester_status(status)
+
+
+@register.filter
+def staff_status(status: str) -> str:
+    return vocabulary.staff_status(status)
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    return vocabulary.badge(status)
+
+
+@register.filter
+def next_step(ticket: Any) -> str:
+    """The requester's next step and when to expect it, from the ticket's stored nearest deadline."""
+    return vocabulary.next_step(
+        ticket.status, ticket.next_clock, ticket.next_due_at, ticket.planned_reply_date
+    )
 
 
 @register.filter

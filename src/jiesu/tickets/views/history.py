@@ -25,6 +25,7 @@ from jiesu.tickets.models import (
     TicketType,
 )
 from jiesu.tickets.states import Status
+from jiesu.workcalendar.display import deadline_text
 
 EVENT_LABELS = {
     "create": gettext_lazy("Request recorded"),
@@ -70,6 +71,7 @@ EVENT_LABELS = {
     "order_return": gettext_lazy("Answer to the supervision order returned"),
     "order_withdraw": gettext_lazy("Supervision order withdrawn"),
     "order_escalate": gettext_lazy("Overdue supervision order escalated"),
+    "attachment_added": gettext_lazy("Attachment added"),
 }
 
 FIELD_LABELS = {
@@ -125,7 +127,7 @@ def _deadline(value: Any) -> str:
     moment = parse_datetime(text.split()[0]) if text else None
     if moment is None:
         return text or "—"
-    shown = date_format(timezone.localtime(moment), "Y-m-d H:i")
+    shown = deadline_text(moment)
     if text.endswith("provisional"):
         shown = f"{shown} ({_('provisional')})"
     return f"{shown} ({_('Missed')})" if missed else shown
@@ -150,11 +152,9 @@ def _show(key: str, value: Any) -> str:
     choices = _CHOICES.get(key)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
-    if (
-        key in ("due", "reported_at", "deadline")
-        and isinstance(value, str)
-        and (moment := parse_datetime(value))
-    ):
+    if key in ("due", "deadline") and isinstance(value, str) and (moment := parse_datetime(value)):
+        return deadline_text(moment)
+    if key == "reported_at" and isinstance(value, str) and (moment := parse_datetime(value)):
         return date_format(timezone.localtime(moment), "Y-m-d H:i")
     if key in _CLOCKS:
         return _deadline(value)

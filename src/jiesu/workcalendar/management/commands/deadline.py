@@ -1,7 +1,7 @@
 """`jiesu deadline`: when is this clock due, and by which rule? (rules §4)
 
     jiesu deadline --clock reply --at 2026-02-13T16:30 --level direct
-    {"due": "2026-02-15T00:00:00+08:00", "provisional": false, "rule": "R4.2 直接办理：…"}
+    {"due": "2026-02-15T00:00:00+08:00", "provisional": false, "rule": "直接办理：…"}
 
 An ``--at`` without an offset is Asia/Shanghai time. Bad arguments: a JSON error on stderr, exit status 2.
 """
