@@ -1,0 +1,195 @@
+"""Hot topics (R9.1): clusters of similar recent tickets, and which of them are hot.
+
+Tickets of the window (``days``, 7 by default) are TF-IDF vectors of their words (``insight.text.segment``,
+the campus dictionary; the same weighting as repeat detection, with the remit documents in the IDF). Two
+tickets are neighbours at cosine ≥ ``LINK``; a topic is a connected component of that graph, cut by
+average linkage where it is only a chain of pairs. A topic is hot
+with ≥ 5 tickets from ≥ 3 requesters in the window, or when it rose to ≥ 3× its baseline (the similar
+tickets of the 4 weeks before, per window) from ≥ 3 tickets of ≥ 2 requesters. It is named by its most
+telling terms: the words whose weight in the topic stands out most against the whole window.
+
+Pure reads: ``find`` writes nothing (``services.hot_topics_record`` keeps and alerts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils import timezone
+from scipy.sparse import csr_matrix, vstack
+from scipy.sparse.csgraph import connected_components
+from sklearn.cluster import AgglomerativeClustering
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from jiesu.insight.repeats import _background, _identity
+from jiesu.insight.text import segment
+from jiesu.tickets.models import Ticket
+
+LINK = 0.25  # cosine at which two tickets may be about the same thing (chosen on the planted tests' texts)
+COHESION = 0.2  # a topic's parts must be this similar on average (average linkage), so chains are cut
+SPLIT_MAX = 3000  # a component larger than this is kept whole (dense distances would not fit)
+MIN_TICKETS = 5  # R9.1: ≥ 5 tickets …
+MIN_REQUESTERS = 3  # … from ≥ 3 requesters in 7 days
+RISE = 3.0  # R9.1: or ≥ 3× the 4-week baseline
+RISE_MIN_TICKETS = 3
+RISE_MIN_REQUESTERS = 2
+BASELINE_WEEKS = 4
+LABEL_TERMS = 3
+_CHUNK = 500  # rows of the similarity computed at once (bounds memory on 100k tickets)
+_FIELDS = (
+    "id",
+    "number",
+    "subject",
+    "content",
+    "requester_id",
+    "contact_phone",
+    "lead_unit__name",
+    "received_at",
+)
+
+VOLUME = "volume"
+RISE_REASON = "rise"
+
+
+@dataclass
+class Topic:
+    label: str
+    terms: list[str]
+    ticket_ids: list[int]
+    numbers: list[str]
+    requesters: int
+    units: list[str]
+    since: dt.datetime
+    baseline: float
+    reason: str
+    received: list[dt.datetime] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "tickets": self.numbers,
+            "requesters": self.requesters,
+            "units": self.units,
+            "since": timezone.localtime(self.since).isoformat(),
+        }
+
+
+def _rows(start: dt.datetime, end: dt.datetime) -> list[tuple]:
+    return list(
+        Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
+        .order_by("received_at", "id")
+        .values_list(*_FIELDS)
+    )
+
+
+def _who(row: tuple) -> str:
+    """Who asked: the account, else the phone, else the ticket itself (an anonymous caller counts once)."""
+    if row[4] is not None:
+        return f"u{row[4]}"
+    return f"p{row[5]}" if row[5] else f"t{row[0]}"
+
+
+def _neighbours(x: csr_matrix) -> csr_matrix:
+    """The cosine ≥ LINK graph of the rows of ``x`` (L2-normalised), computed a chunk of rows at a time."""
+    parts = []
+    for start in range(0, x.shape[0], _CHUNK):
+        block = (x[start : start + _CHUNK] @ x.T).tocsr()
+        block.data[block.data < LINK] = 0
+        block.eliminate_zeros()
+        parts.append(block)
+    return vstack(parts).tocsr() if parts else csr_matrix((0, 0))
+
+
+def _split(x: csr_matrix, members: list[int]) -> list[list[int]]:
+    """Cut a connected component where it is only a chain: average-linkage clusters whose members are on
+    average at least ``COHESION`` similar."""
+    if len(members) < 2 * RISE_MIN_TICKETS or len(members) > SPLIT_MAX:
+        return [members]
+    part = x[members]
+    distance = np.clip(1.0 - (part @ part.T).toarray(), 0.0, None)
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - COHESION
+    ).fit_predict(distance)
+    groups: dict[int, list[int]] = {}
+    for member, label in zip(members, labels, strict=True):
+        groups.setdefault(int(label), []).append(member)
+    return list(groups.values())
+
+
+def _label(x: csr_matrix, members: Sequence[int], vocabulary: np.ndarray) -> list[str]:
+    """The terms weighing most more in the topic than in the rest of the window (c-TF-IDF style)."""
+    inside = np.asarray(x[list(members)].mean(axis=0)).ravel()
+    rest = np.ones(x.shape[0], dtype=bool)
+    rest[list(members)] = False
+    score = inside - (np.asarray(x[rest].mean(axis=0)).ravel() if rest.any() else 0.0)
+    order = np.argsort(-score)
+    terms: list[str] = []
+    for i in order:
+        if score[i] <= 0 or len(terms) == LABEL_TERMS:
+            break
+        term = str(vocabulary[i])
+        if len(term) > 1 and not term.isdigit():
+            terms.append(term)
+    return terms
+
+
+def find(*, days: int = 7, now: dt.datetime | None = None) -> list[Topic]:
+    """The hot topics among the tickets received in the last ``days`` days, biggest first."""
+    now = now or timezone.now()
+    start = now - dt.timedelta(days=days)
+    window = _rows(start, now)
+    if not window:
+        return []
+    before = _rows(start - dt.timedelta(weeks=BASELINE_WEEKS), start)
+    tokens = [segment(f"{r[2]} {r[3]}") for r in window]
+    old_tokens = [segment(f"{r[2]} {r[3]}") for r in before]
+    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+    vectorizer.fit([*_background(), *tokens, *old_tokens])
+    x = vectorizer.transform(tokens).tocsr()
+    old = vectorizer.transform(old_tokens).tocsr() if before else None
+    count, labels = connected_components(_neighbours(x), directed=False)
+    vocabulary = vectorizer.get_feature_names_out()
+    groups: dict[int, list[int]] = {}
+    for row, comp in enumerate(labels):
+        groups.setdefault(int(comp), []).append(row)
+    topics = []
+    per_window = days / (7 * BASELINE_WEEKS)
+    clusters = [
+        part for members in groups.values() if len(members) >= RISE_MIN_TICKETS for part in _split(x, members)
+    ]
+    for members in clusters:
+        if len(members) < RISE_MIN_TICKETS:
+            continue
+        requesters = len({_who(window[i]) for i in members})
+        baseline = 0.0
+        if old is not None:
+            centroid = np.asarray(x[members].mean(axis=0)).ravel()
+            centroid /= np.linalg.norm(centroid) or 1.0
+            baseline = float((old @ centroid >= LINK).sum()) * per_window
+        if len(members) >= MIN_TICKETS and requesters >= MIN_REQUESTERS:
+            reason = VOLUME
+        elif requesters >= RISE_MIN_REQUESTERS and baseline > 0 and len(members) >= RISE * baseline:
+            reason = RISE_REASON
+        else:
+            continue
+        terms = _label(x, members, vocabulary)
+        rows = [window[i] for i in members]
+        topics.append(
+            Topic(
+                label="、".join(terms),
+                terms=terms,
+                ticket_ids=[r[0] for r in rows],
+                numbers=[r[1] for r in rows],
+                requesters=requesters,
+                units=sorted({r[6] for r in rows if r[6]}),
+                since=min(r[7] for r in rows),
+                baseline=round(baseline, 2),
+                reason=reason,
+                received=[r[7] for r in rows],
+            )
+        )
+    topics.sort(key=lambda t: (-len(t.ticket_ids), t.since))
+    return topics
