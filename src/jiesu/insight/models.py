@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DispatchModel(models.Model):
@@ -111,8 +112,8 @@ class TaskForce(models.Model):
     Its state changes only through ``insight.taskforces``; every change is a ``TaskForceEvent`` row."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("task force", "Open")
+        CLOSED = "closed", pgettext_lazy("task force", "Closed")
 
     name = models.CharField(_("Name"), max_length=200)
     hot_topic = models.ForeignKey(
@@ -166,11 +167,11 @@ class TaskForceEvent(models.Model):
     """The task force's append-only log: opened, tickets linked, meetings, actions, closed."""
 
     class Kind(models.TextChoices):
-        OPENED = "opened", _("Opened")
+        OPENED = "opened", pgettext_lazy("task force", "Opened")
         LINKED = "linked", _("Ticket linked")
         MEETING = "meeting", _("Meeting")
         ACTION = "action", _("Action")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("task force event", "Closed")
 
     task_force = models.ForeignKey(TaskForce, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("Kind"), max_length=8, choices=Kind.choices)
