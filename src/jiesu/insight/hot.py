@@ -30,7 +30,9 @@ from jiesu.tickets.models import Ticket
 
 LINK = 0.25  # cosine at which two tickets may be about the same thing (chosen on the planted tests' texts)
 COHESION = 0.2  # a topic's parts must be this similar on average (average linkage), so chains are cut
-SPLIT_MAX = 3000  # a component larger than this is kept whole (dense distances would not fit)
+SPLIT_MAX = 2000  # a larger component is first cut along its stronger edges (dense distances must fit)
+STEP = 0.1
+NEIGHBOURS = 10  # each ticket's nearest neighbours kept in the graph
 MIN_TICKETS = 5  # R9.1: ≥ 5 tickets …
 MIN_REQUESTERS = 3  # … from ≥ 3 requesters in 7 days
 RISE = 3.0  # R9.1: or ≥ 3× the 4-week baseline
@@ -38,7 +40,7 @@ RISE_MIN_TICKETS = 3
 RISE_MIN_REQUESTERS = 2
 BASELINE_WEEKS = 4
 LABEL_TERMS = 3
-_CHUNK = 500  # rows of the similarity computed at once (bounds memory on 100k tickets)
+_CHUNK = 256  # rows of the similarity computed at once (bounds memory on 100k tickets)
 _FIELDS = (
     "id",
     "number",
@@ -92,15 +94,57 @@ def _who(row: tuple) -> str:
     return f"p{row[5]}" if row[5] else f"t{row[0]}"
 
 
+def _top_k(block: csr_matrix, k: int) -> csr_matrix:
+    """Keep each row's ``k`` largest entries at or above ``LINK`` (bounds the graph: 100k tickets of templated
+    text would otherwise give each ticket thousands of neighbours)."""
+    block.data[block.data < LINK] = 0
+    block.eliminate_zeros()
+    rows, cols, vals = [], [], []
+    for r in range(block.shape[0]):
+        lo, hi = block.indptr[r], block.indptr[r + 1]
+        if hi - lo > k:
+            keep = lo + np.argpartition(-block.data[lo:hi], k)[:k]
+        else:
+            keep = np.arange(lo, hi)
+        rows.append(np.full(len(keep), r))
+        cols.append(block.indices[keep])
+        vals.append(block.data[keep])
+    if not rows:
+        return csr_matrix(block.shape)
+    return csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=block.shape)
+
+
 def _neighbours(x: csr_matrix) -> csr_matrix:
-    """The cosine ≥ LINK graph of the rows of ``x`` (L2-normalised), computed a chunk of rows at a time."""
-    parts = []
-    for start in range(0, x.shape[0], _CHUNK):
-        block = (x[start : start + _CHUNK] @ x.T).tocsr()
-        block.data[block.data < LINK] = 0
-        block.eliminate_zeros()
-        parts.append(block)
+    """The cosine ≥ LINK graph of the rows of ``x`` (L2-normalised), each ticket with its ``NEIGHBOURS``
+    nearest, computed a chunk of rows at a time."""
+    parts = [
+        _top_k((x[start : start + _CHUNK] @ x.T).tocsr(), NEIGHBOURS)
+        for start in range(0, x.shape[0], _CHUNK)
+    ]
     return vstack(parts).tocsr() if parts else csr_matrix((0, 0))
+
+
+def _components(graph: csr_matrix, members: list[int]) -> list[list[int]]:
+    """The connected parts of ``members`` in ``graph``, a part too large for the linkage cut again along its
+    stronger edges only (each pass raises the bar by ``STEP``)."""
+    todo, out, level = [members], [], LINK
+    while todo:
+        level += STEP
+        later = []
+        for group in todo:
+            if len(group) <= SPLIT_MAX or level >= 1:
+                out.append(group)
+                continue
+            sub = graph[group][:, group].tocsr()
+            sub.data[sub.data < level] = 0
+            sub.eliminate_zeros()
+            _, labels = connected_components(sub, directed=False)
+            parts: dict[int, list[int]] = {}
+            for member, label in zip(group, labels, strict=True):
+                parts.setdefault(int(label), []).append(member)
+            later += [p for p in parts.values() if len(p) >= RISE_MIN_TICKETS]
+        todo = later
+    return out
 
 
 def _split(x: csr_matrix, members: list[int]) -> list[list[int]]:
@@ -119,12 +163,12 @@ def _split(x: csr_matrix, members: list[int]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _label(x: csr_matrix, members: Sequence[int], vocabulary: np.ndarray) -> list[str]:
-    """The terms weighing most more in the topic than in the rest of the window (c-TF-IDF style)."""
-    inside = np.asarray(x[list(members)].mean(axis=0)).ravel()
-    rest = np.ones(x.shape[0], dtype=bool)
-    rest[list(members)] = False
-    score = inside - (np.asarray(x[rest].mean(axis=0)).ravel() if rest.any() else 0.0)
+def _label(x: csr_matrix, members: Sequence[int], total: np.ndarray, vocabulary: np.ndarray) -> list[str]:
+    """The terms weighing most more in the topic than in the rest of the window (c-TF-IDF style); ``total``
+    is the column sums of ``x``."""
+    inside = np.asarray(x[list(members)].sum(axis=0)).ravel()
+    rest = x.shape[0] - len(members)
+    score = inside / len(members) - ((total - inside) / rest if rest else 0.0)
     order = np.argsort(-score)
     terms: list[str] = []
     for i in order:
@@ -137,28 +181,42 @@ def _label(x: csr_matrix, members: Sequence[int], vocabulary: np.ndarray) -> lis
 
 
 def find(*, days: int = 7, now: dt.datetime | None = None) -> list[Topic]:
-    """The hot topics among the tickets received in the last ``days`` days, biggest first."""
+    """The hot topics among the tickets received in the last ``days`` days, biggest first (two queries)."""
     now = now or timezone.now()
     start = now - dt.timedelta(days=days)
     window = _rows(start, now)
     if not window:
         return []
-    before = _rows(start - dt.timedelta(weeks=BASELINE_WEEKS), start)
+    return cluster(window, _rows(start - dt.timedelta(weeks=BASELINE_WEEKS), start), days=days)
+
+
+def cluster(window: Sequence[tuple], before: Sequence[tuple], *, days: int = 7) -> list[Topic]:
+    """The hot topics among ``window`` rows (``_FIELDS``), with ``before`` (the 4 weeks before) as baseline.
+    No database: the benchmark feeds it generated rows."""
+    if not window:
+        return []
     tokens = [segment(f"{r[2]} {r[3]}") for r in window]
     old_tokens = [segment(f"{r[2]} {r[3]}") for r in before]
     vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
     vectorizer.fit([*_background(), *tokens, *old_tokens])
     x = vectorizer.transform(tokens).tocsr()
     old = vectorizer.transform(old_tokens).tocsr() if before else None
-    count, labels = connected_components(_neighbours(x), directed=False)
+    graph = _neighbours(x)
+    graph = graph.maximum(graph.T).tocsr()
+    count, labels = connected_components(graph, directed=False)
     vocabulary = vectorizer.get_feature_names_out()
+    total = np.asarray(x.sum(axis=0)).ravel()
     groups: dict[int, list[int]] = {}
     for row, comp in enumerate(labels):
         groups.setdefault(int(comp), []).append(row)
     topics = []
     per_window = days / (7 * BASELINE_WEEKS)
     clusters = [
-        part for members in groups.values() if len(members) >= RISE_MIN_TICKETS for part in _split(x, members)
+        part
+        for members in groups.values()
+        if len(members) >= RISE_MIN_TICKETS
+        for piece in _components(graph, members)
+        for part in _split(x, piece)
     ]
     for members in clusters:
         if len(members) < RISE_MIN_TICKETS:
@@ -175,7 +233,7 @@ def find(*, days: int = 7, now: dt.datetime | None = None) -> list[Topic]:
             reason = RISE_REASON
         else:
             continue
-        terms = _label(x, members, vocabulary)
+        terms = _label(x, members, total, vocabulary)
         rows = [window[i] for i in members]
         topics.append(
             Topic(
