@@ -59,6 +59,7 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--before", type=int, default=0)
     args = parser.parse_args()
+    generating = time.perf_counter()
     window = rows(args.tickets - len(BURST), START, 3, 1)
     burst = [
         (
@@ -75,6 +76,7 @@ def main() -> None:
     ]
     window += burst
     before = rows(args.before, START - dt.timedelta(weeks=4), 4, 2 * 10**9) if args.before else []
+    print(f"generated the rows in {time.perf_counter() - generating:.1f} s", flush=True)
     started = time.perf_counter()
     topics = hot.cluster(window, before, days=7)
     seconds = time.perf_counter() - started

@@ -33,6 +33,8 @@ COHESION = 0.2  # a topic's parts must be this similar on average (average linka
 SPLIT_MAX = 2000  # a larger component is first cut along its stronger edges (dense distances must fit)
 STEP = 0.1
 NEIGHBOURS = 10  # each ticket's nearest neighbours kept in the graph
+PREFIX = 8  # a candidate pair shares one of either ticket's 8 heaviest terms
+HUBS = 32  # tickets per term a ticket is compared with
 MIN_TICKETS = 5  # R9.1: ≥ 5 tickets …
 MIN_REQUESTERS = 3  # … from ≥ 3 requesters in 7 days
 RISE = 3.0  # R9.1: or ≥ 3× the 4-week baseline
@@ -114,13 +116,45 @@ def _top_k(block: csr_matrix, k: int) -> csr_matrix:
     return csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=block.shape)
 
 
+def _strongest(x: csr_matrix, m: int) -> csr_matrix:
+    """``x`` with only each row's ``m`` heaviest terms (the rare, telling ones)."""
+    rows, cols, vals = [], [], []
+    for r in range(x.shape[0]):
+        lo, hi = x.indptr[r], x.indptr[r + 1]
+        keep = lo + np.argpartition(-x.data[lo:hi], m)[:m] if hi - lo > m else np.arange(lo, hi)
+        rows.append(np.full(len(keep), r))
+        cols.append(x.indices[keep])
+        vals.append(x.data[keep])
+    if not rows:
+        return csr_matrix(x.shape)
+    return csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=x.shape)
+
+
+def _hubs(strong: csr_matrix) -> csr_matrix:
+    """Each term's first ``HUBS`` tickets only: a ticket is compared with the hubs of its terms, not with every
+    ticket sharing a frequent term (the graph's components stay the same through the hubs; the cost is linear)."""
+    csc = strong.tocsc()
+    counts = np.diff(csc.indptr)
+    position = np.arange(csc.nnz) - np.repeat(csc.indptr[:-1], counts)
+    keep = position < HUBS
+    columns = np.repeat(np.arange(csc.shape[1]), counts)[keep]
+    return csr_matrix((csc.data[keep], (csc.indices[keep], columns)), shape=csc.shape)
+
+
 def _neighbours(x: csr_matrix) -> csr_matrix:
     """The cosine ≥ LINK graph of the rows of ``x`` (L2-normalised), each ticket with its ``NEIGHBOURS``
-    nearest, computed a chunk of rows at a time."""
-    parts = [
-        _top_k((x[start : start + _CHUNK] @ x.T).tocsr(), NEIGHBOURS)
-        for start in range(0, x.shape[0], _CHUNK)
-    ]
+    nearest, a chunk of rows at a time. Candidates are a ticket and the hubs of its ``PREFIX`` heaviest terms
+    (words every request uses would otherwise pair everything with everything); their cosine is then exact."""
+    strong = _strongest(x, PREFIX)
+    strong.data[:] = 1.0
+    strong_t = _hubs(strong).T.tocsr()
+    parts = []
+    for start in range(0, x.shape[0], _CHUNK):
+        pattern = (strong[start : start + _CHUNK] @ strong_t).tocoo()
+        rows, cols = pattern.row, pattern.col
+        exact = np.asarray(x[rows + start].multiply(x[cols]).sum(axis=1)).ravel()
+        block = csr_matrix((exact, (rows, cols)), shape=pattern.shape)
+        parts.append(_top_k(block, NEIGHBOURS))
     return vstack(parts).tocsr() if parts else csr_matrix((0, 0))
 
 
