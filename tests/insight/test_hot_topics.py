@@ -17,7 +17,7 @@ from jiesu.insight import hot, repeats, services
 from jiesu.insight.models import HotTopic
 from jiesu.notify.models import Notification
 from jiesu.tickets.models import Ticket
-from tests.support import PersonFactory, WebRequestFactory, at, signed_in, user
+from tests.support import PersonFactory, WebRequestFactory, at, queries_for, signed_in, user
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,26 @@ def test_people_outside_the_office_may_not_open_the_pages(planted: dict[str, lis
         client = signed_in(who)
         assert client.get(reverse("insight:hot_topics")).status_code == 403
         assert client.get(reverse("insight:hot_topic", args=[topic.pk])).status_code == 403
+
+
+def test_the_page_costs_the_same_queries_for_more_topics(demo_org: None) -> None:
+    """No N+1: the list, units and trend are one query each however many topics there are."""
+    client = signed_in("dispatcher")
+
+    def add_topic(i: int) -> None:
+        topic = HotTopic.objects.create(
+            label=f"话题{i}",
+            since=NOW,
+            first_seen=NOW,
+            last_seen=dt.datetime.now(tz=dt.UTC),
+            requesters=3,
+        )
+        topic.tickets.set(
+            [WebRequestFactory(requester=PersonFactory(), content=BURST[i][1]) for _ in range(2)]
+        )
+
+    add_topic(0)
+    one = queries_for(client, reverse("insight:hot_topics"))
+    for i in range(1, 4):
+        add_topic(i)
+    assert queries_for(client, reverse("insight:hot_topics")) == one
