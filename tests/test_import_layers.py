@@ -29,6 +29,8 @@ ALSO = {
     "web": {"ledger", "notify", "supervision", "insight"},
     # The Office's reports reuse the assessment's grouped counts and tell people through the notify app.
     "reporting": {"supervision", "notify"},
+    # Hot topics alert the Office through the notify app (R9.1).
+    "insight": {"notify"},
 }
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use
 

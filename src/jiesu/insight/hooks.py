@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.urls import reverse
+
 from jiesu.insight import repeats, selectors, services
-from jiesu.tickets.hints import UnitHint, provide
+from jiesu.tickets.hints import GroupHint, UnitHint, provide
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.services.base import TicketEvent, subscribe_in_transaction
 
@@ -30,6 +32,19 @@ def dispatch_hints(tickets: Sequence[Ticket]) -> dict[int, list[UnitHint]]:
     }
 
 
+def task_force_hints(ticket_ids: Sequence[int]) -> dict[int, list[GroupHint]]:
+    """R6.4: the task forces each ticket is linked to (the ticket page shows them; one query)."""
+    return {
+        pk: [
+            GroupHint(f.name, reverse("insight:task_force", args=[f.pk]), f.get_status_display())
+            for f in forces
+        ]
+        for pk, forces in selectors.task_forces_of(ticket_ids).items()
+    }
+
+
 def connect() -> None:
     subscribe_in_transaction(on_ticket_event)
-    provide(dispatch=dispatch_hints, repeats=repeats.for_tickets, probe=repeats.for_probe)
+    provide(
+        dispatch=dispatch_hints, repeats=repeats.for_tickets, probe=repeats.for_probe, groups=task_force_hints
+    )

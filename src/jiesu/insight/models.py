@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DispatchModel(models.Model):
@@ -77,3 +78,126 @@ class DispatchSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.chosen_unit_id}"
+
+
+class HotTopic(models.Model):
+    """R9.1: a cluster of similar tickets found hot, kept so the Office is alerted once per topic.
+
+    Each hourly run matches its clusters to these rows by shared tickets: a match refreshes the row (label,
+    tickets, last seen), a new cluster creates one and alerts the Office."""
+
+    label = models.CharField(_("Label"), max_length=200)
+    terms = models.JSONField(_("Telling terms"), default=list)
+    since = models.DateTimeField(_("First ticket received"))
+    first_seen = models.DateTimeField(_("Found at"))
+    last_seen = models.DateTimeField(_("Last seen hot"), db_index=True)
+    requesters = models.PositiveIntegerField(_("Requesters"))
+    baseline = models.FloatField(_("Weekly baseline (previous 4 weeks)"), default=0)
+    reason = models.CharField(_("Why hot"), max_length=200, blank=True)
+    alerted_at = models.DateTimeField(_("Office alerted at"), null=True, blank=True)
+    tickets = models.ManyToManyField("tickets.Ticket", verbose_name=_("Tickets"), related_name="hot_topics")
+
+    class Meta:
+        ordering = ["-last_seen", "-id"]
+        verbose_name = _("Hot topic")
+        verbose_name_plural = _("Hot topics")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class TaskForce(models.Model):
+    """R6.4 (Art. 9.6, 13): a task force 专班 on a hot issue, led by a unit head, with tickets linked to it.
+
+    Its state changes only through ``insight.taskforces``; every change is a ``TaskForceEvent`` row."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("task force", "Open")
+        CLOSED = "closed", pgettext_lazy("task force", "Closed")
+
+    name = models.CharField(_("Name"), max_length=200)
+    hot_topic = models.ForeignKey(
+        HotTopic,
+        verbose_name=_("Hot topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="task_forces",
+    )
+    lead_unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("Lead unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Led by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("Status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("Opened at"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("Closed at"), null=True, blank=True)
+    root_cause_measure = models.TextField(_("Root-cause measure"), blank=True)
+    tickets = models.ManyToManyField(
+        "tickets.Ticket", verbose_name=_("Tickets"), through="TaskForceTicket", related_name="task_forces"
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("Task force")
+        verbose_name_plural = _("Task forces")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskForceTicket(models.Model):
+    task_force = models.ForeignKey(TaskForce, on_delete=models.CASCADE, related_name="links")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(_("Linked at"))
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task_force", "ticket"], name="taskforce_ticket_once")]
+
+    def __str__(self) -> str:
+        return f"{self.task_force_id}: {self.ticket_id}"
+
+
+class TaskForceEvent(models.Model):
+    """The task force's append-only log: opened, tickets linked, meetings, actions, closed."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", pgettext_lazy("task force", "Opened")
+        LINKED = "linked", _("Ticket linked")
+        MEETING = "meeting", _("Meeting")
+        ACTION = "action", _("Action")
+        CLOSED = "closed", pgettext_lazy("task force event", "Closed")
+
+    task_force = models.ForeignKey(TaskForce, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("Kind"), max_length=8, choices=Kind.choices)
+    at = models.DateTimeField(_("At"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("By"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("Text"), blank=True)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("Ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("Task force event")
+        verbose_name_plural = _("Task force events")
+
+    def __str__(self) -> str:
+        return f"{self.task_force_id} {self.kind}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("task force events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -13,3 +13,19 @@ def may_see_insight(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser) or roles_for(user).has(Role.DISPATCHER, Role.DUTY_OPERATOR, Role.SYSADMIN)
+
+
+def may_open_task_force(user: Any) -> bool:
+    """R6.4: the Office opens task forces (the same people who see the insight pages)."""
+    return may_see_insight(user)
+
+
+def may_manage_task_force(user: Any, task_force: Any) -> bool:
+    """The Office, or the unit head leading it, links tickets, records meetings and actions, and closes it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return may_see_insight(user) or user.pk == task_force.leader_id
+
+
+def may_see_task_force(user: Any, task_force: Any) -> bool:
+    return may_manage_task_force(user, task_force)

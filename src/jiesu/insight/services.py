@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from jiesu.insight import learn, selectors
-from jiesu.insight.models import DispatchModel, DispatchSuggestion
+from jiesu.insight import hot, learn, selectors
+from jiesu.insight.models import DispatchModel, DispatchSuggestion, HotTopic
+from jiesu.notify.recipients import office_people
+from jiesu.notify.services import notify_users
 from jiesu.org.models import Unit, User
 from jiesu.tickets.models import Ticket
 
@@ -87,3 +93,68 @@ def dispatch_model_training_request(*, actor: User) -> bool:
         return True
     dispatch_model_train(trigger=DispatchModel.Trigger.ON_DEMAND, actor=actor)
     return False
+
+
+# --- Hot topics (R9.1) ----------------------------------------------------------------------------------------
+
+SAME_TOPIC_DAYS = 14  # a cluster sharing tickets with a topic seen hot this recently is that topic again
+
+
+def _same_topic(ticket_ids: list[int], now: dt.datetime) -> HotTopic | None:
+    """The kept topic sharing the most tickets with a new cluster (one query)."""
+    best = (
+        HotTopic.tickets.through.objects.filter(
+            ticket_id__in=ticket_ids, hottopic__last_seen__gte=now - dt.timedelta(days=SAME_TOPIC_DAYS)
+        )
+        .values("hottopic_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "-hottopic_id")
+        .first()
+    )
+    return HotTopic.objects.get(pk=best["hottopic_id"]) if best else None
+
+
+def _alert(topic: HotTopic) -> None:
+    """R9.1: the Office hears of a topic once, when it is first found hot (inbox and its chosen channels)."""
+    title = _("Hot topic: %(label)s") % {"label": topic.label}
+    body = _("%(tickets)s similar requests from %(requesters)s people since %(since)s.") % {
+        "tickets": topic.tickets.count(),
+        "requesters": topic.requesters,
+        "since": timezone.localtime(topic.since).strftime("%Y-%m-%d %H:%M"),
+    }
+    url = reverse("insight:hot_topic", args=[topic.pk])
+    notify_users("hot_topic", office_people(), title=title, body=body, url=url)
+
+
+def hot_topics_record(
+    *, days: int = 7, now: dt.datetime | None = None, found: list[hot.Topic] | None = None
+) -> tuple[list[HotTopic], list[HotTopic]]:
+    """R9.1: find the hot topics and keep them; a topic not seen before alerts the Office (once).
+
+    Returns (new topics, refreshed topics). The clustering runs outside any transaction; each topic is written
+    in its own short one, with its alert. ``found``: topics the caller already computed for this moment."""
+    now = now or timezone.now()
+    if found is None:
+        found = hot.find(days=days, now=now)
+    new, seen = [], []
+    for topic in found:
+        with transaction.atomic():
+            row = _same_topic(topic.ticket_ids, now)
+            fields = {
+                "label": topic.label,
+                "terms": topic.terms,
+                "requesters": topic.requesters,
+                "baseline": topic.baseline,
+                "reason": topic.reason,
+                "last_seen": now,
+            }
+            if row is None:
+                row = HotTopic.objects.create(since=topic.since, first_seen=now, alerted_at=now, **fields)
+                row.tickets.set(topic.ticket_ids)
+                _alert(row)
+                new.append(row)
+            else:
+                HotTopic.objects.filter(pk=row.pk).update(since=min(row.since, topic.since), **fields)
+                row.tickets.add(*topic.ticket_ids)
+                seen.append(row)
+    return new, seen

@@ -1,10 +1,19 @@
 from django.urls import path
 
-from jiesu.insight import views
+from jiesu.insight import views, views_hot
 
 app_name = "insight"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("retrain/", views.retrain, name="retrain"),
+    path("hot/", views_hot.hot_topics, name="hot_topics"),
+    path("hot/refresh/", views_hot.hot_topics_refresh, name="hot_topics_refresh"),
+    path("hot/<int:pk>/", views_hot.hot_topic, name="hot_topic"),
+    path("task-forces/", views_hot.task_force_list, name="task_forces"),
+    path("task-forces/open/", views_hot.task_force_open, name="task_force_open"),
+    path("task-forces/<int:pk>/", views_hot.task_force, name="task_force"),
+    path("task-forces/<int:pk>/link/", views_hot.task_force_link, name="task_force_link"),
+    path("task-forces/<int:pk>/note/", views_hot.task_force_note, name="task_force_note"),
+    path("task-forces/<int:pk>/close/", views_hot.task_force_close, name="task_force_close"),
 ]

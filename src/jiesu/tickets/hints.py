@@ -5,6 +5,7 @@ get whole pages of tickets at once, so a list costs a fixed number of queries ho
 
 - dispatch: the likely lead units of each ticket (R9.5), shown in the dispatch form with one-click accept.
 - repeats: each ticket's possible repeats (R6.1) — only tickets the viewer may open are ever named (R10.3).
+- groups: what a ticket is linked to beyond itself, e.g. a task force 专班 (R6.4), shown on the ticket page.
 """
 
 from __future__ import annotations
@@ -53,13 +54,24 @@ class Probe:
     content: str
 
 
+@dataclass(frozen=True)
+class GroupHint:
+    """Something a ticket is linked to (a task force): its name, its page, and a short state."""
+
+    name: str
+    url: str
+    state: str
+
+
 DispatchProvider = Callable[[Sequence[Ticket]], dict[int, list[UnitHint]]]
 RepeatProvider = Callable[[User, Sequence[Ticket]], dict[int, list[RepeatHint]]]
 ProbeProvider = Callable[[User, Probe], list[RepeatHint]]
+GroupProvider = Callable[[Sequence[int]], dict[int, list[GroupHint]]]
 
 _dispatch: list[DispatchProvider] = []
 _repeats: list[RepeatProvider] = []
 _probe: list[ProbeProvider] = []
+_groups: list[GroupProvider] = []
 
 
 def provide(
@@ -67,6 +79,7 @@ def provide(
     dispatch: DispatchProvider | None = None,
     repeats: RepeatProvider | None = None,
     probe: ProbeProvider | None = None,
+    groups: GroupProvider | None = None,
 ) -> None:
     """Register providers (each once, however often an app's ``ready`` runs)."""
     if dispatch is not None and dispatch not in _dispatch:
@@ -75,6 +88,8 @@ def provide(
         _repeats.append(repeats)
     if probe is not None and probe not in _probe:
         _probe.append(probe)
+    if groups is not None and groups not in _groups:
+        _groups.append(groups)
 
 
 def dispatch_hints(tickets: Sequence[Ticket]) -> dict[int, list[UnitHint]]:
@@ -98,3 +113,11 @@ def probe_hints(viewer: User, probe: Probe) -> list[RepeatHint] | None:
     if not _probe:
         return None
     return [hint for provider in _probe for hint in provider(viewer, probe)]
+
+
+def group_hints(ticket_ids: Sequence[int]) -> dict[int, list[GroupHint]]:
+    out: dict[int, list[GroupHint]] = {}
+    for provider in _groups:
+        for pk, hints in provider(ticket_ids).items():
+            out.setdefault(pk, []).extend(hints)
+    return out

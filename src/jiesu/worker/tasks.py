@@ -2,6 +2,7 @@
 
 - ``sweep`` every minute (R4.8): breaches, due-soon clocks, the daily digest; then the outbox.
 - ``deliver``: send what the outbox holds (retries with back-off live in ``notify.delivery``).
+- ``hot_topics_hourly`` at minute 17 of every hour: the hot topics, the Office alerted of new ones (R9.1).
 - ``train_dispatch_nightly`` at 02:30 and ``train_dispatch`` on demand: a new dispatch model version (R9.5).
 
 Both are safe to run on several workers at once: the sweep takes its rows with SKIP LOCKED (PostgreSQL) or
@@ -16,7 +17,7 @@ from django.db import close_old_connections
 from huey import crontab
 
 from jiesu.insight.models import DispatchModel
-from jiesu.insight.services import dispatch_model_train
+from jiesu.insight.services import dispatch_model_train, hot_topics_record
 from jiesu.notify.delivery import deliver_due
 from jiesu.org.models import User
 from jiesu.worker.queue import huey
@@ -67,3 +68,9 @@ def train_dispatch(actor_id: int | None = None) -> None:
     """R9.5: the Office's "retrain now" (the insight page enqueues it through ``enqueue_training``)."""
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     dispatch_model_train(trigger=DispatchModel.Trigger.ON_DEMAND, actor=actor)
+
+
+@huey.periodic_task(crontab(minute="17"), retries=1, retry_delay=300)
+def hot_topics_hourly() -> None:
+    """R9.1: cluster the week's requests every hour (kept out of the minute sweep: it takes seconds)."""
+    hot_topics_record()

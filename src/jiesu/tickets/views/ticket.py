@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from jiesu.tickets import selectors, services
+from jiesu.tickets import hints, selectors, services
 from jiesu.tickets.errors import DomainError, NotAllowed
 from jiesu.tickets.models import Note, Ticket
 from jiesu.tickets.permissions import (
@@ -107,6 +107,7 @@ def render_ticket_page(
         context.update(_requester_context(ticket))
         return render(request, "tickets/ticket/requester.html", context, status=status)
     context.update(_staff_context(request, ticket, kit, bound))
+    context["groups"] = hints.group_hints([ticket.pk]).get(ticket.pk, [])
     context["rels"] = sorted(str(r) for r in kit.rels)
     return render(request, "tickets/ticket/page.html", context, status=status)
 
