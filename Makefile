@@ -44,13 +44,14 @@ $(SECRET_KEY_FILE):
 	@umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 # Idempotent: migrations, the organization (as a real installation loads it), the demo people and accounts
-# (the demo app, never on a real installation), and a semester of requests (only when none are loaded yet).
+# (the demo app, never on a real installation), and two years of requests (only when none are loaded yet): the
+# older ones bulk-loaded, the last two weeks played through the services.
 demo: install $(SECRET_KEY_FILE)
 	DEBUG=1 $(BIN)/jiesu migrate --noinput
 	DEBUG=1 $(BIN)/jiesu createcachetable
 	DEBUG=1 $(BIN)/jiesu load-org
 	DEBUG=1 $(BIN)/jiesu demo-org >/dev/null
-	DEBUG=1 $(BIN)/jiesu demo-data --tickets 3000 --days 120 --seed 2026 --if-empty
+	DEBUG=1 $(BIN)/jiesu demo-data --tickets 12000 --days 730 --recent-days 14 --seed 2026 --if-empty
 	DEBUG=1 $(BIN)/jiesu train-dispatch
 	DEBUG=1 $(BIN)/jiesu demo-org
 	@echo "Serving the demo on http://$(HOST):$(PORT)/ with the background worker beside it (Ctrl-C stops both)"

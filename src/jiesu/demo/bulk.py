@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from jiesu.demo import phrases, plan
+from jiesu.demo import phrases, plan, seasons
 from jiesu.demo.bulk_story import Built, BulkStory, Staff
 from jiesu.demo.bulk_write import Writer
 from jiesu.demo.corpus import templates_for
@@ -47,22 +47,36 @@ class PooledText:
 
 
 class TextPool:
-    """Rendered requests per unit (``size`` each), drawn lazily: the same seed draws the same pool."""
+    """Rendered requests per unit and seasonal topic (``size`` each), drawn lazily: the same seed draws the same
+    pool. Which topic a request is of depends on the month (``seasons``: heating in November …)."""
 
     def __init__(self, rng: random.Random, unit_names: dict[str, str], size: int) -> None:
         self.rng, self.unit_names, self.size = rng, unit_names, size
-        self.pools: dict[tuple[str, bool], list[PooledText]] = {}
+        self.pools: dict[tuple[str, str, bool], list[PooledText]] = {}
+        self.topics: dict[tuple[str, int], tuple[list[str], list[float]]] = {}
 
-    def pick(self, unit: str, *, web: bool) -> PooledText:
-        pool = self.pools.get((unit, web))
+    def pick(self, unit: str, *, web: bool, month: int) -> PooledText:
+        topics = self.topics.get((unit, month))
+        if topics is None:
+            weights = seasons.topic_weights(templates_for(unit), month)
+            topics = self.topics[(unit, month)] = (list(weights), list(weights.values()))
+        topic = self.rng.choices(topics[0], weights=topics[1])[0]
+        pool = self.pools.get((unit, topic, web))
         if pool is None:
-            every = self.pools.get((unit, False)) or [self._render(unit) for _ in range(self.size)]
-            self.pools[(unit, False)] = every
-            pool = self.pools[(unit, True)] = [p for p in every if p.letter != "e"] or every
-        return self.rng.choice(pool if web else self.pools[(unit, False)])
+            every = self.pools.get((unit, topic, False)) or [
+                self._render(unit, topic) for _ in range(self._size(unit, topic))
+            ]
+            self.pools[(unit, topic, False)] = every
+            pool = self.pools[(unit, topic, True)] = [p for p in every if p.letter != "e"] or every
+        return self.rng.choice(pool if web else self.pools[(unit, topic, False)])
 
-    def _render(self, unit: str) -> PooledText:
-        template = self.rng.choice(templates_for(unit))
+    def _size(self, unit: str, topic: str) -> int:
+        templates = templates_for(unit)
+        share = sum(1 for t in templates if seasons.topic_of(t) == topic) / len(templates)
+        return max(5, round(self.size * share))
+
+    def _render(self, unit: str, topic: str) -> PooledText:
+        template = self.rng.choice([t for t in templates_for(unit) if seasons.topic_of(t) == topic])
         letter = self.rng.choice(template[1])
         campus = "zhuozhou" if letter == "s" and self.rng.random() < 0.2 else "beijing"
         text = request_text(
@@ -72,8 +86,8 @@ class TextPool:
 
 
 def _day_counts(rng: random.Random, first: dt.date, days: int, total: int, cast: Cast) -> list[int]:
-    """Requests per day: weekends and holidays at 45 %, largest-remainder rounding to exactly ``total``."""
-    weights = [1.0 if cast.calendar.is_working_day(first + dt.timedelta(d)) else 0.45 for d in range(days)]
+    """Requests per day (``plan.day_weights``), largest-remainder rounding to exactly ``total``."""
+    weights = plan.day_weights(first, days, cast.calendar)
     exact = [total * w / sum(weights) for w in weights]
     counts = [int(x) for x in exact]
     for d in sorted(range(days), key=lambda d: (counts[d] - exact[d], rng.random()))[: total - sum(counts)]:
@@ -136,7 +150,7 @@ class Loader:
 
     def ticket(self, received: dt.datetime, channel: str, unit: str, number: str) -> Built:
         rng, cast = self.rng, self.cast
-        pooled = self.texts.pick(unit, web=channel == Channel.WEB)
+        pooled = self.texts.pick(unit, web=channel == Channel.WEB, month=received.astimezone(SHANGHAI).month)
         letter = pooled.letter
         index = rng.choice(self.by_letter.get(letter) or self.by_letter.get("s") or [0])
         spec = self.specs[index]
@@ -216,8 +230,11 @@ def load(
     reset: bool = False,
     progress: Progress | None = None,
     batch: int = 20_000,
+    skip_last: int = 0,
 ) -> Summary:
-    """Write ``tickets`` requests received over the last ``days`` days, with consistent clocks and histories."""
+    """Write ``tickets`` requests received over the last ``days`` days, with consistent clocks and histories.
+    ``skip_last``: none received in the last days of them (the recent weeks ``semester`` plays through the
+    services); their histories still run up to ``now``."""
     started = timezone.now()
     now = now or started
     progress = progress or Silent(tickets)
@@ -242,7 +259,7 @@ def load(
     statuses: Counter[str] = Counter()
     built: list[Built] = []
     with translation.override(settings.LANGUAGE_CODE):
-        for offset, count in enumerate(_day_counts(rng, first_day, days, tickets, cast)):
+        for offset, count in enumerate(_day_counts(rng, first_day, days - skip_last, tickets, cast)):
             for received, channel, unit, number in loader.received(first_day + dt.timedelta(offset), count):
                 item = loader.ticket(received, channel, unit, number)
                 statuses[item.ticket.status] += 1

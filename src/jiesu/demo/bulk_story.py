@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jiesu.demo import timeline
-from jiesu.demo.plan import weighted
+from jiesu.demo.plan import LATE_PROFILES, LATE_UNITS, weighted
 from jiesu.tickets import clockwork
 from jiesu.tickets.clockwork import DueRule
 from jiesu.tickets.models import (
@@ -41,6 +41,16 @@ from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.core import WorkCalendar
 
 PROFILES = (("prompt", 80), ("slow", 14), ("neglect", 5), ("stuck", 1))
+# R7.1: the requester's verdict on the call (as the service-path story's); a second round is mostly settled.
+VERDICTS = (
+    (FollowupOutcome.SATISFIED, 68),
+    (FollowupOutcome.BASICALLY_SATISFIED, 17),
+    (FollowupOutcome.DISSATISFIED, 15),
+)
+REOPEN_REPLY = (
+    "您好！回访中您反映的问题尚未完全解决，我们非常重视，已重新核查并安排专人跟进落实，相关问题已处理完毕。"
+    "如仍有问题，请随时与我们联系。"
+)
 LEVELS = (Level.DIRECT, Level.DEPARTMENT, Level.SCHOOL)
 LEVEL_WEIGHTS = (62, 92, 100)  # cumulative: 62 % direct, 30 % department, 8 % school
 
@@ -95,7 +105,7 @@ class BulkStory:
         self._event(
             "create", ticket.received_at, ticket.recorded_by_id, from_status="-", after=after, public=True
         )
-        profile = weighted(rng, PROFILES)
+        profile = weighted(rng, LATE_PROFILES if unit in LATE_UNITS else PROFILES)
         self.late = {"neglect": rng.choice(["dispatch", "acknowledge", "reply", "approve"])}.get(profile, "")
         self.slow = profile == "slow"
         stuck = rng.choice(["dispatch", "acknowledge", "reply"]) if profile == "stuck" else ""
@@ -335,34 +345,82 @@ class BulkStory:
 
     def _followup(self, ticket: Ticket, called: dt.datetime) -> None:
         """R7.1 / R7.2 as ``followup_complete`` writes it: the reached call, the round's result, the follow-up
-        clock met, closed (销账) with a public "closed" event."""
+        clock met; closed (销账) with a public "closed" event, or, when the requester is not satisfied, reopened
+        for a new round: a new formal reply within 1 working day, approved by the head, followed up again."""
+        rng = self.rng
+        verdict = weighted(rng, VERDICTS) if ticket.round == 1 else weighted(rng, VERDICTS[:2])
+        resolved = verdict != FollowupOutcome.DISSATISFIED
         worker = self._worker()
-        outcome = (
-            FollowupOutcome.SATISFIED if self.rng.random() < 0.8 else FollowupOutcome.BASICALLY_SATISFIED
-        )
         self.built.attempts.append(
             FollowupAttempt(
-                ticket=ticket, round=1, at=called, result=FollowupAttempt.Result.REACHED, by_id=worker
+                ticket=ticket,
+                round=ticket.round,
+                at=called,
+                result=FollowupAttempt.Result.REACHED,
+                by_id=worker,
             )
         )
         self.built.followups.append(
             Followup(
                 ticket=ticket,
-                round=1,
-                outcome=outcome,
-                resolved=True,
+                round=ticket.round,
+                outcome=verdict,
+                resolved=resolved,
                 channel=Followup.Channel.PHONE,
                 recorded_by_id=worker,
                 recorded_at=called,
             )
         )
         self._meet(ClockKind.FOLLOWUP, called)
-        ticket.closed_at = called
+        facts = {"outcome": verdict, "resolved": resolved, "via": Followup.Channel.PHONE, "comment": ""}
+        if resolved:
+            ticket.closed_at = called
+            self._move("closed", called, worker, Status.CLOSED, public=True, after=facts)
+            return
+        self._reopen(ticket, called, worker, facts)
+
+    def _reopen(self, ticket: Ticket, at: dt.datetime, worker: int, facts: dict[str, Any]) -> None:
+        """R7.2 as ``_conclude`` and ``reopen_reply_clock`` write it, then the new round's reply and call."""
+        rng, cal = self.rng, self.calendar
+        previous = ticket.round
+        self.replaced.extend(self.clocks.values())  # the last round's clocks, all met
+        self.clocks = {}
+        ticket.round = previous + 1
+        due = rules.reply_due(at, level=Level.DIRECT, calendar=cal)
+        self._clock(ClockKind.REPLY, at, clockwork.ReopenedDeadline(due.due, due.provisional), at)
         self._move(
-            "closed",
-            called,
+            "reopened",
+            at,
             worker,
-            Status.CLOSED,
+            Status.HANDLING,
             public=True,
-            after={"outcome": outcome, "resolved": True, "via": Followup.Channel.PHONE, "comment": ""},
+            before={"round": previous},
+            after={**facts, "round": ticket.round},
         )
+        drafted = timeline.office(rng, at + timeline.hours(rng, 1, 6), cal)
+        approved = timeline.office(rng, drafted + timeline.minutes(rng, 20, 180), cal)
+        if approved > self.now:
+            return
+        drafter, head = self._worker(), self.staff.heads[self.unit]
+        reply = self._reply(
+            Reply.Stage.FORMAL,
+            drafted,
+            drafter,
+            REOPEN_REPLY,
+            round=ticket.round,
+            state=Reply.State.SENT,
+            reviewed_by_id=head,
+            reviewed_at=approved,
+            sent_at=approved,
+        )
+        after: dict[str, Any] = {"reply": None, "kind": ReplyKind.ANSWER, "third_party_flag": False}
+        self._names(self._move("submit_reply", drafted, drafter, Status.PENDING_APPROVAL, after=after), reply)
+        self._meet(ClockKind.REPLY, approved)
+        self._clock(ClockKind.FOLLOWUP, approved, rules.followup_due(approved), approved)
+        after = {"reply": None, "kind": ReplyKind.ANSWER}
+        self._names(
+            self._move("approve_reply", approved, head, Status.REPLIED, public=True, after=after), reply
+        )
+        called = approved + timeline.hours(rng, 2, 40)
+        if called <= self.now:
+            self._followup(ticket, called)

@@ -54,8 +54,11 @@ def _ticket_problems(
     if nearest and (ticket.next_clock != nearest.kind or ticket.next_soon_at != nearest.soon_at):
         found.append("next_clock / next_soon_at do not match the earliest unmet clock")
     for clock in clocks:
-        if clock.met_at is not None and clock.on_time != (
-            clock.met_at <= clock.due_at and not clock.carries_miss
+        ended = clock.on_time is None and ticket.status == Status.CLOSED_UNSATISFIED  # R7.2: neither
+        if (
+            clock.met_at is not None
+            and not ended
+            and clock.on_time != (clock.met_at <= clock.due_at and not clock.carries_miss)
         ):
             found.append(f"clock {clock.kind} on_time flag is wrong")
         if clock.soon_at > clock.due_at or clock.started_at > clock.due_at:
@@ -69,7 +72,9 @@ def _ticket_problems(
         for c in clocks
         if not c.carries_miss
         and (
-            (c.met_at is not None and c.met_at > c.due_at) or (c.superseded_at is not None and c.breached_at)
+            # A clock ended by closing unsatisfied (on_time NULL, R7.2) counts only once the sweep recorded it.
+            (c.met_at is not None and c.met_at > c.due_at and (c.on_time is not None or c.breached_at))
+            or (c.superseded_at is not None and c.breached_at)
         )
     )
     if ticket.overdue_count != late:

@@ -12,7 +12,7 @@ import itertools
 import random
 from dataclasses import dataclass, replace
 
-from jiesu.demo import phrases
+from jiesu.demo import phrases, seasons
 from jiesu.demo.corpus import UNIT_WEIGHTS, templates_for
 from jiesu.demo.people import PersonSpec
 from jiesu.demo.render import request_text
@@ -33,6 +33,10 @@ WORKDAY_CHANNELS = (
 )
 OFFDAY_CHANNELS = ((Channel.WEB, 50), (Channel.HOTLINE, 6), (Channel.DUTY_ROOM, 30), (Channel.MAILBOX, 14))
 ALL_DAY_HOTLINES = frozenset({"security", "library"})  # §11: 工作日及节假日
+# A working school has a few units that are often late (short-staffed, many outside contractors): their requests
+# are more often handled slowly or neglected at a step, so the unit rankings have a tail a leader would recognise.
+LATE_UNITS = frozenset({"assets", "hr"})
+LATE_PROFILES = (("prompt", 52), ("slow", 30), ("neglect", 15), ("stuck", 3))
 _WEB_HOURS = [1, 1, 0, 0, 0, 0, 1, 2, 6, 9, 9, 7, 4, 5, 8, 8, 7, 5, 4, 5, 7, 8, 6, 3]
 _DUTY_HOURS = [3, 2, 2, 1, 1, 1, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 6, 7, 8, 8, 7, 5]
 _OFFICE_HOURS = [0] * 8 + [3, 6, 6, 4, 1, 2, 5, 5, 4, 1] + [0] * 6
@@ -83,8 +87,15 @@ def hour(rng: random.Random, channel: str, unit_code: str) -> int:
 
 
 def _day(rng: random.Random, first: dt.date, days: int, calendar: WorkCalendar) -> dt.date:
-    weights = [1.0 if calendar.is_working_day(first + dt.timedelta(d)) else 0.45 for d in range(days)]
-    return first + dt.timedelta(rng.choices(range(days), weights=weights)[0])
+    return first + dt.timedelta(rng.choices(range(days), weights=day_weights(first, days, calendar))[0])
+
+
+def day_weights(first: dt.date, days: int, calendar: WorkCalendar) -> list[float]:
+    """How busy each day is: weekends and holidays at 45 %, the breaks quiet, a semester's start busy."""
+    return [
+        (1.0 if calendar.is_working_day(day) else 0.45) * seasons.volume(day)
+        for day in (first + dt.timedelta(d) for d in range(days))
+    ]
 
 
 def hour_table(channel: str, unit_code: str) -> list[int]:
@@ -152,7 +163,7 @@ class Planner:
 
     def _request(self, index: int, received: dt.datetime, channel: str, unit: str) -> Plan:
         rng = self.rng
-        template = rng.choice(templates_for(unit))
+        template = seasons.pick_template(rng, templates_for(unit), received.astimezone(SHANGHAI).month)
         letters = [c for c in template[1] if channel != Channel.WEB or c != "e"] or ["s"]
         if channel == Channel.REFERRAL and "e" in template[1]:
             letters = ["e"]

@@ -63,7 +63,7 @@ class Story(ReplySteps):
             t = self._handle(plan, ticket, fate, t)
             self._stuck(fate, "reply")
             self._reply(plan, ticket, fate, t)
-            self._follow_up(plan, ticket)
+            self._follow_up(plan, ticket, fate=fate)
         except Stop:
             pass
         return ticket

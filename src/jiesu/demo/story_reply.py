@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from jiesu.demo import phrases
 from jiesu.demo.corpus import THIRD_PARTIES
 from jiesu.demo.people import Cast
-from jiesu.demo.plan import Plan
+from jiesu.demo.plan import LATE_PROFILES, LATE_UNITS, Plan
 from jiesu.demo.render import greeting, reply_text
 from jiesu.demo.timeline import SimClock, Stop, hours, local_date, minutes, office
 from jiesu.org.models import Unit, User
 from jiesu.tickets import clockwork, services
-from jiesu.tickets.models import DIRECT_CHANNELS, Channel, FollowupAttempt, Level, ReplyKind, Ticket
-from jiesu.tickets.services.followup import closes
+from jiesu.tickets.models import DIRECT_CHANNELS, Channel, FollowupAttempt, Level, Reply, ReplyKind, Ticket
+from jiesu.tickets.services.followup import EXPLAINED_KINDS, closes, max_rounds
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.clocks import SHANGHAI
 
@@ -30,6 +30,9 @@ class Fate:
     neglected: str  # the step neglected for days ("" when none)
     stuck: str  # the step after which the ticket stalls for good ("" when none)
     redispatch: str  # "", "approve" (dispatched to the wrong unit) or "reject"
+    # R7.2 / R7.3: "" (as the verdicts fall), "unreachable" (never answers the follow-up call) or "persistent"
+    # (dissatisfied round after round until the Office closes the ticket unsatisfied).
+    requester: str = ""
 
 
 class ReplySteps:
@@ -57,7 +60,7 @@ class ReplySteps:
             raise Stop
 
     def _fate(self, plan: Plan) -> Fate:
-        profile = self._weighted(PROFILES)
+        profile = self._weighted(LATE_PROFILES if plan.unit_code in LATE_UNITS else PROFILES)
         steps = ["dispatch", "acknowledge", "reply", "approve"]
         neglected = self.rng.choice(steps) if profile == "neglect" else ""
         stuck = self.rng.choice(steps[:3]) if profile == "stuck" else ""
@@ -65,7 +68,9 @@ class ReplySteps:
         if plan.channel not in DIRECT_CHANNELS and plan.repeat_of is None:
             roll = self.rng.random()
             redispatch = "approve" if roll < 0.03 else "reject" if roll < 0.045 else ""
-        return Fate(profile, neglected, stuck, redispatch)
+        roll = self.rng.random()
+        requester = "unreachable" if roll < 0.05 else "persistent" if roll < 0.09 else ""
+        return Fate(profile, neglected, stuck, redispatch, requester)
 
     def _reply_kind(self, plan: Plan) -> tuple[str, str, str]:
         """(kind, body, suggestion): mostly an answer; R6.2 out of remit or not solvable now, with a suggestion."""
@@ -175,7 +180,39 @@ class ReplySteps:
         self.clock.set(office(rng, t + minutes(rng, 20, 180), calendar))
         services.reply_approve(actor=self.cast.heads[ticket.lead_unit.code], ticket=ticket)
 
-    def _follow_up(self, plan: Plan, ticket: Ticket, rounds_left: int = 2) -> None:
+    def _unreachable(self, ticket: Ticket, t: dt.datetime) -> None:
+        """R7.3: three unanswered calls on two days pass the ticket to the Office, which mostly closes it."""
+        rng, calendar = self.rng, self.cast.calendar
+        assert ticket.lead_unit is not None  # noqa: S101 - replied
+        officer = self._worker(ticket.lead_unit)
+        for attempt in range(3):
+            if attempt:
+                t = self.clock.set(office(rng, t + hours(rng, 20, 30), calendar))
+            services.followup_attempt_record(
+                actor=officer,
+                ticket=ticket,
+                result=FollowupAttempt.Result.NO_ANSWER,
+                note=phrases.UNREACHABLE_NOTE,
+            )
+        services.followup_complete(actor=officer, ticket=ticket, outcome="unreachable", resolved=False)
+        # The Office decides within a few days: the latest ones still wait in its review list.
+        self.clock.set(office(rng, t + hours(rng, 40, 240), calendar))
+        services.unreachable_close(
+            actor=rng.choice(self.cast.dispatchers), ticket=ticket, reason=phrases.UNREACHABLE_CLOSE
+        )
+
+    def _explained(self, ticket: Ticket) -> bool:
+        """R6.2: the round's sent formal reply explains (out of remit or not solvable now)."""
+        kind = (
+            Reply.objects.filter(
+                ticket=ticket, round=ticket.round, stage=Reply.Stage.FORMAL, state=Reply.State.SENT
+            )
+            .values_list("kind", flat=True)
+            .first()
+        )
+        return kind in EXPLAINED_KINDS
+
+    def _follow_up(self, plan: Plan, ticket: Ticket, rounds_left: int = 2, fate: Fate | None = None) -> None:
         """R4.6 / R7: the unit calls back, mostly within 48 h (some requesters rate online first); most are
         satisfied (closed, 销账); some are not — reopened, a new reply the head approves, followed up again (R7.2).
         A call that would come after the present is not played: the ticket still awaits its follow-up."""
@@ -186,12 +223,37 @@ class ReplySteps:
         assert lead is not None  # noqa: S101 - replied
         delay = hours(rng, 50, 120) if rng.random() < 0.08 else hours(rng, 1, 40)  # some overdue (R4.8)
         t = self.clock.set(office(rng, self.clock.at + delay, calendar))
+        requester = fate.requester if fate else ""
+        if requester == "unreachable":
+            self._unreachable(ticket, t)
+            return
+        if requester == "persistent":
+            ticket.refresh_from_db(fields=["round"])  # the services reopened it on their own copy
+        if requester == "persistent" and ticket.round > max_rounds():
+            # R7.2: after three rounds without satisfaction the Office ends it, with its reason.
+            services.ticket_close_unsatisfied(
+                actor=rng.choice(self.cast.dispatchers), ticket=ticket, reason=phrases.CLOSE_UNSATISFIED
+            )
+            return
         verdict = (
             self._weighted(VERDICTS) if rounds_left > 1 else rng.choice(["satisfied", "basically_satisfied"])
         )
+        if requester == "persistent":
+            verdict, rounds_left = "dissatisfied", 3
         outcome = {"unresolved": "satisfied"}.get(verdict, verdict)
         resolved = verdict not in ("dissatisfied", "unresolved")
         comment = rng.choice(phrases.FOLLOWUP_COMMENTS["dissatisfied" if not resolved else outcome])
+        if requester != "persistent" and (not resolved or rng.random() < 0.8) and self._explained(ticket):
+            # R6.2: the requester accepts the explanation; the ticket closes as explained.
+            services.followup_complete(
+                actor=self._worker(lead),
+                ticket=ticket,
+                outcome="basically_satisfied",
+                resolved=False,
+                comment=comment,
+                accepts_explanation=True,
+            )
+            return
         if rng.random() < 0.2:  # R7.1: the requester rated online from "my requests"; no call needed
             services.followup_rate_online(
                 requester=self.requesters[plan.requester],
@@ -217,4 +279,4 @@ class ReplySteps:
         services.reply_submit(actor=self._worker(lead), ticket=ticket, body=body)
         self.clock.set(office(rng, t + minutes(rng, 20, 180), calendar))
         services.reply_approve(actor=self.cast.heads[lead.code], ticket=ticket)
-        self._follow_up(plan, ticket, rounds_left - 1)
+        self._follow_up(plan, ticket, rounds_left - 1, fate)

@@ -58,11 +58,19 @@ def met_on_time(prefix: str = "") -> Q:
 
 
 def missed(as_of: dt.datetime, prefix: str = "") -> Q:
-    """Breached (recorded by the sweep), met late, or past due and still unmet at ``as_of``."""
+    """Breached (recorded by the sweep), met late, or past due and still unmet at ``as_of``. A clock superseded
+    before its due instant (R4.9, e.g. the default reply clock once the level is set) was never missed; one
+    superseded after it carries its breach (``clockwork.supersede`` records it)."""
     return (
         Q(**{f"{prefix}breached_at__isnull": False})
         | Q(**{f"{prefix}on_time": False})
-        | Q(**{f"{prefix}met_at__isnull": True, f"{prefix}due_at__lte": as_of})
+        | Q(
+            **{
+                f"{prefix}met_at__isnull": True,
+                f"{prefix}superseded_at__isnull": True,
+                f"{prefix}due_at__lte": as_of,
+            }
+        )
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from jiesu.demo.generator import delete_demo_tickets
 from jiesu.demo.people import demo_tickets_q
 from jiesu.demo.progress import Progress, Silent
 from jiesu.tickets.models import Ticket
@@ -35,6 +36,12 @@ class Command(BaseCommand):
             action="store_true",
             help="build the rows with the tickets builders and insert them in batches: fast, for benchmarks",
         )
+        parser.add_argument(
+            "--recent-days",
+            type=int,
+            default=0,
+            help="play only the last N days through the services and bulk-load the older requests (history)",
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when demo tickets exist (for `make demo`)"
@@ -44,12 +51,30 @@ class Command(BaseCommand):
         tickets, days = options["tickets"], options["days"]
         if tickets < 1 or days < 1:
             raise CommandError("--tickets and --days must be positive")
+        if options["recent_days"] < 0:
+            raise CommandError("--recent-days must not be negative")
         if options["if_empty"] and not options["reset"] and Ticket.objects.filter(demo_tickets_q()).exists():
             self.stdout.write("demo tickets already loaded (use --reset to replace them)")
             return
         label = "demo-data (bulk)" if options["bulk"] else "demo-data"
         progress = Silent(tickets) if options["quiet"] else Progress(tickets, label=label, stream=sys.stderr)
-        if options["bulk"]:
+        if options["recent_days"] and not options["bulk"]:
+            from jiesu.demo import semester
+
+            if options["reset"]:
+                delete_demo_tickets()
+            with muted():
+                result = semester.load(
+                    tickets=tickets,
+                    days=days,
+                    recent_days=options["recent_days"],
+                    seed=options["seed"],
+                    progress=(lambda n, label: Silent(n))
+                    if options["quiet"]
+                    else (lambda n, label: Progress(n, label=label, stream=sys.stderr)),
+                )
+            self.stdout.write(f"recorded {settle(timezone.now())} past missed deadlines")
+        elif options["bulk"]:
             from jiesu.demo.bulk import load
 
             result = load(
