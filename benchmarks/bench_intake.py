@@ -327,6 +327,7 @@ def main() -> None:
     queue_url = args.queue_url or ("" if database_url.startswith("sqlite") else "redis://127.0.0.1:6379/0")
     env = _env(database_url, tmp, queue_url)
     _jiesu(env, "migrate", "--noinput", "-v0")
+    _jiesu(env, "createcachetable")  # the shared cache the intake rate limits count in (as `make demo` does)
     _jiesu(env, "demo-org")
     token = _token(env)
     port = _free_port()
