@@ -95,6 +95,16 @@ def test_the_web_form_shares_the_apis_rate_limit(student_client: Client, beijing
     assert Ticket.objects.count() == 2
 
 
+def test_a_limit_set_to_off_lets_every_request_through(student_client: Client, beijing, settings) -> None:
+    settings.JIESU_INTAKE_RATE_PERSON = "1/h"
+    settings.JIESU_INTAKE_RATE_ADDRESS = "off"
+    url = reverse("intake:new")
+    assert [student_client.post(url, form_data(beijing)).status_code for _ in range(2)] == [302, 429]
+    settings.JIESU_INTAKE_RATE_PERSON = "off"
+    assert [student_client.post(url, form_data(beijing)).status_code for _ in range(3)] == [302, 302, 302]
+    assert Ticket.objects.count() == 4
+
+
 def test_an_oversized_form_is_a_413_page(student_client: Client, beijing, settings) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
     response = student_client.post(reverse("intake:new"), form_data(beijing, content="暖" * 1500))
