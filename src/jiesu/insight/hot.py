@@ -24,7 +24,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from jiesu.insight.repeats import _background, _identity
+from jiesu.insight.repeats import background_tokens, pretokenized
 from jiesu.insight.text import segment
 from jiesu.tickets.models import Ticket
 
@@ -231,8 +231,8 @@ def cluster(window: Sequence[tuple], before: Sequence[tuple], *, days: int = 7) 
         return []
     tokens = [segment(f"{r[2]} {r[3]}") for r in window]
     old_tokens = [segment(f"{r[2]} {r[3]}") for r in before]
-    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-    vectorizer.fit([*_background(), *tokens, *old_tokens])
+    vectorizer = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True)
+    vectorizer.fit([*background_tokens(), *tokens, *old_tokens])
     x = vectorizer.transform(tokens).tocsr()
     old = vectorizer.transform(old_tokens).tocsr() if before else None
     graph = _neighbours(x)

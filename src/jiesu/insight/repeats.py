@@ -44,21 +44,21 @@ def text_of(ticket: Ticket) -> str:
 
 
 @cache
-def _background() -> tuple[tuple[str, ...], ...]:
+def background_tokens() -> tuple[tuple[str, ...], ...]:
     """The remit documents, segmented once: part of every IDF, so a small pool cannot make the words two
     requests share weigh nothing."""
     return tuple(tuple(segment(text)) for text, _ in learn.remit_documents())
 
 
-def _identity(tokens: Sequence[str]) -> Sequence[str]:
+def pretokenized(tokens: Sequence[str]) -> Sequence[str]:
     return tokens
 
 
 def _vectors(*groups: Sequence[str]) -> list[csr_matrix]:
     """TF-IDF rows of each group of texts, with one IDF over the background and every group."""
     tokenized = [[segment(t) for t in group] for group in groups]
-    vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-    vectorizer.fit([*_background(), *(t for group in tokenized for t in group)])
+    vectorizer = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True)
+    vectorizer.fit([*background_tokens(), *(t for group in tokenized for t in group)])
     return [vectorizer.transform(group) for group in tokenized]
 
 

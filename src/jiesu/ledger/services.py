@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -13,11 +12,11 @@ from django.utils.translation import gettext as _
 from jiesu.ledger.models import LedgerExport, SavedFilter
 from jiesu.ledger.reports import LedgerReport
 from jiesu.org.models import User
+from jiesu.textcheck import control_character
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.services.exports import contacts_exported_record
 
 REASON_MIN, REASON_MAX = 2, 500
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def export_reason_clean(reason: str | None) -> str:
@@ -35,7 +34,7 @@ def export_reason_clean(reason: str | None) -> str:
             code="reason_too_long",
             field="reason",
         )
-    if _CONTROL.search(text):
+    if control_character(text):
         raise DomainError(
             _("The reason contains control characters."), code="control_characters", field="reason"
         )

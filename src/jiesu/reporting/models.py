@@ -24,7 +24,7 @@ class AppendOnly(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
+        if self.pk is not None:
             raise RuntimeError(f"{type(self).__name__} is append-only")
         super().save(*args, **kwargs)
 
