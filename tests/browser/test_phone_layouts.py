@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.support import dispatched, handling, new_ticket, pending, reply_and_approve, user
 
@@ -219,8 +220,9 @@ def test_a_requester_walks_from_home_to_a_reply_in_few_taps(page, live_demo_org,
     page.goto(page.base_url + "/")
     back = Taps(page)
     back("[data-testid=home-link][href='/requests/mine/']")
+    page.wait_for_url("**/requests/mine/")  # a click that navigates does not wait for the new page
     mine = page.locator(f"[data-testid=my-request][data-number='{number}']")
-    assert mine.locator("[data-testid=rate-mine]").is_visible()  # 评价 in reach on the list itself
+    expect(mine.locator("[data-testid=rate-mine]")).to_be_visible()  # 评价 in reach on the list itself
     back(f"[data-testid=my-request][data-number='{number}'] a[href='/tickets/{number}/']")
     assert "空调已于今天下午检修完毕" in page.locator("[data-testid=reply]").first.inner_text()
     assert back.count <= 4, back.count
