@@ -31,6 +31,8 @@ ALSO = {
     "reporting": {"supervision", "notify"},
     # Hot topics alert the Office through the notify app (R9.1).
     "insight": {"notify"},
+    # The dashboards show the Office's acceptance of the dispatch suggestion (R9.5).
+    "supervision": {"insight"},
 }
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use
 

@@ -106,9 +106,47 @@ def test_default_period_is_the_last_twelve_weeks() -> None:
 
 
 def test_dashboard_query_count_is_fixed(client, person, known_period, django_assert_max_num_queries) -> None:
-    """Five grouped queries and the unit names when computed; then the shared copy is read from the cache."""
+    """Five grouped queries and the unit names when computed; then the shared copy is read from the cache. The
+    acceptance of dispatch suggestions is one aggregate query, each time."""
     client.force_login(person("leader"))
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         client.get(reverse("supervision:dashboard") + "?" + PERIOD)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         client.get(reverse("supervision:dashboard") + "?" + PERIOD)
+
+
+def test_dashboard_shows_the_offices_acceptance_of_dispatch_suggestions(client, person, known_period) -> None:
+    """R9.5: of the dispatches of the period that carried a suggestion, how often the Office chose the first
+    suggested unit and how often one of the three; dispatches outside the period do not count."""
+    from jiesu.insight.models import DispatchSuggestion
+    from tests.supervision.conftest import at
+
+    t, u = known_period.tickets, known_period.units
+
+    def record(ticket: str, first: str, chosen: str, others: tuple[str, ...], when) -> None:
+        DispatchSuggestion.objects.create(
+            ticket=t[ticket],
+            suggested=[{"unit": u[c].name, "confidence": 0.5} for c in (first, *others)],
+            suggested_unit=u[first],
+            chosen_unit=u[chosen],
+            accepted=first == chosen,
+            in_top3=chosen in (first, *others),
+            dispatched_at=when,
+        )
+
+    record("a1", "logistics", "logistics", ("nic",), at(2026, 9, 7, 9, 30))  # first chosen
+    record("b1", "logistics", "nic", ("nic",), at(2026, 10, 9, 9, 0))  # second chosen
+    record("c1", "nic", "library", ("logistics",), at(2026, 12, 31, 23, 0))  # none of the three
+    record("x1", "logistics", "logistics", (), at(2026, 8, 31, 23, 59))  # before the period
+    client.force_login(person("dispatcher"))
+    html = client.get(reverse("supervision:dashboard") + "?" + PERIOD).content.decode()
+    card = re.search(r'data-testid="suggestion-acceptance">(.*?)</section>', html, re.S)[1]
+    assert "本期带建议派出的 3 件诉求中，党政办公室选定首选建议单位的有 1 件。" in card
+    assert re.search(r'data-testid="acceptance-rate">33%<', card)
+    assert re.search(r'data-testid="top3-rate">67%<', card)
+
+
+def test_dashboard_says_when_no_dispatch_carried_a_suggestion(client, person, known_period) -> None:
+    client.force_login(person("leader"))
+    html = client.get(reverse("supervision:dashboard") + "?" + PERIOD).content.decode()
+    assert "本期没有带建议派出的诉求。" in html

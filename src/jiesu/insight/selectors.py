@@ -80,11 +80,14 @@ class Acceptance:
         return self.in_top3 / self.dispatched if self.dispatched else None
 
 
-def acceptance(*, since: dt.datetime | None = None) -> Acceptance:
-    """R9.5: how often the Office chose the first suggestion (one aggregate query)."""
+def acceptance(*, since: dt.datetime | None = None, until: dt.datetime | None = None) -> Acceptance:
+    """R9.5: how often the Office chose the first suggestion among dispatches from ``since`` up to ``until``
+    (exclusive), one aggregate query."""
     qs = DispatchSuggestion.objects.all()
     if since is not None:
         qs = qs.filter(dispatched_at__gte=since)
+    if until is not None:
+        qs = qs.filter(dispatched_at__lt=until)
     row = qs.aggregate(
         n=Count("id"), ok=Count("id", filter=Q(accepted=True)), top=Count("id", filter=Q(in_top3=True))
     )

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from jiesu.insight.selectors import acceptance
 from jiesu.org.models import User
 from jiesu.supervision import selectors
 from jiesu.supervision.assessment import FIGURE_LABELS, AssessmentReport
@@ -135,6 +136,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "charts": charts,
         "chart_data": [c.as_json() for c in charts],
         "as_of": report.as_of,
+        # R9.5: the Office's acceptance of the dispatch suggestion, over the dispatches of the period.
+        "suggestions": acceptance(since=period.start, until=period.end),
     }
     return render(request, "supervision/dashboard.html", context, status=400 if error else 200)
 
