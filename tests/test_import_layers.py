@@ -26,7 +26,7 @@ LAYER = {
 }
 # The site shell (web) links the other pages of its layer: the ledger's, notifications' and supervision's views.
 ALSO = {
-    "web": {"ledger", "notify", "supervision", "insight"},
+    "web": {"ledger", "notify", "supervision", "insight", "reporting"},
     # The Office's reports reuse the assessment's grouped counts and tell people through the notify app.
     "reporting": {"supervision", "notify"},
     # Hot topics alert the Office through the notify app (R9.1).

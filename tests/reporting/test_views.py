@@ -133,3 +133,26 @@ def test_an_issued_report_is_not_served_to_a_unit(known_week) -> None:
     issued = weekly_issue(actor=user("dispatcher"), week=Week.parse(WEEK))
     assert signed_in("head").get(reverse("reporting:issued_download", args=[issued.pk])).status_code == 403
     assert dt.date(2026, 11, 23) == issued.week_start
+
+
+def test_the_daily_report_is_in_the_menu_of_a_units_reporters_while_a_period_runs(demo_org) -> None:
+    """R8.4: while a sensitive period covers their unit, its reporters find the daily report in the menu; before
+    and after it, and for units outside it, the menu does not offer it."""
+    from jiesu.reporting.services import period_declare
+    from tests.support import user
+
+    link = 'data-testid="nav-zero-report"'
+    with time_machine.travel(at(2026, 11, 30, 9), tick=False):
+        period_declare(
+            actor=user("dispatcher"),
+            name="国庆",
+            first_day=dt.date(2026, 12, 1),
+            last_day=dt.date(2026, 12, 3),
+            units=[unit("logistics")],
+        )
+        assert link not in signed_in("officer").get("/").content.decode()  # not yet
+    with time_machine.travel(at(2026, 12, 2, 9), tick=False):
+        assert link in signed_in("officer").get("/").content.decode()  # 后勤管理处's officer
+        assert link not in signed_in("dispatcher").get("/").content.decode()  # the Office reports no day
+    with time_machine.travel(at(2026, 12, 4, 9), tick=False):
+        assert link not in signed_in("officer").get("/").content.decode()  # the period is over

@@ -193,7 +193,7 @@ def test_follow_ups_due_runs_a_constant_number_of_queries() -> None:
     many = queries_for(client, url)
     assert len(_rows(client.get(url).content.decode())) == 15
     assert few == many, (few, many)
-    assert many <= 8, many
+    assert many <= 9, many  # + the daily report's menu entry for a unit member (R8.4)
 
 
 # --- the rating page ----------------------------------------------------------------------------------------------

@@ -105,6 +105,14 @@ def period_reports(period: SensitivePeriod) -> QuerySet[ZeroReport]:
     )
 
 
+def reporting_due(unit_ids: frozenset[int], now: dt.datetime | None = None) -> bool:
+    """Whether a sensitive period covering today includes one of these units (one query; none without units)."""
+    if not unit_ids:
+        return False
+    day = today(now)
+    return SensitivePeriod.objects.filter(first_day__lte=day, last_day__gte=day, units__in=unit_ids).exists()
+
+
 def open_periods_for(unit_ids: frozenset[int], now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """For a unit member: each running sensitive period of their units with today's report, if any."""
     day = today(now)

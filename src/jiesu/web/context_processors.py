@@ -7,6 +7,8 @@ from django.http import HttpRequest
 from jiesu.insight.permissions import may_see_insight
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
+from jiesu.reporting.permissions import reporting_units
+from jiesu.reporting.selectors import reporting_due
 from jiesu.supervision.permissions import may_assess, may_see_dashboard, may_see_inspections, may_see_orders
 from jiesu.tickets.forms_intake import recordable_channels
 from jiesu.workcalendar.permissions import can_manage_calendar
@@ -28,4 +30,6 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "nav_orders": signed_in and may_see_orders(user),
         "nav_inspections": signed_in and may_see_inspections(user),
         "nav_insight": signed_in and may_see_insight(user),
+        # R8.4: a unit's daily report is in reach while a sensitive period covers one of its units.
+        "nav_zero_report": signed_in and reporting_due(reporting_units(user)),
     }
