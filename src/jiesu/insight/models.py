@@ -201,3 +201,70 @@ class TaskForceEvent(models.Model):
         if self.pk is not None:
             raise ValueError("task force events are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class SpecialStudy(models.Model):
+    """R9.3: a long-running ticket on the special-study list (专题研究), with an owner, a plan and a review date.
+
+    Its state changes only through ``insight.longrunning``; every change is a ``SpecialStudyEvent`` row."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("special study", "Under study")
+        CONCLUDED = "concluded", pgettext_lazy("special study", "Concluded")
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", verbose_name=_("Ticket"), on_delete=models.PROTECT, related_name="special_study"
+    )
+    reasons = models.JSONField(_("Why it is long-running"), default=list)  # keys of longrunning.REASONS
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    plan = models.TextField(_("Plan"))
+    review_date = models.DateField(_("Review date"))
+    status = models.CharField(_("Status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("Opened at"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    concluded_at = models.DateTimeField(_("Concluded at"), null=True, blank=True)
+    conclusion = models.TextField(_("Conclusion"), blank=True)
+
+    class Meta:
+        ordering = ["review_date", "id"]
+        indexes = [models.Index(fields=["status", "review_date"], name="study_status_review")]
+        verbose_name = _("Special study")
+        verbose_name_plural = _("Special studies")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}"
+
+
+class SpecialStudyEvent(models.Model):
+    """The special study's append-only log: opened, plan revised at a review, concluded."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", pgettext_lazy("special study", "Taken onto the list")
+        REVIEWED = "reviewed", pgettext_lazy("special study", "Reviewed")
+        CONCLUDED = "concluded", pgettext_lazy("special study event", "Concluded")
+
+    study = models.ForeignKey(SpecialStudy, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("At"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("By"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("Text"), blank=True)
+    review_date = models.DateField(_("Review date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("Special study event")
+        verbose_name_plural = _("Special study events")
+
+    def __str__(self) -> str:
+        return f"{self.study_id} {self.kind}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("special study events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

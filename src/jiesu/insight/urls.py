@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiesu.insight import views, views_hot
+from jiesu.insight import views, views_hot, views_study
 
 app_name = "insight"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("task-forces/<int:pk>/link/", views_hot.task_force_link, name="task_force_link"),
     path("task-forces/<int:pk>/note/", views_hot.task_force_note, name="task_force_note"),
     path("task-forces/<int:pk>/close/", views_hot.task_force_close, name="task_force_close"),
+    # R9.3: long-running requests and their special studies
+    path("long-running/", views_study.studies, name="studies"),
+    path("long-running/take/<str:number>/", views_study.study_take, name="study_take"),
+    path("long-running/<int:pk>/", views_study.study, name="study"),
+    path("long-running/<int:pk>/review/", views_study.study_review, name="study_review"),
+    path("long-running/<int:pk>/conclude/", views_study.study_conclude, name="study_conclude"),
 ]
