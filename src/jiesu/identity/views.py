@@ -6,6 +6,7 @@ import logging
 import secrets
 from typing import Any
 
+from cas import SingleLogoutMixin
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied
@@ -39,6 +40,15 @@ def _refused(request: HttpRequest, reason: str) -> HttpResponse:
 
 
 class _CASLogin(cas_views.LoginView):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.POST.get("logoutRequest"):
+            # Single sign-out: the CAS server names the ticket whose session ends. python-cas reads these
+            # requests only in its CAS 3.0 client; the message is the same SAML one whichever protocol version
+            # validates tickets, so sign-outs from a CAS 2.0 server end sessions too.
+            cas_views.clean_sessions(SingleLogoutMixin, request)
+            return HttpResponse("ok", content_type="text/plain")
+        return super().post(request)
+
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
             return super().get(request)
