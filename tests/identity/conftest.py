@@ -3,6 +3,7 @@ stand-in (``wecom_standin``)."""
 
 from __future__ import annotations
 
+import copy
 import os
 import secrets
 import socket
@@ -71,6 +72,10 @@ def cas_settings(settings, cas_server: str) -> str:
     """Jiesu configured for the test CAS server (as JIESU_CAS_SERVER_URL would)."""
     settings.CAS_SERVER_URL = cas_server
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, CAS_BACKEND]
+    # As settings does for JIESU_CAS_SERVER_URL: the sign-out form may end at the CAS server.
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"].append(cas_server.split("/cas/")[0])
+    settings.CONTENT_SECURITY_POLICY = policy
     return cas_server
 
 

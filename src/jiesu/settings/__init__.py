@@ -11,6 +11,7 @@ import secrets
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -330,6 +331,10 @@ JIESU_CAS_KIND_MAP = os.environ.get(
 )
 if CAS_SERVER_URL:
     AUTHENTICATION_BACKENDS.append("jiesu.identity.backends.CASBackend")
+    # A CAS session's sign-out form ends at the CAS server's /logout (single sign-out); browsers check that
+    # redirect against form-action.
+    _cas = urlsplit(CAS_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_cas.scheme}://{_cas.netloc}")
 
 # WeCom web sign-in (企业微信网页授权): all three of corp id, agent id and secret set = WeCom sign-in on.
 JIESU_WECOM_CORP_ID = os.environ.get("JIESU_WECOM_CORP_ID", "")
