@@ -3,12 +3,17 @@ django-mama-cas in its own process) and, inside WeCom, through the WeCom stand-i
 
 from __future__ import annotations
 
+from tests.browser.test_phone_layouts import ALLOWED, LATIN_WORD, NAMES
 from tests.identity.casserver.people import PASSWORD
 from tests.identity.conftest import cas_server, cas_settings, wecom  # noqa: F401 (fixtures)
 from tests.identity.test_wecom import WECOM_UA
 
 
 def _fits_the_phone(page) -> bool:
+    """No sideways scrolling at 390 px, and no English interface words (as test_phone_layouts checks)."""
+    text = NAMES.sub(" ", page.evaluate("document.body.innerText"))
+    english = {word for word in LATIN_WORD.findall(text) if word not in ALLOWED}
+    assert not english, english
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
