@@ -112,6 +112,17 @@ def test_a_ticket_the_cas_server_does_not_know_gets_a_chinese_page(cas_settings:
 
 
 @pytest.mark.django_db
+def test_a_cas_server_out_of_reach_gets_a_chinese_page_not_a_500(settings) -> None:
+    settings.CAS_SERVER_URL = "http://127.0.0.1:9/cas/"  # nothing listens there
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "jiesu.identity.backends.CASBackend",
+    ]
+    response = Client().get("/cas/login/", {"next": "/", "ticket": "ST-1-abc"})
+    assert response.status_code == 403 and "暂时无法访问" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_local_accounts_keep_signing_in_with_their_password(person, password: str, settings) -> None:
     settings.CAS_SERVER_URL = EXAMPLE_CAS
     settings.AUTHENTICATION_BACKENDS = [

@@ -8,10 +8,13 @@ came in (``sign_out_url``) and Django can load the person on later requests.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import requests
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_cas_ng.utils import get_cas_client
 
 from jiesu.identity.models import Provider
@@ -19,6 +22,7 @@ from jiesu.identity.profiles import cas_profile
 from jiesu.identity.services import ExternalAccount, external_sign_in
 
 REFUSAL_ATTRIBUTE = "jiesu_sign_in_refusal"
+logger = logging.getLogger(__name__)
 
 
 class CASBackend(ModelBackend):
@@ -32,7 +36,13 @@ class CASBackend(ModelBackend):
         if not ticket or not service or request is None:
             return None
         client = get_cas_client(service_url=service, request=request)
-        username, attributes, _pgtiou = client.verify_ticket(ticket)
+        try:
+            username, attributes, _pgtiou = client.verify_ticket(ticket)
+        except requests.RequestException as error:
+            logger.warning("CAS ticket check failed: %s", error)
+            reason = _("The school's unified identity authentication could not be reached. Try again later.")
+            setattr(request, REFUSAL_ATTRIBUTE, reason)  # noqa: B010
+            return None
         if not username:
             return None
         attributes = dict(attributes or {})
