@@ -13,6 +13,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "jiesu"
 BASE = {"org": 0, "workcalendar": 1, "tickets": 2}
 LAYER = {
     **BASE,
+    "identity": 1,  # issue 18: external sign-in; imports only org, the sign-in page (web) lists it
     "notify": 3,
     "ledger": 3,
     "insight": 3,

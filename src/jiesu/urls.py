@@ -5,6 +5,7 @@ from jiesu.api.api import api
 
 urlpatterns = [
     path("", include("jiesu.web.urls")),
+    path("", include("jiesu.identity.urls")),  # issue 18: CAS and WeCom sign-in
     path("", include("jiesu.tickets.urls_intake")),
     path("", include("jiesu.tickets.urls_staff")),
     path("ledger/", include("jiesu.ledger.urls")),

@@ -11,6 +11,7 @@ import secrets
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
     "jiesu.insight",
     "jiesu.supervision",
     "jiesu.reporting",
+    "django_cas_ng",
+    "jiesu.identity",  # issue 18: CAS and WeCom sign-in
     "jiesu.api",
     "jiesu.web",
     "jiesu.backup",  # top layer: reads every app's tables to back them up
@@ -305,3 +308,41 @@ JIESU_ASSESSMENT_BASIC_WEIGHT = 1.0  # w: how much "basically satisfied" counts 
 JIESU_SUPERVISION_CACHE_SECONDS = int(os.environ.get("JIESU_SUPERVISION_CACHE_SECONDS", "300"))
 # R8.4: units in a sensitive period report by this local time (Asia/Shanghai, HH:MM); missing ones are flagged.
 JIESU_ZERO_REPORT_CUTOFF = os.environ.get("JIESU_ZERO_REPORT_CUTOFF", "17:00")
+
+# --- Issue 18: signing in through the school's identity services (docs/deployment.md). Local accounts (the
+# Office's administrators) always keep their password. Unset JIESU_CAS_SERVER_URL = no CAS at all: no link on the
+# sign-in page, no backend, /cas/… answers 404.
+CAS_SERVER_URL = os.environ.get("JIESU_CAS_SERVER_URL", "") or None
+CAS_VERSION = os.environ.get("JIESU_CAS_VERSION", "3")  # "3" (CAS 3.0, p3/serviceValidate) or "2"
+CAS_CREATE_USER = False  # jiesu.identity decides who a CAS account is (ExternalIdentity), never by user name
+CAS_LOGOUT_COMPLETELY = True  # signing out of Jiesu also ends the CAS single sign-on session
+CAS_LOGIN_MSG = None  # no English flash messages from django-cas-ng
+CAS_LOGGED_MSG = None
+CAS_REDIRECT_URL = "/"
+# Attribute names the school's CAS releases (CAS 3.0 attributes, or CAS 2.0 with the attribute extension).
+JIESU_CAS_ATTR_NUMBER = os.environ.get("JIESU_CAS_ATTR_NUMBER", "employeeNumber")  # 学号/工号
+JIESU_CAS_ATTR_NAME = os.environ.get("JIESU_CAS_ATTR_NAME", "cn")
+JIESU_CAS_ATTR_KIND = os.environ.get("JIESU_CAS_ATTR_KIND", "userType")
+JIESU_CAS_ATTR_UNIT = os.environ.get("JIESU_CAS_ATTR_UNIT", "ou")
+# The CAS's values of the kind attribute → requester kinds ("本科生=student,教职工=faculty"); the kinds' own codes
+# (student, faculty, staff, retiree, external) are always understood.
+JIESU_CAS_KIND_MAP = os.environ.get(
+    "JIESU_CAS_KIND_MAP", "本科生=student,研究生=student,学生=student,教师=faculty,职工=staff,离退休=retiree"
+)
+if CAS_SERVER_URL:
+    AUTHENTICATION_BACKENDS.append("jiesu.identity.backends.CASBackend")
+    # A CAS session's sign-out form ends at the CAS server's /logout (single sign-out); browsers check that
+    # redirect against form-action.
+    _cas = urlsplit(CAS_SERVER_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(f"{_cas.scheme}://{_cas.netloc}")
+
+# WeCom web sign-in (企业微信网页授权): all three of corp id, agent id and secret set = WeCom sign-in on.
+JIESU_WECOM_CORP_ID = os.environ.get("JIESU_WECOM_CORP_ID", "")
+JIESU_WECOM_AGENT_ID = os.environ.get("JIESU_WECOM_AGENT_ID", "")
+JIESU_WECOM_SECRET = os.environ.get("JIESU_WECOM_SECRET", "")
+JIESU_WECOM_API_BASE = os.environ.get("JIESU_WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/")
+JIESU_WECOM_AUTHORIZE_URL = os.environ.get(
+    "JIESU_WECOM_AUTHORIZE_URL", "https://open.weixin.qq.com/connect/oauth2/authorize"
+)
+if JIESU_WECOM_CORP_ID and JIESU_WECOM_AGENT_ID and JIESU_WECOM_SECRET:
+    AUTHENTICATION_BACKENDS.append("jiesu.identity.backends.WeComBackend")

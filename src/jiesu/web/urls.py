@@ -9,7 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("hotlines/", views.hotlines, name="hotlines"),
     path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
     path(
         "password/done/",

@@ -6,13 +6,14 @@ from typing import Any, cast
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from jiesu.identity.providers import automatic_sign_in_url, sign_in_providers, sign_out_url
 from jiesu.org.hours import is_open
 from jiesu.org.models import User
 from jiesu.org.selectors import hotline_directory, roles_for
@@ -75,8 +76,31 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = SignInForm
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and (
+            url := automatic_sign_in_url(request, self.get_redirect_url())
+        ):
+            return HttpResponseRedirect(url)  # inside WeCom: signed in without a password (issue 18)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """The school's sign-in services (CAS, WeCom …) beside the local password form (issue 18)."""
+        context = super().get_context_data(**kwargs)
+        context["sign_in_providers"] = sign_in_providers(self.get_redirect_url())
+        return context
+
     def form_invalid(self, form: Any) -> HttpResponse:
         response = super().form_invalid(form)
         if any(error.code == "throttled" for error in form.non_field_errors().as_data()):
             response.status_code = 429
         return response
+
+
+class SignOutView(auth_views.LogoutView):
+    """Django's sign-out; a person who came in through CAS or WeCom is signed out there (the form re-sent with
+    307, still a POST), so CAS's single sign-on session ends too."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if url := sign_out_url(request):
+            return HttpResponseRedirect(url, status=307)
+        return super().post(request, *args, **kwargs)
