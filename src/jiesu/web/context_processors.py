@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from jiesu.insight.permissions import may_see_insight
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
+from jiesu.people.permissions import may_manage_people
 from jiesu.supervision.permissions import may_assess, may_see_dashboard, may_see_inspections, may_see_orders
 from jiesu.tickets.forms_intake import recordable_channels
 from jiesu.workcalendar.permissions import can_manage_calendar
@@ -28,4 +29,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "nav_orders": signed_in and may_see_orders(user),
         "nav_inspections": signed_in and may_see_inspections(user),
         "nav_insight": signed_in and may_see_insight(user),
+        "nav_people": signed_in and may_manage_people(user),
     }
