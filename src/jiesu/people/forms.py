@@ -26,7 +26,7 @@ class UnitForm(forms.Form):
         max_length=64,
         help_text=_("Lower-case letters, digits, hyphens; cannot be changed later"),
     )
-    name = forms.CharField(label=_("Name"), max_length=64)
+    name = forms.CharField(label=_("Unit name"), max_length=64)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
     parent = forms.ModelChoiceField(
         label=_("Parent unit"), queryset=Unit.objects.filter(is_active=True), required=False
@@ -41,7 +41,7 @@ class UnitForm(forms.Form):
 
 class HotlineForm(forms.Form):
     campus = forms.ModelChoiceField(label=_("Campus"), queryset=Campus.objects.all())
-    number = forms.CharField(label=_("Number"), max_length=32)
+    number = forms.CharField(label=_("Phone number"), max_length=32)
     service_label = forms.CharField(label=_("Service hours (as published)"), max_length=64)
     service_days = forms.ChoiceField(label=_("Service days"), choices=ServiceDays.choices)
     opens_at = forms.TimeField(

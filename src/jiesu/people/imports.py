@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zipfile import BadZipFile
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
@@ -251,6 +251,20 @@ def people_import(*, actor: User, rows: list[tuple[int, dict[str, str]]]) -> Imp
         u.number: u
         for u in User.objects.select_for_update().filter(number__in=[r.values["number"] for r in check.rows])
     }
+    try:
+        with transaction.atomic():
+            created, updated, logs = _write(actor, check, existing, campuses)
+    except IntegrityError as exc:  # a person with one of these numbers was added meanwhile
+        raise PeopleError(
+            _("Someone else changed these people at the same time; check the sheet again."), code="race"
+        ) from exc
+    PeopleLog.objects.bulk_create(logs)
+    return ImportResult(created=created, updated=updated, unchanged=len(check.rows) - created - updated)
+
+
+def _write(
+    actor: User, check: SheetCheck, existing: dict[str, User], campuses: dict[str, int]
+) -> tuple[int, int, list[PeopleLog]]:
     logs: list[PeopleLog] = []
     created = updated = 0
     for row in check.rows:
@@ -283,5 +297,4 @@ def people_import(*, actor: User, rows: list[tuple[int, dict[str, str]]]) -> Imp
                 details={k: [str(o), str(n)] for k, (o, n) in changes.items()},
             )
         )
-    PeopleLog.objects.bulk_create(logs)
-    return ImportResult(created=created, updated=updated, unchanged=len(check.rows) - created - updated)
+    return created, updated, logs
