@@ -62,3 +62,19 @@ def test_an_administrator_assigns_a_head_and_an_information_officer(page, live_d
         ("t_head", Role.UNIT_HEAD),
         ("t_officer", Role.INFO_OFFICER),
     }
+
+
+def test_a_requester_keeps_the_contacts_that_start_a_new_request(page, live_demo_org, shot) -> None:
+    """On a phone, the student opens 我的账号 from the menu, saves a new mobile number, and the new request form
+    starts with it; the page links to the notification settings and the password change."""
+    _sign_in(page, "student")
+    page.get_by_test_id("menu-toggle").click()
+    page.get_by_test_id("nav-my-account").click()
+    expect(page.get_by_test_id("account-notify")).to_be_visible()
+    expect(page.get_by_test_id("account-password")).to_be_visible()
+    page.fill("input[name=phone]", "13912345678")
+    page.get_by_test_id("contacts-save").click()
+    expect(page.locator(".alert-success")).to_contain_text("联系方式已保存")
+    shot(page, "account-saved")
+    page.goto(page.base_url + "/requests/new/")
+    expect(page.locator("input[name=contact_phone]")).to_have_value("13912345678")
