@@ -21,13 +21,14 @@ LAYER = {
     "web": 3,
     "supervision": 3,
     "reporting": 3,
+    "people": 3,
     "demo": 4,
     "worker": 4,
     "backup": 4,
 }
 # The site shell (web) links the other pages of its layer: the ledger's, notifications' and supervision's views.
 ALSO = {
-    "web": {"ledger", "notify", "supervision", "insight", "reporting"},
+    "web": {"ledger", "notify", "supervision", "insight", "reporting", "people"},
     # The Office's reports reuse the assessment's grouped counts and tell people through the notify app.
     "reporting": {"supervision", "notify"},
     # Hot topics alert the Office through the notify app (R9.1).

@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("jiesu.supervision.urls")),
     path("calendar/", include("jiesu.workcalendar.urls")),
     path("notifications/", include("jiesu.notify.urls")),
+    path("people/", include("jiesu.people.urls")),
+    path("account/", include("jiesu.people.urls_account")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

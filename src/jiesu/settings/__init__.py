@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jiesu.reporting",
     "django_cas_ng",
     "jiesu.identity",  # issue 18: CAS and WeCom sign-in
+    "jiesu.people",
     "jiesu.api",
     "jiesu.web",
     "jiesu.backup",  # top layer: reads every app's tables to back them up

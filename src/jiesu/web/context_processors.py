@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from jiesu.insight.permissions import may_see_insight
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
+from jiesu.people.permissions import may_manage_people
 from jiesu.reporting.permissions import reporting_units
 from jiesu.reporting.selectors import reporting_due
 from jiesu.supervision.permissions import may_assess, may_see_dashboard, may_see_inspections, may_see_orders
@@ -32,4 +33,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "nav_insight": signed_in and may_see_insight(user),
         # R8.4: a unit's daily report is in reach while a sensitive period covers one of its units.
         "nav_zero_report": signed_in and reporting_due(reporting_units(user)),
+        "nav_people": signed_in and may_manage_people(user),
     }
