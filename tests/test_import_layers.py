@@ -16,6 +16,7 @@ LAYER = {
     "notify": 3,
     "ledger": 3,
     "insight": 3,
+    "catalogue": 3,
     "api": 3,
     "web": 3,
     "supervision": 3,
@@ -26,7 +27,7 @@ LAYER = {
 }
 # The site shell (web) links the other pages of its layer: the ledger's, notifications' and supervision's views.
 ALSO = {
-    "web": {"ledger", "notify", "supervision", "insight"},
+    "web": {"ledger", "notify", "supervision", "insight", "catalogue"},
     # The Office's reports reuse the assessment's grouped counts and tell people through the notify app.
     "reporting": {"supervision", "notify"},
     # Hot topics alert the Office through the notify app (R9.1).

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from jiesu.catalogue.permissions import may_see_catalogue
 from jiesu.insight.permissions import may_see_insight
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
@@ -28,4 +29,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "nav_orders": signed_in and may_see_orders(user),
         "nav_inspections": signed_in and may_see_inspections(user),
         "nav_insight": signed_in and may_see_insight(user),
+        "nav_catalogue": signed_in and may_see_catalogue(user),
     }
