@@ -24,6 +24,7 @@ LAYER = {
     "demo": 4,
     "worker": 4,
     "backup": 4,
+    "open311": 4,
 }
 # The site shell (web) links the other pages of its layer: the ledger's, notifications' and supervision's views.
 ALSO = {

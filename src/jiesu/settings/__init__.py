@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "jiesu.supervision",
     "jiesu.reporting",
     "jiesu.api",
+    "jiesu.open311",  # above api and catalogue: Open311 GeoReport v2 on the referral path
     "jiesu.web",
     "jiesu.backup",  # top layer: reads every app's tables to back them up
     "jiesu.demo",  # on top of everything: nothing imports it
