@@ -56,7 +56,7 @@ def test_an_edited_sheet_imports_as_one_version(catalogue: None) -> None:
         ws.cell(row_of(ws, "供暖"), 4).value = "资产管理处"  # the responsible unit
         ws.cell(row_of(ws, "食堂"), 3).value = "食堂与餐饮"  # renamed
         ws.cell(row_of(ws, "绿化"), 7).value = "停用"  # retired
-        ws.append(["express", "c-campus", "快递收发", "后勤管理处", "保卫处", "快递 包裹", "在用", ""])
+        ws.append(["express", "05", "快递收发", "后勤管理处", "保卫处", "快递 包裹", "在用", ""])
         ws.append(["", "express", "快递丢失", "保卫处", "", "包裹丢了", "在用", ""])
 
     sheet = excel.read(edited(change))
@@ -90,8 +90,8 @@ def _bad_rows(ws) -> None:  # noqa: ANN001
     ws.cell(row_of(ws, "绿化"), 7).value = "作废"
     ws.cell(row_of(ws, "保洁"), 2).value = "no-such-parent"
     ws.cell(row_of(ws, "校园班车"), 1).value = ws.cell(row_of(ws, "宿舍维修"), 1).value
-    ws.cell(row_of(ws, "后勤与校园"), 2).value = "logistics-01"  # a category under its own matter
-    ws.append(["ok-row", "c-campus", "快递收发", "后勤管理处", "", "", "在用", ""])  # fine on its own
+    ws.cell(row_of(ws, "后勤与校园"), 2).value = "0501"  # a category under its own matter
+    ws.append(["ok-row", "05", "快递收发", "后勤管理处", "", "", "在用", ""])  # fine on its own
 
 
 def test_a_bad_sheet_names_each_row_and_writes_nothing(catalogue: None) -> None:
@@ -128,9 +128,7 @@ def test_an_unreadable_file_is_refused_whole(catalogue: None, data: bytes, probl
 
 
 def test_an_import_is_refused_when_the_catalogue_changed_since_the_preview(catalogue: None) -> None:
-    sheet = excel.read(
-        edited(lambda ws: ws.append(["", "c-campus", "快递收发", "后勤管理处", "", "", "在用", ""]))
-    )
+    sheet = excel.read(edited(lambda ws: ws.append(["", "05", "快递收发", "后勤管理处", "", "", "在用", ""])))
     plan = importing.plan_import(sheet)
     importing.catalogue_import(actor=user("dispatcher"), sheet=sheet, based_on=plan.based_on, filename="a")
     with pytest.raises(CatalogueError, match="预览之后目录已被修改"):

@@ -41,7 +41,7 @@ def test_the_search_proposes_the_unit_of_a_matter(catalogue: None) -> None:
 
 def test_adding_renaming_and_an_earlier_version(catalogue: None) -> None:
     client = signed_in("dispatcher")
-    area = Matter.objects.get(code="c-campus")
+    area = Matter.objects.get(code="05")
     response = client.post(
         "/catalogue/add/",
         {"name": "快递收发", "parent": area.pk, "unit": unit("logistics").pk, "keywords": "快递 包裹"},
@@ -65,7 +65,7 @@ def test_adding_renaming_and_an_earlier_version(catalogue: None) -> None:
 def test_import_previews_then_confirms(catalogue: None) -> None:
     client = signed_in("dispatcher")
     book = load_workbook(io.BytesIO(excel.export()))
-    book.active.append(["", "c-campus", "快递收发", "后勤管理处", "", "快递", "在用", ""])
+    book.active.append(["", "05", "快递收发", "后勤管理处", "", "快递", "在用", ""])
     buffer = io.BytesIO()
     book.save(buffer)
     preview = upload(client, buffer.getvalue())
@@ -80,7 +80,7 @@ def test_import_previews_then_confirms(catalogue: None) -> None:
 def test_a_bad_import_shows_each_row_and_cannot_be_confirmed(catalogue: None) -> None:
     client = signed_in("dispatcher")
     book = load_workbook(io.BytesIO(excel.export()))
-    book.active.append(["", "c-campus", "快递收发", "不存在的处", "", "", "在用", ""])
+    book.active.append(["", "05", "快递收发", "不存在的处", "", "", "在用", ""])
     buffer = io.BytesIO()
     book.save(buffer)
     preview = upload(client, buffer.getvalue())

@@ -24,13 +24,15 @@ def catalogue_seed(*, actor: User | None = None) -> int:
     colleges = [u.code for u in units.values() if u.kind == UnitKind.COLLEGE]
     made: list[tuple[Matter, list[Unit]]] = []
     order = 0
-    for code, name, unit_codes in seed.CATEGORIES:
+    for number, (_code, name, unit_codes) in enumerate(seed.CATEGORIES, start=1):
         order += 10
-        category = Matter(code=f"c-{code}", name=name, sort_order=order)
+        # Numeric codes, as Beijing's catalogue numbers its matters: the category's two digits, then the matter's.
+        category = Matter(code=f"{number:02d}", name=name, sort_order=order)
         index(category)
         category.save()
         made.append((category, []))
         names: set[str] = set()
+        serial = 0
         for unit_code in unit_codes or colleges:
             unit = units.get(unit_code)
             if unit is None:
@@ -38,13 +40,14 @@ def catalogue_seed(*, actor: User | None = None) -> int:
             items = _remit_items(unit.remit)
             if unit.kind == UnitKind.COLLEGE:
                 items = [f"{unit.name}{item.removeprefix('本院')}" for item in items]
-            for i, item in enumerate(items, start=1):
+            for item in items:
                 if item in names:  # two units of one area name the same item (慰问): say whose
                     item = f"{item}（{unit.name}）"
                 names.add(item)
                 order += 10
+                serial += 1
                 matter = Matter(
-                    code=f"{unit.code.replace('_', '-')}-{i:02d}",
+                    code=f"{number:02d}{serial:02d}",
                     name=item[:64],
                     parent=category,
                     unit=unit,

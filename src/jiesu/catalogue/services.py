@@ -107,10 +107,11 @@ def index(matter: Matter) -> None:
 
 
 def new_code() -> str:
+    """A free numeric code for a matter added without one (the seed's codes have four digits)."""
     number = Matter.objects.count() + 1
-    while Matter.objects.filter(code=f"m{number:04d}").exists():
+    while Matter.objects.filter(code=f"9{number:04d}").exists():
         number += 1
-    return f"m{number:04d}"
+    return f"9{number:04d}"
 
 
 @transaction.atomic

@@ -75,7 +75,8 @@ def _content(data: Mapping[str, str]) -> str:
         where = address or f"{float(lat):.6f},{float(lon):.6f}"
     except ValueError:
         raise RequestError(400, _("lat and long must be numbers.")) from None
-    return f"{description}\n\n{_('Location')}：{where}"
+    label = _("Location")
+    return f"{description}\n\n{label}：{where}"
 
 
 def request_submit(*, user: User, matter: Matter, data: Mapping[str, str]) -> Submitted:
