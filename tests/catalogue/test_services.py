@@ -3,8 +3,11 @@ with who changed what when, and an earlier version shown as it stood."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import time_machine
+from django.core.management import call_command
 
 from jiesu.catalogue import selectors, services
 from jiesu.catalogue.models import CatalogueVersion, ChangeAction, Matter, MatterChange
@@ -125,3 +128,11 @@ def test_a_bad_edit_is_refused_and_writes_nothing(catalogue: None, case: str, me
         edit(target, **changes)  # type: ignore[arg-type]
     assert counts() == before
     assert matter("供暖").unit == unit("logistics")
+
+
+def test_jiesu_demo_org_seeds_the_catalogue_once(demo_org: None) -> None:
+    """`make demo` runs `jiesu demo-org` twice: the catalogue is seeded by the first run only."""
+    call_command("demo-org", stdout=io.StringIO())
+    call_command("demo-org", stdout=io.StringIO())
+    assert Matter.objects.filter(is_active=True).count() >= 80
+    assert CatalogueVersion.objects.count() == 1
