@@ -17,6 +17,7 @@ LAYER = {
     "notify": 3,
     "ledger": 3,
     "insight": 3,
+    "catalogue": 3,
     "api": 3,
     "web": 3,
     "supervision": 3,
@@ -25,10 +26,11 @@ LAYER = {
     "demo": 4,
     "worker": 4,
     "backup": 4,
+    "open311": 4,
 }
 # The site shell (web) links the other pages of its layer: the ledger's, notifications' and supervision's views.
 ALSO = {
-    "web": {"ledger", "notify", "supervision", "insight", "reporting", "people"},
+    "web": {"ledger", "notify", "supervision", "insight", "reporting", "people", "catalogue"},
     # The Office's reports reuse the assessment's grouped counts and tell people through the notify app.
     "reporting": {"supervision", "notify"},
     # Hot topics alert the Office through the notify app (R9.1).

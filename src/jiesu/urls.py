@@ -11,6 +11,8 @@ urlpatterns = [
     path("ledger/", include("jiesu.ledger.urls")),
     path("reports/", include("jiesu.reporting.urls")),
     path("insight/", include("jiesu.insight.urls")),
+    path("catalogue/", include("jiesu.catalogue.urls")),
+    path("open311/v2/", include("jiesu.open311.urls")),
     path("", include("jiesu.supervision.urls")),
     path("calendar/", include("jiesu.workcalendar.urls")),
     path("notifications/", include("jiesu.notify.urls")),

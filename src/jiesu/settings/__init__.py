@@ -79,12 +79,14 @@ INSTALLED_APPS = [
     "jiesu.worker",
     "jiesu.ledger",
     "jiesu.insight",
+    "jiesu.catalogue",
     "jiesu.supervision",
     "jiesu.reporting",
     "django_cas_ng",
     "jiesu.identity",  # issue 18: CAS and WeCom sign-in
     "jiesu.people",
     "jiesu.api",
+    "jiesu.open311",  # above api and catalogue: Open311 GeoReport v2 on the referral path
     "jiesu.web",
     "jiesu.backup",  # top layer: reads every app's tables to back them up
     "jiesu.demo",  # on top of everything: nothing imports it

@@ -6,6 +6,7 @@ get whole pages of tickets at once, so a list costs a fixed number of queries ho
 - dispatch: the likely lead units of each ticket (R9.5), shown in the dispatch form with one-click accept.
 - repeats: each ticket's possible repeats (R6.1) — only tickets the viewer may open are ever named (R10.3).
 - groups: what a ticket is linked to beyond itself, e.g. a task force 专班 (R6.4), shown on the ticket page.
+- matter_search: the template of a matter search shown above each dispatch form (the catalogue 派单目录, R2.7).
 """
 
 from __future__ import annotations
@@ -67,11 +68,13 @@ DispatchProvider = Callable[[Sequence[Ticket]], dict[int, list[UnitHint]]]
 RepeatProvider = Callable[[User, Sequence[Ticket]], dict[int, list[RepeatHint]]]
 ProbeProvider = Callable[[User, Probe], list[RepeatHint]]
 GroupProvider = Callable[[Sequence[int]], dict[int, list[GroupHint]]]
+MatterSearchProvider = Callable[[], str]
 
 _dispatch: list[DispatchProvider] = []
 _repeats: list[RepeatProvider] = []
 _probe: list[ProbeProvider] = []
 _groups: list[GroupProvider] = []
+_matter_search: list[MatterSearchProvider] = []
 
 
 def provide(
@@ -80,6 +83,7 @@ def provide(
     repeats: RepeatProvider | None = None,
     probe: ProbeProvider | None = None,
     groups: GroupProvider | None = None,
+    matter_search: MatterSearchProvider | None = None,
 ) -> None:
     """Register providers (each once, however often an app's ``ready`` runs)."""
     if dispatch is not None and dispatch not in _dispatch:
@@ -90,6 +94,8 @@ def provide(
         _probe.append(probe)
     if groups is not None and groups not in _groups:
         _groups.append(groups)
+    if matter_search is not None and matter_search not in _matter_search:
+        _matter_search.append(matter_search)
 
 
 def dispatch_hints(tickets: Sequence[Ticket]) -> dict[int, list[UnitHint]]:
@@ -121,3 +127,8 @@ def group_hints(ticket_ids: Sequence[int]) -> dict[int, list[GroupHint]]:
         for pk, hints in provider(ticket_ids).items():
             out.setdefault(pk, []).extend(hints)
     return out
+
+
+def matter_search_template() -> str:
+    """The template to include above a dispatch form ('' when no app provides a matter search)."""
+    return _matter_search[0]() if _matter_search else ""

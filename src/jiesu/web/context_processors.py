@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from jiesu.catalogue.permissions import may_see_catalogue
 from jiesu.insight.permissions import may_see_insight
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
@@ -34,4 +35,5 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         # R8.4: a unit's daily report is in reach while a sensitive period covers one of its units.
         "nav_zero_report": signed_in and reporting_due(reporting_units(user)),
         "nav_people": signed_in and may_manage_people(user),
+        "nav_catalogue": signed_in and may_see_catalogue(user),
     }

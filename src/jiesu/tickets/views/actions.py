@@ -20,7 +20,7 @@ from jiesu.org.selectors import roles_for
 from jiesu.tickets import forms as f
 from jiesu.tickets import forms_followup as ff
 from jiesu.tickets import selectors, services
-from jiesu.tickets.hints import UnitHint, dispatch_hints
+from jiesu.tickets.hints import UnitHint, dispatch_hints, matter_search_template
 from jiesu.tickets.models import (
     Channel,
     Clock,
@@ -364,6 +364,11 @@ class ActionView:
     number: str
     next: str = ""
     hints: tuple[UnitHint, ...] = ()  # R9.5: suggested lead units of a dispatch form (one click accepts)
+
+    @property
+    def matter_search(self) -> str:
+        """R2.7: the template of the catalogue's matter search above a dispatch form ('' when none)."""
+        return matter_search_template() if self.name == "dispatch" else ""
 
     @property
     def url(self) -> str:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from jiesu.catalogue.seeding import catalogue_seed
 from jiesu.demo.accounts import DEMO_PASSWORD, load_demo_org
 
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Demo only: load the organization (as `jiesu load-org`), then add the demo people — leaders, a head and "
         "an officer per unit, one account per role including the superuser `admin` — with the published demo "
-        "password, and print the accounts. Never run it on a real installation."
+        "password, seed the dispatch catalogue from the units' remits when it is empty, and print the accounts. Never run it on a real installation."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -19,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = load_demo_org(password=options["password"])
+        catalogue_seed()  # R2.7: the first dispatch catalogue from the units' remits (only when empty)
         self.stdout.write(f"演示账号（Demo accounts）— password: {options['password']}")
         for account in accounts:
             unit = f" · {account.unit}" if account.unit else ""

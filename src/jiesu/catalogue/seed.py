@@ -1,0 +1,90 @@
+"""The demo's first catalogue, from the units' remits (``Unit.remit``): one category per area, one matter per
+remit item (split at 、), the unit that names it as the responsible unit. Keywords are the words requesters use
+for a matter, kept as data here (edit them in the catalogue afterwards)."""
+
+from __future__ import annotations
+
+# (category code, category name, unit codes in that area)
+CATEGORIES: list[tuple[str, str, list[str]]] = [
+    ("general", "综合事务", ["office", "duty_room", "discipline", "organization"]),
+    ("staff", "教职工事务", ["hr", "union", "retirees"]),
+    ("students", "学生事务", ["student_affairs", "youth_league", "graduate"]),
+    ("teaching", "教学与图书", ["academic_affairs", "library"]),
+    ("campus", "后勤与校园", ["logistics", "assets", "security"]),
+    ("money", "财务", ["finance"]),
+    ("network", "网络与信息", ["nic"]),
+    ("colleges", "学院事务", []),  # every college, in the organization's order
+]
+
+KEYWORDS: dict[str, str] = {
+    "宿舍维修": "报修 水管漏水 水龙头坏了 下水道堵塞 马桶堵了 门锁坏了 窗户玻璃",
+    "食堂": "饭菜 饭菜质量 价格 就餐 餐具 吃出异物 窗口",
+    "供暖": "暖气 暖气不热 暖气片 室温太低 冬天太冷",
+    "供水供电": "停水 热水 洗澡 浴室 停电 断电 跳闸 路灯 电梯 空调",
+    "保洁": "卫生间 垃圾 楼道卫生 垃圾桶 打扫",
+    "绿化": "树木 草坪 树枝 校园环境",
+    "校园班车": "班车 晚点 时刻表 通勤车 站点 涿州",
+    "选课": "选课系统 退选 补选 公选课 选修课",
+    "考试安排": "考试时间冲突 期末考试 补考 缓考 监考 四六级",
+    "成绩": "成绩录入错误 成绩复核 查分 绩点 成绩单",
+    "学籍": "转专业 休学 复学 辅修 双学位 毕业资格",
+    "教材": "教材征订 没有教材",
+    "教室": "教室借用 自习教室 多媒体教室 投影仪",
+    "奖助学金": "奖学金 助学金 励志奖学金 评奖评优 综合测评",
+    "困难补助": "家庭经济困难认定 临时困难补助",
+    "学生宿舍管理": "宿舍分配 调换宿舍 宿管 查寝 留校住宿 舍友矛盾",
+    "心理健康": "心理咨询 情绪低落 压力大 失眠",
+    "就业指导": "招聘会 三方协议 就业推荐表",
+    "学生证": "补办学生证 火车票优惠",
+    "校园安全": "安全隐患 打架 可疑人员",
+    "门禁": "门禁卡 进校 校门 访客",
+    "车辆停放与通行证": "停车 车位 通行证 机动车 电动车",
+    "消防": "消防通道 灭火器 火灾",
+    "失物招领": "丢失 捡到 钱包 校园卡丢了",
+    "治安": "盗窃 被偷 报警 诈骗",
+    "报销": "报销单 报销流程 差旅费 票据",
+    "学费缴纳": "交学费 缴费 退费 学费",
+    "发票": "开发票 电子发票",
+    "科研经费": "项目经费 经费使用 经费报销",
+    "工资发放": "工资 工资条 工资没发",
+    "校园网": "网络 网速慢 断网 上网 网卡",
+    "Wi-Fi": "无线网 WiFi 连不上",
+    "统一身份认证": "登录失败 密码 账号 认证",
+    "邮箱": "电子邮箱 收不到邮件",
+    "信息系统": "系统故障 系统打不开 教务系统",
+    "借还书": "借书 还书 续借 逾期",
+    "座位预约": "占座 座位 预约系统",
+    "开放时间": "闭馆 开馆 几点开门",
+    "电子资源": "数据库 知网 文献下载",
+    "自习室": "自习 通宵自习",
+    "职称评审": "职称 评职称 晋升",
+    "工资薪酬": "薪酬 绩效工资 津贴",
+    "社保公积金": "社保 公积金 医保",
+    "教职工招聘": "招聘 应聘 入职",
+    "人事档案": "档案 调档",
+    "退休手续": "退休 办理退休",
+    "研究生招生": "考研 复试 调剂 招生",
+    "学位论文": "论文 开题 查重 盲审",
+    "答辩": "论文答辩 答辩安排",
+    "研究生奖助": "研究生奖学金 助研 助教 三助",
+    "设备采购": "采购 买设备 招标",
+    "公用房": "办公用房 房间分配",
+    "实验室设备": "实验室 仪器 设备维修",
+    "教职工福利": "福利 体检 生日蛋糕 节日慰问品",
+    "工会活动": "工会 活动报名",
+    "文体活动": "运动会 比赛 文艺演出",
+    "学生社团": "社团 社团活动 社团招新",
+    "志愿服务": "志愿者 志愿时长",
+}
+
+# Default co-handling units of a few matters (unit codes): who usually has to help the responsible unit.
+COHANDLERS: dict[str, list[str]] = {
+    "宿舍维修": ["student_affairs"],
+    "学生宿舍管理": ["logistics"],
+    "学费缴纳": ["student_affairs"],
+    "门禁": ["nic"],
+    "奖助学金": ["finance"],
+    "工资发放": ["hr"],
+    "研究生奖助": ["finance"],
+    "实验室设备": ["logistics"],
+}
