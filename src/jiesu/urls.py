@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/", include("jiesu.reporting.urls")),
     path("insight/", include("jiesu.insight.urls")),
     path("", include("jiesu.supervision.urls")),
+    path("", include("jiesu.mailbox.urls")),
     path("calendar/", include("jiesu.workcalendar.urls")),
     path("notifications/", include("jiesu.notify.urls")),
     path("api/v1/", api.urls),
