@@ -127,3 +127,23 @@ def test_bad_letters_are_refused_and_html_is_text(page, live_demo_org, shot) -> 
     assert page.locator("[data-testid=letter-content]").inner_text().strip() == HTML
     assert page.evaluate("window.pwned === undefined")
     shot(page, "mailbox-9-html-escaped")
+
+
+def test_requester_home_shows_requests_and_letters(page, live_demo_org, shot) -> None:
+    """Issue 15 item 9: a signed-in requester writes under their name and finds the letter on their home page,
+    beside their requests, with what happens next and by when."""
+    page.set_default_timeout(60_000)
+    User.objects.filter(username="student").update(phone="13812345678")
+    sign_in(page, "student")
+    page.goto(page.base_url + "/mailbox/")
+    page.check("input[name=box][value=secretary]")
+    page.fill("textarea[name=content]", "建议考试周图书馆延长开放到24点。")
+    page.click("[data-testid=send-letter]")
+    page.wait_for_selector("[data-testid=letter-written]")
+    page.goto(page.base_url + "/requests/mine/")
+    letter = page.locator("[data-testid=my-letter]")
+    assert letter.count() == 1
+    assert "书记信箱" in letter.inner_text()
+    assert letter.locator("[data-testid=next-step]").inner_text().startswith("下一步")
+    no_horizontal_scroll(page)
+    shot(page, "mailbox-10-home")
