@@ -71,7 +71,7 @@ def letter_write(  # noqa: PLR0913 - a letter carries the request's facts (R1.2)
 
 
 def _lock_unrouted(letter: Letter) -> Letter:
-    letter = Letter.objects.select_for_update().select_related("ticket").get(pk=letter.pk)
+    letter = Letter.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=letter.pk)
     if letter.route:
         raise Conflict(_("This letter has already been triaged."))
     return letter
@@ -108,7 +108,7 @@ def letter_dispatch_instructed(*, actor: User, letter: Letter, lead_unit: Unit) 
     """R2.2 (b): once the leader instructed, the Office dispatches the letter with the instruction; the reply
     stays private (never published)."""
     _office(actor)
-    letter = Letter.objects.select_for_update().select_related("ticket").get(pk=letter.pk)
+    letter = Letter.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=letter.pk)
     if letter.route != Route.PRIVATE or letter.ticket.status != Status.NEW:
         raise Conflict(_("This letter is not waiting to be dispatched with an instruction."))
     instruction = selectors.instruction(letter)
@@ -151,7 +151,9 @@ def publication_approve(
     formal reply, is published; once."""
     _office(actor)
     letter = (
-        Letter.objects.select_for_update().select_related("ticket", "ticket__lead_unit").get(pk=letter.pk)
+        Letter.objects.select_for_update(of=("self",))
+        .select_related("ticket", "ticket__lead_unit")
+        .get(pk=letter.pk)
     )
     ticket: Ticket = letter.ticket
     if letter.route != Route.PUBLIC:
@@ -184,7 +186,7 @@ def publication_approve(
 def publication_withdraw(*, actor: User, publication: Publication, reason: str) -> Publication:
     """The Office takes a published letter off the board, with a reason (kept in the log)."""
     _office(actor)
-    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    publication = Publication.objects.select_for_update(of=("self",)).get(pk=publication.pk)
     if publication.withdrawn_at is not None:
         raise Conflict(_("This letter has already been taken off the board."))
     if not reason.strip():
