@@ -23,6 +23,7 @@ LAYER = {
     "supervision": 3,
     "reporting": 3,
     "people": 3,
+    "mailbox": 3,
     "demo": 4,
     "worker": 4,
     "backup": 4,

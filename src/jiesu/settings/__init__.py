@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django_cas_ng",
     "jiesu.identity",  # issue 18: CAS and WeCom sign-in
     "jiesu.people",
+    "jiesu.mailbox",
     "jiesu.api",
     "jiesu.open311",  # above api and catalogue: Open311 GeoReport v2 on the referral path
     "jiesu.web",

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jiesu.tickets import selectors
+from jiesu.tickets import home, selectors
 from jiesu.tickets.attachments import ticket_create_with_attachments
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.forms_intake import WebRequestForm
@@ -82,8 +82,10 @@ def request_created(request: HttpRequest) -> HttpResponse:
 def my_requests(request: HttpRequest) -> HttpResponse:
     """R10.1: the requester's own tickets, newest first, status in plain words; R7.1 a replied one offers
     "rate this reply" (anonymous letters have no requester, so never show here, R1.3)."""
-    page = Paginator(selectors.my_requests(signed_in_user(request)), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    user = signed_in_user(request)
+    # Issue 15 item 9: the requester's home; other apps add their sections (letters, bookings) through home.
+    requests = selectors.my_requests(user).exclude(channel__in=home.claimed_channels())
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(ticket, plain_status(ticket.status), badge(ticket.status)) for ticket in page.object_list]
-    return render(request, "tickets/intake/mine.html", {"page": page, "rows": rows})
+    sections = home.build(user) if page.number == 1 else []
+    return render(request, "tickets/intake/mine.html", {"page": page, "rows": rows, "sections": sections})

@@ -15,6 +15,7 @@ from jiesu.org.selectors import roles_for
 from jiesu.tickets import clockwork
 from jiesu.tickets.errors import Conflict, DomainError, NotAllowed
 from jiesu.tickets.models import (
+    Channel,
     ClockKind,
     CohandlingRequest,
     Level,
@@ -23,7 +24,9 @@ from jiesu.tickets.models import (
     Ticket,
     TicketCohandlingUnit,
 )
+from jiesu.tickets.permissions import relations
 from jiesu.tickets.services import base
+from jiesu.tickets.states import Actor, Status
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.selectors import get_calendar
 
@@ -301,6 +304,27 @@ def escalate(*, actor: User, ticket: Ticket, leader: User, body: str) -> Note:
     """R6.3 / Art. 9.5: the unit asks a school leader for an instruction (批示)."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "escalate")
+    return _ask_leader(actor=actor, ticket=ticket, leader=leader, body=body)
+
+
+@transaction.atomic
+def letter_refer_to_leader(*, actor: User, ticket: Ticket, leader: User, body: str) -> Note:
+    """R2.2 (b): the Office reads a mailbox letter not suitable for a public reply and submits it to a school
+    leader for an instruction (批示) before dispatching it. Reading and routing it meets the mailbox triage clock
+    (R4.7); the leader instructs through ``instruct`` (allowed before dispatch) and the Office then dispatches."""
+    ticket = base.lock(ticket)
+    if ticket.channel != Channel.MAILBOX or ticket.status != Status.NEW:
+        raise DomainError(_("Only a mailbox letter not yet dispatched can be submitted to a leader."))
+    if Actor.OFFICE not in relations(actor, ticket, cohandler=False):
+        raise NotAllowed(_("Mailbox letters are read and routed by the Party and Administration Office."))
+    clockwork.meet_clock(ticket, ClockKind.MAILBOX, base.now())
+    note = _ask_leader(actor=actor, ticket=ticket, leader=leader, body=body)
+    base.save(ticket)
+    return note
+
+
+def _ask_leader(*, actor: User, ticket: Ticket, leader: User, body: str) -> Note:
+    """R6.3: the request for a leader's instruction, in the history; the leader is told after commit."""
     if not roles_for(leader).has(Role.LEADER):
         raise DomainError(_("Choose a school leader."), field="leader")
     note = Note.objects.create(

@@ -49,6 +49,10 @@ def _check_receiver(
 ) -> None:
     """R2: who may record a request depends on its channel."""
     roles = roles_for(actor) if actor else None
+    # R2.2 / R1.3: a requester writes a letter themselves, anonymous (no one signed in) or signed in.
+    self_written = actor is not None and requester is not None and actor.pk == requester.pk
+    if channel == Channel.MAILBOX and ((actor is None and requester is None) or self_written):
+        return
     if channel == Channel.WEB:
         if actor is None or requester is None or actor.pk != requester.pk:
             raise NotAllowed(_("Web requests are submitted by the requester, signed in."))
