@@ -16,6 +16,7 @@ LAYER = {
     "notify": 3,
     "ledger": 3,
     "insight": 3,
+    "knowledge": 3,
     "api": 3,
     "web": 3,
     "supervision": 3,
@@ -31,6 +32,8 @@ ALSO = {
     "reporting": {"supervision", "notify"},
     # Hot topics alert the Office through the notify app (R9.1).
     "insight": {"notify"},
+    # Answers past their review date are flagged to their unit through the notify app (R2.8).
+    "knowledge": {"notify"},
 }
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use
 

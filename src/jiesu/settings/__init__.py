@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jiesu.worker",
     "jiesu.ledger",
     "jiesu.insight",
+    "jiesu.knowledge",
     "jiesu.supervision",
     "jiesu.reporting",
     "jiesu.api",
