@@ -17,7 +17,7 @@ class AnswerForm(CleanTextForm):
     unit = forms.ModelChoiceField(label=_("Owner unit"), queryset=Unit.objects.none(), empty_label=None)
     question = forms.CharField(label=_("Question"), max_length=MAX_QUESTION)
     answer = forms.CharField(
-        label=_("Answer"), max_length=MAX_ANSWER, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Answer text"), max_length=MAX_ANSWER, widget=forms.Textarea(attrs={"rows": 8})
     )
     keywords = forms.CharField(
         label=_("Keywords"),

@@ -20,7 +20,7 @@ class Answer(models.Model):
         "org.Unit", verbose_name=_("Owner unit"), on_delete=models.PROTECT, related_name="answers"
     )
     question = models.CharField(_("Question"), max_length=200)
-    answer = models.TextField(_("Answer"))
+    answer = models.TextField(_("Answer text"))
     keywords = models.CharField(_("Keywords"), max_length=200, blank=True)
     state = models.CharField(
         _("State"), max_length=16, choices=AnswerState.choices, default=AnswerState.DRAFT

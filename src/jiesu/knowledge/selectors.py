@@ -72,7 +72,7 @@ def past_review(answers: QuerySet[Answer]) -> QuerySet[Answer]:
 
 FIELD_LABELS = {
     "question": _("Question"),
-    "answer": _("Answer"),
+    "answer": _("Answer text"),
     "keywords": _("Keywords"),
     "review_on": _("Review date"),
 }

@@ -270,6 +270,7 @@ def answer_on_call(*, actor: User, answer: Answer, files: Sequence[Any] = (), **
     * recorded by anyone else, the reply waits in the head's approvals; the follow-up starts when it is sent.
 
     The requester heard the answer on the call either way; the ticket still gets its follow-up (R2.8)."""
+    answer = _locked(answer)  # its state now, not as the caller last read it
     if answer.state != AnswerState.PUBLISHED:
         raise DomainError(_("Only a published answer can be given on a call."), field="answer")
     if answer.review_on < timezone.localdate():
