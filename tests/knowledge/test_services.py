@@ -22,12 +22,22 @@ from tests.support import at, beijing, unit, user
 pytestmark = pytest.mark.django_db
 
 NOW = at(2026, 11, 20, 10)
-CARD = ("校园卡丢失了如何补办？", "校园卡丢失后先在小程序挂失，再带身份证到一卡通服务中心补办，新卡当场制作。", "一卡通 挂失")
-WATER = ("宿舍没有热水怎么办？", "宿舍楼热水每天6:00—24:00供应，非检修时段没有热水的，后勤处两小时内安排师傅上门。", "热水 洗澡")
+CARD = (
+    "校园卡丢失了如何补办？",
+    "校园卡丢失后先在小程序挂失，再带身份证到一卡通服务中心补办，新卡当场制作。",
+    "一卡通 挂失",
+)
+WATER = (
+    "宿舍没有热水怎么办？",
+    "宿舍楼热水每天6:00—24:00供应，非检修时段没有热水的，后勤处两小时内安排师傅上门。",
+    "热水 洗澡",
+)
 LIBRARY = ("图书馆开放时间是什么？", "图书馆每天7:30—22:30开放，节假日另行通知。", "开放时间 借书")
 
 
-def _make(text: tuple[str, str, str], code: str = "logistics", *, publish: bool = True, review_days: int = 180):
+def _make(
+    text: tuple[str, str, str], code: str = "logistics", *, publish: bool = True, review_days: int = 180
+):
     question, answer, keywords = text
     return services.answer_create(
         actor=user("dispatcher"),
@@ -189,7 +199,9 @@ def test_every_change_is_in_the_append_only_history(base: dict[str, Answer]) -> 
         )
         with pytest.raises(DomainError):
             services.answer_set_state(actor=user("officer"), answer=water, state=AnswerState.DRAFT)
-    rows = list(AnswerChange.objects.filter(answer=water).order_by("id").values_list("action", "before", "after"))
+    rows = list(
+        AnswerChange.objects.filter(answer=water).order_by("id").values_list("action", "before", "after")
+    )
     assert [r[0] for r in rows] == ["create", "state", "edit"]
     assert rows[1][1:] == ({"state": "published"}, {"state": "draft"})
     assert list(rows[2][2]) == ["answer"]
@@ -215,7 +227,10 @@ def test_bad_input_is_refused_with_nothing_written(demo_org: None, field: str, v
     before = (Answer.objects.count(), AnswerToken.objects.count(), AnswerChange.objects.count())
     with time_machine.travel(NOW, tick=False), pytest.raises(DomainError) as refused:
         services.answer_create(
-            actor=user("officer"), unit=unit("logistics"), review_on=NOW.date() + dt.timedelta(days=9), **fields
+            actor=user("officer"),
+            unit=unit("logistics"),
+            review_on=NOW.date() + dt.timedelta(days=9),
+            **fields,
         )
     assert refused.value.field == field
     assert (Answer.objects.count(), AnswerToken.objects.count(), AnswerChange.objects.count()) == before
@@ -270,7 +285,9 @@ def test_an_officer_answers_a_call_and_the_reply_waits_for_the_head(base: dict[s
 def test_the_head_answering_a_call_sends_the_reply_at_once(base: dict[str, Answer]) -> None:
     """The head's own on-the-spot answer is approved by the head: sent, follow-up due within 48 hours (R4.6)."""
     with time_machine.travel(NOW, tick=False):
-        on_call = services.answer_on_call(actor=user("head"), answer=base["water"], **_call(content="宿舍没热水"))
+        on_call = services.answer_on_call(
+            actor=user("head"), answer=base["water"], **_call(content="宿舍没热水")
+        )
     ticket = on_call.use.ticket
     ticket.refresh_from_db()
     assert on_call.use.sent_at_once and ticket.status == Status.REPLIED
@@ -279,7 +296,9 @@ def test_the_head_answering_a_call_sends_the_reply_at_once(base: dict[str, Answe
     assert Reply.objects.get(ticket=ticket, stage=Reply.Stage.FORMAL).state == Reply.State.SENT
 
 
-def test_a_call_answered_through_an_office_channel_or_with_a_draft_is_refused(base: dict[str, Answer]) -> None:
+def test_a_call_answered_through_an_office_channel_or_with_a_draft_is_refused(
+    base: dict[str, Answer],
+) -> None:
     """Only direct channels have a lead unit at once; only published answers may be given; nothing is written."""
     from jiesu.tickets.models import Ticket
 
@@ -287,7 +306,9 @@ def test_a_call_answered_through_an_office_channel_or_with_a_draft_is_refused(ba
     with time_machine.travel(NOW, tick=False):
         with pytest.raises(DomainError):
             services.answer_on_call(
-                actor=user("dispatcher"), answer=base["card"], **_call(channel="duty_room", receiving_unit=None)
+                actor=user("dispatcher"),
+                answer=base["card"],
+                **_call(channel="duty_room", receiving_unit=None),
             )
         services.answer_set_state(actor=user("dispatcher"), answer=base["card"], state=AnswerState.DRAFT)
         with pytest.raises(DomainError):

@@ -6,87 +6,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_ui_campus_area_code'),
-        ('tickets', '0010_append_only_triggers'),
+        ("org", "0002_ui_campus_area_code"),
+        ("tickets", "0010_append_only_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.CharField(max_length=200, verbose_name='Question')),
-                ('answer', models.TextField(verbose_name='Answer text')),
-                ('keywords', models.CharField(blank=True, max_length=200, verbose_name='Keywords')),
-                ('state', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=16, verbose_name='State')),
-                ('review_on', models.DateField(verbose_name='Review date')),
-                ('review_flagged_on', models.DateField(blank=True, null=True)),
-                ('view_count', models.PositiveIntegerField(default=0, verbose_name='Views')),
-                ('created_at', models.DateTimeField(verbose_name='Created at')),
-                ('updated_at', models.DateTimeField(verbose_name='Updated at')),
-                ('search_text', models.TextField(blank=True, editable=False)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='org.unit', verbose_name='Owner unit')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='Updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question", models.CharField(max_length=200, verbose_name="Question")),
+                ("answer", models.TextField(verbose_name="Answer text")),
+                ("keywords", models.CharField(blank=True, max_length=200, verbose_name="Keywords")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published"), ("retired", "Retired")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="State",
+                    ),
+                ),
+                ("review_on", models.DateField(verbose_name="Review date")),
+                ("review_flagged_on", models.DateField(blank=True, null=True)),
+                ("view_count", models.PositiveIntegerField(default=0, verbose_name="Views")),
+                ("created_at", models.DateTimeField(verbose_name="Created at")),
+                ("updated_at", models.DateTimeField(verbose_name="Updated at")),
+                ("search_text", models.TextField(blank=True, editable=False)),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="org.unit",
+                        verbose_name="Owner unit",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Answer',
-                'verbose_name_plural': 'Answers',
-                'ordering': ['unit', 'question'],
+                "verbose_name": "Answer",
+                "verbose_name_plural": "Answers",
+                "ordering": ["unit", "question"],
             },
         ),
         migrations.CreateModel(
-            name='AnswerChange',
+            name="AnswerChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('action', models.CharField(max_length=32)),
-                ('before', models.JSONField(default=dict)),
-                ('after', models.JSONField(default=dict)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='knowledge.answer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("action", models.CharField(max_length=32)),
+                ("before", models.JSONField(default=dict)),
+                ("after", models.JSONField(default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="knowledge.answer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AnswerToken',
+            name="AnswerToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64)),
-                ('weight', models.PositiveSmallIntegerField()),
-                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tokens', to='knowledge.answer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64)),
+                ("weight", models.PositiveSmallIntegerField()),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tokens",
+                        to="knowledge.answer",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AnswerUse',
+            name="AnswerUse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('used_at', models.DateTimeField()),
-                ('sent_at_once', models.BooleanField(default=False)),
-                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='uses', to='knowledge.answer')),
-                ('ticket', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='knowledge_use', to='tickets.ticket')),
-                ('used_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("used_at", models.DateTimeField()),
+                ("sent_at_once", models.BooleanField(default=False)),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="uses",
+                        to="knowledge.answer",
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="knowledge_use",
+                        to="tickets.ticket",
+                    ),
+                ),
+                (
+                    "used_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-used_at'],
+                "ordering": ["-used_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='answer',
-            index=models.Index(fields=['state', 'review_on'], name='kb_answer_state_review'),
+            model_name="answer",
+            index=models.Index(fields=["state", "review_on"], name="kb_answer_state_review"),
         ),
         migrations.AddIndex(
-            model_name='answertoken',
-            index=models.Index(fields=['token'], name='kb_token'),
+            model_name="answertoken",
+            index=models.Index(fields=["token"], name="kb_token"),
         ),
         migrations.AddConstraint(
-            model_name='answertoken',
-            constraint=models.UniqueConstraint(fields=('answer', 'token'), name='kb_token_once'),
+            model_name="answertoken",
+            constraint=models.UniqueConstraint(fields=("answer", "token"), name="kb_token_once"),
         ),
     ]
