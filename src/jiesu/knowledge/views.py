@@ -27,7 +27,6 @@ from jiesu.tickets.forms_intake import StaffIntakeForm, recordable_channels
 SUGGESTIONS = 3
 PAGE_SIZE = 30
 ANSWERED_SESSION_KEY = "knowledge_answered"
-PROBE_FIELDS = ("requester_number", "contact_phone", "subject", "content")
 
 
 def _user(request: HttpRequest) -> User:
@@ -127,8 +126,7 @@ def answer_call(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             request.session[ANSWERED_SESSION_KEY] = {"use": on_call.use.pk, "code": on_call.tracking_code}
             return redirect("knowledge:answered")
-    context = {"form": form, "probe_fields": PROBE_FIELDS, "kb_refused": answer}
-    return render(request, "tickets/intake/staff.html", context, status=422)
+    return render(request, "tickets/intake/staff.html", {"form": form}, status=422)
 
 
 @login_required
