@@ -66,13 +66,20 @@ class AnswerToken(models.Model):
         return f"{self.token}×{self.weight}"
 
 
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("Answer created")
+    EDIT = "edit", _("Edited")
+    STATE = "state", _("State changed")
+    REVIEW_DUE = "review_due", _("Review date passed; the unit was told")
+
+
 class AnswerChange(models.Model):
     """Append-only history of an answer: every creation, edit, state change and review flag."""
 
     answer = models.ForeignKey(Answer, on_delete=models.PROTECT, related_name="changes")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
-    action = models.CharField(max_length=32)
+    action = models.CharField(max_length=32, choices=ChangeAction.choices)
     before = models.JSONField(default=dict)
     after = models.JSONField(default=dict)
 

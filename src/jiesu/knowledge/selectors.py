@@ -9,7 +9,7 @@ from django.db.models import Case, Count, F, FloatField, QuerySet, Sum, Value, W
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jiesu.knowledge.models import Answer, AnswerChange, AnswerState, AnswerToken, AnswerUse
+from jiesu.knowledge.models import Answer, AnswerChange, AnswerState, AnswerToken, AnswerUse, ChangeAction
 from jiesu.knowledge.text import query_tokens
 from jiesu.org.models import User
 
@@ -88,11 +88,11 @@ def history(answer: Answer, limit: int = 50) -> list[HistoryRow]:
     """The answer's history, newest first, each row described in words (no stored codes on the page)."""
     rows = []
     for change in answer.changes.select_related("actor").order_by("-at", "-id")[:limit]:
-        if change.action == "state":
+        if change.action == ChangeAction.STATE:
             detail = str(AnswerState(change.after["state"]).label)
-        elif change.action == "edit":
+        elif change.action == ChangeAction.EDIT:
             detail = "、".join(str(FIELD_LABELS.get(name, "")) for name in change.after)
-        elif change.action == "review_due":
+        elif change.action == ChangeAction.REVIEW_DUE:
             detail = change.after.get("review_on", "")
         else:
             detail = ""

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu.knowledge import permissions
-from jiesu.knowledge.models import Answer, AnswerChange, AnswerState, AnswerToken, AnswerUse
+from jiesu.knowledge.models import Answer, AnswerChange, AnswerState, AnswerToken, AnswerUse, ChangeAction
 from jiesu.knowledge.text import keyword_list, weighted_tokens
 from jiesu.notify.services import notify_users
 from jiesu.org.models import Role, Unit, User
@@ -138,7 +138,12 @@ def answer_create(
     _index(created)
     created.save(update_fields=["search_text"])
     _record(
-        created, actor=actor, action="create", before={}, after={**_facts(created), "unit": unit.name}, at=at
+        created,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        before={},
+        after={**_facts(created), "unit": unit.name},
+        at=at,
     )
     return created
 
@@ -165,7 +170,12 @@ def answer_update(
     _index(answer)
     answer.save()
     _record(
-        answer, actor=actor, action="edit", before=before, after=_facts(answer, changed), at=answer.updated_at
+        answer,
+        actor=actor,
+        action=ChangeAction.EDIT,
+        before=before,
+        after=_facts(answer, changed),
+        at=answer.updated_at,
     )
     return answer
 
@@ -187,7 +197,7 @@ def answer_set_state(*, actor: User, answer: Answer, state: str) -> Answer:
     _record(
         answer,
         actor=actor,
-        action="state",
+        action=ChangeAction.STATE,
         before={"state": before},
         after={"state": state},
         at=answer.updated_at,
@@ -232,7 +242,7 @@ def answers_flag_review(*, now: dt.datetime | None = None) -> int:
             _record(
                 answer,
                 actor=None,
-                action="review_due",
+                action=ChangeAction.REVIEW_DUE,
                 before={},
                 after={"review_on": str(answer.review_on)},
                 at=now or timezone.now(),
