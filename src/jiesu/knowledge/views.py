@@ -4,6 +4,7 @@ fetch through ``permissions``, call one service, render."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiesu.knowledge import permissions, selectors, services
@@ -175,7 +177,9 @@ def manage(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
     units = permissions.editable_units(user)
-    form = AnswerForm(request.POST or None, units=units)
+    # A first review half a year on, unless the officer picks another date.
+    initial = {"review_on": timezone.localdate() + dt.timedelta(days=180), "unit": units.first()}
+    form = AnswerForm(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
