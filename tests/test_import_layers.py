@@ -18,6 +18,7 @@ LAYER = {
     "ledger": 3,
     "insight": 3,
     "catalogue": 3,
+    "knowledge": 3,
     "api": 3,
     "web": 3,
     "supervision": 3,
@@ -38,6 +39,8 @@ ALSO = {
     "insight": {"notify"},
     # The dashboards show the Office's acceptance of the dispatch suggestion (R9.5).
     "supervision": {"insight"},
+    # Answers past their review date are flagged to their unit through the notify app (R2.8).
+    "knowledge": {"notify"},
 }
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jiesu.ledger",
     "jiesu.insight",
     "jiesu.catalogue",
+    "jiesu.knowledge",
     "jiesu.supervision",
     "jiesu.reporting",
     "django_cas_ng",

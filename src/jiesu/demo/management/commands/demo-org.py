@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from jiesu.catalogue.seeding import catalogue_seed
 from jiesu.demo.accounts import DEMO_PASSWORD, load_demo_org
+from jiesu.demo.knowledge import load_demo_answers
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = load_demo_org(password=options["password"])
         catalogue_seed()  # R2.7: the first dispatch catalogue from the units' remits (only when empty)
+        load_demo_answers()  # R2.8: the knowledge base's demo answers (idempotent)
         self.stdout.write(f"演示账号（Demo accounts）— password: {options['password']}")
         for account in accounts:
             unit = f" · {account.unit}" if account.unit else ""
