@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("jiesu.supervision.urls")),
     path("calendar/", include("jiesu.workcalendar.urls")),
     path("notifications/", include("jiesu.notify.urls")),
+    path("oidc/", include("jiesu.directory.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
