@@ -82,7 +82,8 @@ def _assign(obj: Any, fields: tuple[str, ...], values: dict[str, Any]) -> dict[s
 # --- Units ---
 
 
-def _unit_upsert(record: UnitRecord, *, ctx: _Context) -> str | None:
+def _unit_validate(record: UnitRecord) -> int | None:
+    """Raise ``DirectoryError`` unless the record can be a unit; return its parent's id."""
     try:
         validate_slug(record.code)
     except ValidationError:
@@ -93,13 +94,21 @@ def _unit_upsert(record: UnitRecord, *, ctx: _Context) -> str | None:
         raise DirectoryError("a unit needs a name of at most 64 characters")
     if Unit.objects.filter(name=record.name).exclude(code=record.code).exists():
         raise DirectoryError(f"another unit is already named {record.name}")
-    parent_id = None
-    if record.parent_code:
-        parent_id = Unit.objects.filter(code=record.parent_code).values_list("pk", flat=True).first()
-        if parent_id is None:
-            raise DirectoryError(f"parent unit {record.parent_code} is not known")
-    values = {"name": record.name, "kind": record.kind, "parent_id": parent_id, "is_active": True}
+    if not record.parent_code:
+        return None
+    parent_id = Unit.objects.filter(code=record.parent_code).values_list("pk", flat=True).first()
+    if parent_id is None:
+        raise DirectoryError(f"parent unit {record.parent_code} is not known")
+    return parent_id
+
+
+def _unit_upsert(record: UnitRecord, *, ctx: _Context) -> str | None:
+    """Create or update one unit; a unit the directory retired is active again once listed, one the app
+    deactivated stays so."""
+    values: dict[str, Any] = {"name": record.name, "kind": record.kind, "parent_id": _unit_validate(record)}
     unit = Unit.objects.filter(code=record.code).first()
+    if unit is not None and DirectoryUnit.objects.filter(unit=unit).exclude(retired_at=None).exists():
+        values["is_active"] = True
     action: str | None = None
     if unit is None:
         unit = Unit.objects.create(code=record.code, **values)
@@ -196,7 +205,7 @@ def _apply_roles(
 
 
 def _person_values(record: PersonRecord) -> dict[str, Any]:
-    values: dict[str, Any] = {"full_name": record.full_name[:64], "is_active": True}
+    values: dict[str, Any] = {"full_name": record.full_name[:64]}
     if record.email:
         values["email"] = record.email
     if record.phone:
@@ -222,30 +231,34 @@ def person_apply(
 ) -> tuple[User, str | None, list[str]]:
     """Create or update one person from the directory and set the roles their groups map to; returns the
     person, ``created`` / ``updated`` / ``None`` (unchanged) and the mapped roles that could not be given.
-    Raises ``DirectoryError`` with nothing written when the entry cannot be a person."""
+    Raises ``DirectoryError`` with nothing written when the entry cannot be a person. A person the directory
+    retired is active again once listed; one the app disabled stays disabled."""
     if not record.number or len(record.number) > 32:
         raise DirectoryError("the entry has no usable 学号/工号")
     if user is None:
         user, built = _person_find_or_build(record.number)
     else:
         built = user.pk is None
+    link = None if built else DirectoryPerson.objects.filter(user=user).first()
     values = _person_values(record)
+    if built or (link is not None and link.retired_at is not None):
+        values["is_active"] = True
     changes = _assign(user, PERSON_FIELDS, values)
     if built:
         user.save()
         changes = {name: [None, value] for name, value in values.items()}
     elif changes:
         user.save(update_fields=list(changes))
-    link, linked = DirectoryPerson.objects.get_or_create(user=user, defaults={"dn": record.dn})
+    if link is None:
+        link = DirectoryPerson.objects.create(user=user, dn=record.dn)
     wanted, problems = _roles_wanted(record, rules)
     changes.update(_apply_roles(user, link, wanted, problems))
-    reactivated = link.retired_at is not None
+    if link.dn != record.dn:
+        changes["dn"] = [link.dn, record.dn]
     link.dn, link.retired_at = record.dn, None
     link.save(update_fields=["dn", "retired_at", "granted"])
     action = (
-        DirectoryChange.Action.CREATED
-        if built
-        else (DirectoryChange.Action.UPDATED if changes or reactivated else None)
+        DirectoryChange.Action.CREATED if built else (DirectoryChange.Action.UPDATED if changes else None)
     )
     if action:
         _log(ctx, "person", record.number, action, changes)
