@@ -343,4 +343,4 @@ OIDC_OP_TOKEN_ENDPOINT = os.environ.get("JIESU_OIDC_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = os.environ.get("JIESU_OIDC_USERINFO_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("JIESU_OIDC_JWKS_ENDPOINT", "")
 OIDC_AUTHENTICATION_CALLBACK_URL = "directory:oidc_callback"
-LOGIN_REDIRECT_URL_FAILURE = "web:login"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"  # mozilla-django-oidc takes a path here, not a URL name
