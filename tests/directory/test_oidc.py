@@ -59,7 +59,9 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
     try:
         lines = iter(proc.stdout.readline, "") if proc.stdout else iter(())
         if not any(line.strip() == "ready" for line in lines):  # EOF first: the provider exited
-            raise RuntimeError(f"the OpenID provider did not start: {proc.stderr.read() if proc.stderr else ''}")
+            raise RuntimeError(
+                f"the OpenID provider did not start: {proc.stderr.read() if proc.stderr else ''}"
+            )
         yield op
     finally:
         proc.terminate()
