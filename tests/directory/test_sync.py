@@ -199,3 +199,13 @@ def test_without_ldap_configured_the_sync_says_so(settings) -> None:
     settings.JIESU_LDAP = {"server_uri": ""}
     with pytest.raises(DirectoryUnavailable, match="JIESU_LDAP_SERVER_URI"):
         directory_sync(trigger=SyncRun.Trigger.COMMAND)
+
+
+def test_the_nightly_task_syncs_when_ldap_is_configured(ldap_on, settings) -> None:
+    from jiesu.worker.tasks import sync_directory_nightly
+
+    sync_directory_nightly.call_local()
+    assert SyncRun.objects.get().trigger == SyncRun.Trigger.NIGHTLY
+    settings.JIESU_LDAP = {"server_uri": ""}
+    sync_directory_nightly.call_local()  # off: nothing read, nothing written
+    assert SyncRun.objects.count() == 1
