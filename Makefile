@@ -14,12 +14,18 @@ PORT ?= 8000
 
 install: $(STAMP) $(VENDOR)/.installed compilemessages
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-ldap.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# python-ldap (the optional LDAP extra) builds from source: only where its C headers are installed.
+	@if [ -f /usr/include/ldap.h ] && [ -f /usr/include/sasl/sasl.h ] && command -v cc >/dev/null; then \
+		$(BIN)/python -m pip install --quiet -r requirements-ldap.lock; \
+	else \
+		echo "LDAP extra skipped: apt-get install libldap2-dev libsasl2-dev for LDAP sign-in and sync"; \
+	fi
 	touch $(STAMP)
 
 # Front-end packages come from the npm registry (package-lock.json), copied into a git-ignored folder.

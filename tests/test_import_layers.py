@@ -25,6 +25,7 @@ LAYER = {
     "reporting": 3,
     "people": 3,
     "mailbox": 3,
+    "directory": 3,
     "demo": 4,
     "worker": 4,
     "backup": 4,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("jiesu.notify.urls")),
     path("people/", include("jiesu.people.urls")),
     path("account/", include("jiesu.people.urls_account")),
+    path("oidc/", include("jiesu.directory.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

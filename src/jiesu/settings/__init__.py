@@ -6,6 +6,7 @@ Defaults serve the embedded install: a SQLite file under ``var/``, DEBUG off. Pr
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import sys
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "jiesu.identity",  # issue 18: CAS and WeCom sign-in
     "jiesu.people",
     "jiesu.mailbox",
+    "jiesu.directory",
     "jiesu.api",
     "jiesu.open311",  # above api and catalogue: Open311 GeoReport v2 on the referral path
     "jiesu.web",
@@ -351,3 +353,39 @@ JIESU_WECOM_AUTHORIZE_URL = os.environ.get(
 )
 if JIESU_WECOM_CORP_ID and JIESU_WECOM_AGENT_ID and JIESU_WECOM_SECRET:
     AUTHENTICATION_BACKENDS.append("jiesu.identity.backends.WeComBackend")
+# --- Campus directory (issue 18, docs/deployment.md): LDAP sign-in by 学号/工号 and the nightly sync of units
+# and people; OIDC sign-in (mozilla-django-oidc). Each is off while its server / client id is unset.
+JIESU_LDAP: dict[str, Any] = {
+    "server_uri": os.environ.get("JIESU_LDAP_SERVER_URI", ""),
+    "bind_dn": os.environ.get("JIESU_LDAP_BIND_DN", ""),
+    "bind_password": os.environ.get("JIESU_LDAP_BIND_PASSWORD", ""),
+    "start_tls": env_bool("JIESU_LDAP_START_TLS"),
+    "people_base": os.environ.get("JIESU_LDAP_PEOPLE_BASE", ""),
+    "people_filter": os.environ.get("JIESU_LDAP_PEOPLE_FILTER", ""),
+    "groups_base": os.environ.get("JIESU_LDAP_GROUPS_BASE", ""),
+    "units_base": os.environ.get("JIESU_LDAP_UNITS_BASE", ""),
+    "number_attr": os.environ.get("JIESU_LDAP_NUMBER_ATTR", ""),
+    "unit_attr": os.environ.get("JIESU_LDAP_UNIT_ATTR", ""),
+    "kind_attr": os.environ.get("JIESU_LDAP_KIND_ATTR", ""),
+    "group_roles": json.loads(os.environ.get("JIESU_LDAP_GROUP_ROLES") or "{}"),  # group DN -> role[:unit]
+}
+if JIESU_LDAP["server_uri"]:
+    AUTHENTICATION_BACKENDS.append("jiesu.directory.backends.DirectoryLDAPBackend")
+JIESU_OIDC: dict[str, Any] = {
+    "client_id": os.environ.get("JIESU_OIDC_CLIENT_ID", ""),
+    "number_claim": os.environ.get("JIESU_OIDC_NUMBER_CLAIM", ""),
+    "groups_claim": os.environ.get("JIESU_OIDC_GROUPS_CLAIM", ""),
+    "create_users": env_bool("JIESU_OIDC_CREATE_USERS", True),
+    "group_roles": json.loads(os.environ.get("JIESU_OIDC_GROUP_ROLES") or "{}"),  # claim value -> role[:unit]
+}
+AUTHENTICATION_BACKENDS.append("jiesu.directory.oidc.DirectoryOIDCBackend")  # answers only when configured
+OIDC_RP_CLIENT_ID = JIESU_OIDC["client_id"]
+OIDC_RP_CLIENT_SECRET = os.environ.get("JIESU_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("JIESU_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("JIESU_OIDC_SCOPES", "openid profile email")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("JIESU_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("JIESU_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("JIESU_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("JIESU_OIDC_JWKS_ENDPOINT", "")
+OIDC_AUTHENTICATION_CALLBACK_URL = "directory:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/login/"  # mozilla-django-oidc takes a path here, not a URL name

@@ -3,6 +3,7 @@
 - ``sweep`` every minute (R4.8): breaches, due-soon clocks, the daily digest; then the outbox.
 - ``deliver``: send what the outbox holds (retries with back-off live in ``notify.delivery``).
 - ``hot_topics_hourly`` at minute 17 of every hour: the hot topics, the Office alerted of new ones (R9.1).
+- ``sync_directory_nightly`` at 03:10 when LDAP is configured: units and people from the campus directory.
 - ``train_dispatch_nightly`` at 02:30 and ``train_dispatch`` on demand: a new dispatch model version (R9.5).
 
 Both are safe to run on several workers at once: the sweep takes its rows with SKIP LOCKED (PostgreSQL) or
@@ -16,6 +17,9 @@ import logging
 from django.db import close_old_connections
 from huey import crontab
 
+from jiesu.directory.conf import ldap_config
+from jiesu.directory.models import SyncRun
+from jiesu.directory.sync import DirectoryUnavailable, directory_sync
 from jiesu.insight.models import DispatchModel
 from jiesu.insight.services import dispatch_model_train, hot_topics_record
 from jiesu.notify.delivery import deliver_due
@@ -74,3 +78,17 @@ def train_dispatch(actor_id: int | None = None) -> None:
 def hot_topics_hourly() -> None:
     """R9.1: cluster the week's requests every hour (kept out of the minute sweep: it takes seconds)."""
     hot_topics_record()
+
+
+@huey.periodic_task(crontab(minute="10", hour="3"), retries=1, retry_delay=900)
+def sync_directory_nightly() -> None:
+    """Issue 18: units and people kept in line with the campus directory (``jiesu sync-directory``)."""
+    if not ldap_config().enabled:
+        return
+    try:
+        report = directory_sync(trigger=SyncRun.Trigger.NIGHTLY)
+    except DirectoryUnavailable:
+        log.exception("directory sync: the directory could not be read")
+        raise  # huey retries once
+    if report.errors:
+        log.warning("directory sync: %d errors (see the run's report)", len(report.errors))

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectoryConfig(AppConfig):
+    """Issue 18: the campus directory (LDAP sign-in and the nightly sync of units and people) and OIDC sign-in."""
+
+    name = "jiesu.directory"
+    label = "directory"
+    verbose_name = _("Campus directory")
