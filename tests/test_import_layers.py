@@ -20,6 +20,7 @@ LAYER = {
     "web": 3,
     "supervision": 3,
     "reporting": 3,
+    "channels": 3,
     "demo": 4,
     "worker": 4,
     "backup": 4,
@@ -31,6 +32,8 @@ ALSO = {
     "reporting": {"supervision", "notify"},
     # Hot topics alert the Office through the notify app (R9.1).
     "insight": {"notify"},
+    # Reception-day and symposium reminders go through the notify app (R2.1, R2.4).
+    "channels": {"notify"},
 }
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jiesu.insight",
     "jiesu.supervision",
     "jiesu.reporting",
+    "jiesu.channels",  # Office-led channels: reception day, symposiums, petitions (R2.1, R2.4, R2.5)
     "jiesu.api",
     "jiesu.web",
     "jiesu.backup",  # top layer: reads every app's tables to back them up

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from jiesu.channels.services import reception_reminders, symposium_reminders
 from jiesu.notify.recipients import office_people
 from jiesu.notify.services import Alert, notify_bulk, notify_users
 from jiesu.org.models import Membership, Role, User
@@ -71,6 +72,8 @@ def run_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> Sw
     result.notifications += told
     result.digests = make_digests(now=now)
     result.notifications += flag_missing_reports(now=now)  # R8.4: units without a daily report at the cut-off
+    result.notifications += reception_reminders(now=now)  # R2.1: the day before a booked reception
+    result.notifications += symposium_reminders(now=now)  # R2.4: organizers with none by mid-semester
     if result.overdue or result.due_soon or result.digests or result.orders:
         log.info("sweep: %s", result)
     return result
