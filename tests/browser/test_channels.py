@@ -130,7 +130,9 @@ def test_petition_recorded_with_steps(page, live_demo_org, shot) -> None:
         page.goto(page.base_url + "/channels/petitions/")
         assert "139****2222" in page.locator("[data-testid=petitions]").inner_text()
         number = Petition.objects.get().ticket.number
-        page.goto(page.base_url + f"/tickets/{number}/")
+        page.goto(
+            page.base_url + f"/tickets/{number}/", timeout=120_000
+        )  # the first staff page warms insight up
         facts = page.locator("[data-testid=task-forces], [data-testid=linked-records]").first.inner_text()
         assert "信访记录" in facts and "已反馈" in facts
         shot(page, "petition-3-ticket-page")
@@ -169,7 +171,8 @@ def test_symposium_scheduled_recorded_and_turned_into_tickets(page, live_demo_or
         assert page.locator("[data-testid=issue-ticket]").count() == 2
         _fits(page)
         shot(page, "symposium-3-tickets")
-        page.goto(page.base_url + page.locator("[data-testid=issue-ticket]").first.get_attribute("href"))
+        href = page.locator("[data-testid=issue-ticket]").first.get_attribute("href")
+        page.goto(page.base_url + str(href), timeout=120_000)  # the first staff page warms insight up
         assert "教职工代表座谈会" in page.content()
         shot(page, "symposium-4-ticket-page")
     assert SymposiumIssue.objects.filter(ticket__channel=Channel.SYMPOSIUM).count() == 2

@@ -8,7 +8,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from jiesu.org.models import Role, Unit, User
 from jiesu.org.selectors import roles_for
@@ -55,3 +62,22 @@ def may_see_symposiums(user: User | Any) -> bool:
 
 def may_organize(user: User | Any, unit: Unit) -> bool:
     return unit.code in ORGANIZER_CODES and any(u.pk == unit.pk for u in organizer_units(user))
+
+
+def requires(
+    check: Callable[[Any], bool],
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """Anonymous visitors sign in; signed-in people failing ``check`` get 403."""
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

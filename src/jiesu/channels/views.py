@@ -26,8 +26,8 @@ from jiesu.channels.forms import (
     VisitForm,
 )
 from jiesu.channels.models import Booking, ReceptionSession, ReceptionSlot, Symposium
+from jiesu.channels.permissions import requires
 from jiesu.channels.semesters import semester_of
-from jiesu.supervision.permissions import requires
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.permissions import mask_phone
 
