@@ -26,6 +26,7 @@ LAYER = {
     "people": 3,
     "mailbox": 3,
     "directory": 3,
+    "channels": 3,
     "demo": 4,
     "worker": 4,
     "backup": 4,
@@ -42,6 +43,8 @@ ALSO = {
     "supervision": {"insight"},
     # Answers past their review date are flagged to their unit through the notify app (R2.8).
     "knowledge": {"notify"},
+    # Reception-day and symposium reminders go through the notify app (R2.1, R2.4).
+    "channels": {"notify"},
 }
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("catalogue/", include("jiesu.catalogue.urls")),
     path("open311/v2/", include("jiesu.open311.urls")),
     path("knowledge/", include("jiesu.knowledge.urls")),
+    path("channels/", include("jiesu.channels.urls")),
     path("", include("jiesu.supervision.urls")),
     path("", include("jiesu.mailbox.urls")),
     path("calendar/", include("jiesu.workcalendar.urls")),

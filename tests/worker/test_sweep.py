@@ -163,10 +163,11 @@ def test_a_sweep_with_nothing_due_costs_a_few_queries(dispatched, django_assert_
     """Cost follows newly due clocks, not open tickets: an idle sweep is one indexed read per kind of clock
     (each in its own transaction: here a savepoint and its release), plus one probe of the supervision orders
     due to escalate (R8.2), once today's digests are made, plus one read of the running sensitive periods
-    (R8.4 zero reports), plus one read of the knowledge base's answers past their review date (R2.8)."""
+    (R8.4 zero reports), one read of the knowledge base's answers past their review date (R2.8), one of
+    tomorrow's reception bookings to remind (R2.1) and one of the symposium organizers to remind (R2.4)."""
     run_sweep(now=START)  # nothing due at creation; makes today's digests
     run_sweep(now=START + dt.timedelta(seconds=10))  # learns that every head has today's digest
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         run_sweep(now=START + dt.timedelta(seconds=30))
 
 

@@ -57,11 +57,13 @@ class Probe:
 
 @dataclass(frozen=True)
 class GroupHint:
-    """Something a ticket is linked to (a task force): its name, its page, and a short state."""
+    """Something a ticket is linked to (a task force): its name, its page, and a short state. ``label`` names
+    what it is when it is not a task force (e.g. the petition record a ticket came from)."""
 
     name: str
     url: str
     state: str
+    label: str = ""
 
 
 DispatchProvider = Callable[[Sequence[Ticket]], dict[int, list[UnitHint]]]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from jiesu.channels.services import reception_reminders, symposium_reminders
 from jiesu.knowledge.services import answers_flag_review
 from jiesu.notify.recipients import office_people
 from jiesu.notify.services import Alert, notify_bulk, notify_users
@@ -75,6 +76,8 @@ def run_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> Sw
     result.notifications += answers_flag_review(
         now=now
     )  # R2.8: answers past their review date, to their unit
+    result.notifications += reception_reminders(now=now)  # R2.1: the day before a booked reception
+    result.notifications += symposium_reminders(now=now)  # R2.4: organizers with none by mid-semester
     if result.overdue or result.due_soon or result.digests or result.orders:
         log.info("sweep: %s", result)
     return result

@@ -1,0 +1,54 @@
+"""Where the channels app meets the tickets app: the Office's ticket page names the visit, petition or
+symposium a ticket came from (``tickets.hints`` groups), with the petition's recorded steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jiesu.channels.models import BookingTicket, Petition, PetitionStep, SymposiumIssue
+from jiesu.tickets.hints import GroupHint, provide
+
+
+def origin_hints(ticket_ids: Sequence[int]) -> dict[int, list[GroupHint]]:
+    """One query per kind of origin for the page; no personal data in the hint."""
+    out: dict[int, list[GroupHint]] = {}
+    for link in BookingTicket.objects.filter(ticket_id__in=ticket_ids).select_related("booking__session"):
+        session = link.booking.session
+        out.setdefault(link.ticket_id, []).append(
+            GroupHint(
+                _("Reception day %(day)s") % {"day": f"{session.day:%Y-%m-%d}"},
+                reverse("channels:session", args=[session.pk]),
+                _("Leader's instruction given"),
+                label=_("Came from"),
+            )
+        )
+    for petition in Petition.objects.filter(ticket_id__in=ticket_ids).prefetch_related("steps"):
+        done = {s.kind for s in petition.steps.all()}
+        state = "、".join(str(label) for kind, label in PetitionStep.Kind.choices if kind in done)
+        out.setdefault(petition.ticket_id, []).append(
+            GroupHint(
+                _("Petition record"),
+                reverse("channels:petition", args=[petition.pk]),
+                state or _("No step recorded yet"),
+                label=_("Came from"),
+            )
+        )
+    for issue in SymposiumIssue.objects.filter(ticket_id__in=ticket_ids).select_related(
+        "symposium__organizer"
+    ):
+        out.setdefault(issue.ticket_id, []).append(  # type: ignore[arg-type]
+            GroupHint(
+                issue.symposium.title,
+                reverse("channels:symposium", args=[issue.symposium_id]),
+                issue.symposium.organizer.name,
+                label=_("Came from"),
+            )
+        )
+    return out
+
+
+def connect() -> None:
+    provide(groups=origin_hints)
