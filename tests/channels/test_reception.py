@@ -239,3 +239,16 @@ def test_two_people_racing_for_the_last_place_get_one_booking(demo_org) -> None:
     assert Booking.objects.count() == 1
     slot.refresh_from_db()
     assert slot.booked == 1
+
+
+def test_the_requesters_home_lists_their_bookings_and_nobody_elses(session) -> None:
+    """Issue 15 item 9: a requester's home shows their reception-day bookings beside their requests; another
+    person's booking is not on it."""
+    from tests.support import signed_in
+
+    services.booking_create(actor=user("student"), slot=_slot(session), topic="宿舍楼暖气问题")
+    mine = signed_in("student").get("/requests/mine/").content.decode()
+    assert 'data-section="bookings"' in mine and "我的接待日预约" in mine
+    assert mine.count('data-testid="booking"') == 1 and "宿舍楼暖气问题" in mine
+    other = signed_in("teacher").get("/requests/mine/").content.decode()
+    assert other.count('data-testid="booking"') == 0 and "宿舍楼暖气问题" not in other

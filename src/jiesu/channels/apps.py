@@ -10,6 +10,7 @@ class ChannelsConfig(AppConfig):
     def ready(self) -> None:
         """Show what a ticket came from (a reception visit, a petition, a symposium) on the Office's ticket page
         without the tickets app importing us (``tickets.hints``)."""
-        from jiesu.channels import hooks  # noqa: PLC0415 - apps load before their models
+        from jiesu.channels import home, hooks  # noqa: PLC0415 - apps load before their models
 
         hooks.connect()
+        home.connect()  # the requester's bookings on their home page (issue 15 item 9)
