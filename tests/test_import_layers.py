@@ -20,6 +20,7 @@ LAYER = {
     "web": 3,
     "supervision": 3,
     "reporting": 3,
+    "referrals": 3,
     "demo": 4,
     "worker": 4,
     "backup": 4,

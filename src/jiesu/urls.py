@@ -10,6 +10,7 @@ urlpatterns = [
     path("ledger/", include("jiesu.ledger.urls")),
     path("reports/", include("jiesu.reporting.urls")),
     path("insight/", include("jiesu.insight.urls")),
+    path("referrals/", include("jiesu.referrals.urls")),
     path("", include("jiesu.supervision.urls")),
     path("calendar/", include("jiesu.workcalendar.urls")),
     path("notifications/", include("jiesu.notify.urls")),

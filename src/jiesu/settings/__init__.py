@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jiesu.insight",
     "jiesu.supervision",
     "jiesu.reporting",
+    "jiesu.referrals",
     "jiesu.api",
     "jiesu.web",
     "jiesu.backup",  # top layer: reads every app's tables to back them up

@@ -20,6 +20,7 @@ from jiesu.insight.models import DispatchModel
 from jiesu.insight.services import dispatch_model_train, hot_topics_record
 from jiesu.notify.delivery import deliver_due
 from jiesu.org.models import User
+from jiesu.referrals.services import referral_import_run
 from jiesu.worker.queue import huey
 from jiesu.worker.sweep import run_sweep
 
@@ -74,3 +75,9 @@ def train_dispatch(actor_id: int | None = None) -> None:
 def hot_topics_hourly() -> None:
     """R9.1: cluster the week's requests every hour (kept out of the minute sweep: it takes seconds)."""
     hot_topics_record()
+
+
+@huey.task(retries=0)
+def import_referrals(batch_id: int) -> None:
+    """Issue 15 item 5: record a confirmed referral sheet in chunks (a crash leaves it resumable)."""
+    referral_import_run(batch_id=batch_id)
