@@ -266,3 +266,40 @@ def test_the_batch_entry_point_writes_nothing_when_one_row_is_invalid() -> None:
     assert not Ticket.objects.filter(channel=Channel.REFERRAL).exists()
     made = ticket_services.ticket_create_many([good, good])
     assert len({m.ticket.number for m in made}) == 2
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_batch_tells_each_requester_as_a_single_intake_does() -> None:
+    """``ticket_create_many`` publishes the same "received" receipts as ``ticket_create`` (one SMS per
+    requester with their own number and tracking code), written for the batch at once."""
+    from jiesu.notify.models import Outbox
+
+    fields = {
+        "actor": user("dispatcher"),
+        "channel": Channel.REFERRAL,
+        "type": "help",
+        "campus": beijing(),
+        "content": "暖气不热",
+        "requester_name": "张三",
+        "contact_phone": "13800138000",
+        "contact_email": "zhang@example.com",
+        "source_name": "12345市民服务热线",
+    }
+    single = ticket_services.ticket_create(**fields)
+    batch = ticket_services.ticket_create_many([fields, {**fields, "contact_phone": "13900139000"}])
+
+    def receipts(made: Any) -> list[tuple[str, str, str, str]]:
+        rows = Outbox.objects.filter(event="received", body__contains=made.ticket.number)
+        return sorted(
+            (
+                r.channel,
+                r.address,
+                r.subject.replace(made.ticket.number, "N"),
+                r.body.replace(made.ticket.number, "N").replace(made.tracking_code, "C"),
+            )
+            for r in rows
+        )
+
+    assert receipts(single)
+    assert receipts(batch[0]) == receipts(single)
+    assert {r[1] for r in receipts(batch[1])} == {"13900139000", "zhang@example.com"}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -65,11 +66,16 @@ def _intake_fields(batch: ReferralImport, actor: User, checked: Checked) -> dict
     }
 
 
-def _judge(data: bytes, batch: ReferralImport, actor: User) -> tuple[dict[str, str], list[Checked]]:
-    """The sheet read and every row judged, intake's own checks included (nothing is written)."""
+def _judge(
+    data: bytes, batch: ReferralImport, actor: User, *, intake: bool = True
+) -> tuple[dict[str, str], list[Checked]]:
+    """The sheet read and every row judged, with intake's own checks (``intake``: the run leaves them to
+    ``ticket_create_many``, which makes them anyway). Nothing is written."""
     sheet = read_sheet(data)
 
     def intake_check(fields: dict[str, Any]) -> str | None:
+        if not intake:
+            return None
         try:
             prepare(
                 **{
@@ -224,65 +230,81 @@ def _stop(batch: ReferralImport, message: str) -> None:
         _log(batch, None, "stopped", error=message)
 
 
+@dataclass
+class _Outcome:
+    """What a run has done so far (committed with each chunk: the page polls it)."""
+
+    batch: ReferralImport
+    processed: int
+    created: int
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+
+    def save(self) -> None:
+        batch = self.batch
+        batch.processed_rows = self.processed
+        batch.created_count = self.created
+        batch.duplicates = self.duplicates
+        batch.duplicate_count = len(self.duplicates)
+        batch.failures = self.failures
+        batch.failed_count = len(self.failures)
+        batch.save(
+            update_fields=[
+                "processed_rows",
+                "created_count",
+                "duplicates",
+                "duplicate_count",
+                "failures",
+                "failed_count",
+            ]
+        )
+
+
 def _run(batch: ReferralImport, actor: User, progress: Callable[[ReferralImport], None] | None) -> None:
-    _columns, checked = _judge(bytes(batch.content), batch, actor)
-    mine = dict(ReferralRow.objects.filter(batch=batch).values_list("line", "ticket__number"))
-    created = len(mine)
-    duplicates: list[dict[str, Any]] = []
-    failures = _failures(checked)
+    _columns, checked = _judge(bytes(batch.content), batch, actor, intake=False)
+    mine = set(ReferralRow.objects.filter(batch=batch).values_list("line", flat=True))
+    outcome = _Outcome(batch, processed=0, created=len(mine), failures=_failures(checked))
     todo: list[Checked] = []
     for item in checked:
         if item.duplicate_of and item.line in mine:
             continue  # recorded by an earlier run of this batch
         if item.duplicate_of:
-            duplicates.append({"line": item.line, "reference": item.reference, "number": item.duplicate_of})
+            outcome.duplicates.append(
+                {"line": item.line, "reference": item.reference, "number": item.duplicate_of}
+            )
         elif item.ok:
             todo.append(item)
-    done = len(checked) - len(todo)
-    batch.failures = failures
-    batch.failed_count = len(failures)
-    batch.save(update_fields=["failures", "failed_count"])
-    _progress(batch, processed=done, created=created, duplicates=duplicates)
+    outcome.processed = len(checked) - len(todo)
+    outcome.save()
     for start in range(0, len(todo), CHUNK):
         chunk = todo[start : start + CHUNK]
-        recorded, skipped = _record_chunk(batch, actor, chunk)
-        created += recorded
-        duplicates.extend(skipped)
-        done += len(chunk)
-        _progress(batch, processed=done, created=created, duplicates=duplicates)
+        _record_chunk(batch, actor, chunk, outcome)
+        outcome.processed += len(chunk)
+        outcome.save()
         if progress is not None:
             progress(batch)
     with transaction.atomic():
         ReferralImport.objects.filter(pk=batch.pk).update(
             status=ImportStatus.DONE, finished_at=timezone.now()
         )
-        _log(batch, None, "finished", created=created, duplicates=len(duplicates), failed=len(failures))
+        _log(
+            batch,
+            None,
+            "finished",
+            created=outcome.created,
+            duplicates=len(outcome.duplicates),
+            failed=len(outcome.failures),
+        )
 
 
-def _progress(
-    batch: ReferralImport, *, processed: int, created: int, duplicates: list[dict[str, Any]]
-) -> None:
-    """The figures the page polls, committed after each chunk."""
-    batch.processed_rows = processed
-    batch.created_count = created
-    batch.duplicates = duplicates
-    batch.duplicate_count = len(duplicates)
-    batch.save(update_fields=["processed_rows", "created_count", "duplicates", "duplicate_count"])
-
-
-def _record_chunk(
-    batch: ReferralImport, actor: User, chunk: list[Checked]
-) -> tuple[int, list[dict[str, Any]]]:
+def _record_chunk(batch: ReferralImport, actor: User, chunk: list[Checked], outcome: _Outcome) -> None:
     """One chunk in one transaction: its tickets and their keys. A key recorded meanwhile by someone else
-    (another worker) rolls the chunk back; it is recorded again without the rows now known."""
-    for _attempt in range(3):
-        known = imported_numbers({(c.source_name, c.reference) for c in chunk})
-        skipped = [
-            {"line": c.line, "reference": c.reference, "number": known[(c.source_name, c.reference)]}
-            for c in chunk
-            if (c.source_name, c.reference) in known
-        ]
-        fresh = [c for c in chunk if (c.source_name, c.reference) not in known]
+    (another worker) rolls the chunk back, and a row intake refuses (``ticket_create_many`` names it) is set
+    aside as failed; the chunk is then recorded again without them."""
+    rows = list(chunk)
+    for _attempt in range(len(chunk) + 3):
+        known = imported_numbers({(c.source_name, c.reference) for c in rows})
+        fresh = [c for c in rows if (c.source_name, c.reference) not in known]
         try:
             with transaction.atomic():
                 created = ticket_create_many([_intake_fields(batch, actor, c) for c in fresh])
@@ -299,7 +321,20 @@ def _record_chunk(
         except IntegrityError:
             log.info("referral import %s: a chunk met keys recorded meanwhile; trying again", batch.pk)
             continue
-        return len(fresh), skipped
+        except DomainError as error:
+            bad = fresh[getattr(error, "index", 0)]
+            outcome.failures.append(
+                {"line": bad.line, "reference": bad.reference, "errors": [str(error.message)]}
+            )
+            rows.remove(bad)
+            continue
+        outcome.created += len(fresh)
+        outcome.duplicates.extend(
+            {"line": c.line, "reference": c.reference, "number": known[(c.source_name, c.reference)]}
+            for c in rows
+            if (c.source_name, c.reference) in known
+        )
+        return
     raise DomainError(_("The import keeps meeting rows recorded at the same time; run it again."))
 
 

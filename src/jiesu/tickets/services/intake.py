@@ -265,7 +265,9 @@ def ticket_create(**fields: Any) -> Created:
         ticket.save(force_insert=True)
         clockwork.save_intake_clocks(ticket, clocks)
         base.record_many(_intake_history(prepared))
-        _after_intake(prepared)
+        if prepared.acknowledge:
+            acknowledge_at_intake(ticket, at=base.now())
+        base.publish(_received(prepared))
     return Created(ticket, prepared.code)
 
 
@@ -302,7 +304,9 @@ def ticket_create_many(rows: Sequence[Mapping[str, Any]]) -> list[Created]:
         Clock.objects.bulk_create([clock for own in clocks for clock in own])
         base.record_many([event for item in prepared for event in _intake_history(item)])
         for item in prepared:
-            _after_intake(item)
+            if item.acknowledge:
+                acknowledge_at_intake(item.ticket, at=base.now())
+        base.publish_many([_received(item) for item in prepared])
     return [Created(item.ticket, item.code) for item in prepared]
 
 
@@ -338,15 +342,11 @@ def _intake_history(prepared: Prepared) -> list[Event]:
     return events
 
 
-def _after_intake(prepared: Prepared) -> None:
-    """Acknowledged on the call (R4.1), then the "received" event (the requester's receipt)."""
+def _received(prepared: Prepared) -> base.TicketEvent:
+    """The "received" event (the requester's receipt, with the tracking code)."""
     ticket = prepared.ticket
-    if prepared.acknowledge:
-        acknowledge_at_intake(ticket, at=base.now())
-    base.publish(
-        base.TicketEvent(
-            "received", ticket.pk, ticket.number, ticket.recorded_by_id, {"tracking_code": prepared.code}
-        )
+    return base.TicketEvent(
+        "received", ticket.pk, ticket.number, ticket.recorded_by_id, {"tracking_code": prepared.code}
     )
 
 
