@@ -27,6 +27,7 @@ LAYER = {
     "mailbox": 3,
     "directory": 3,
     "channels": 3,
+    "referrals": 3,
     "demo": 4,
     "worker": 4,
     "backup": 4,

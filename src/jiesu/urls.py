@@ -15,6 +15,7 @@ urlpatterns = [
     path("open311/v2/", include("jiesu.open311.urls")),
     path("knowledge/", include("jiesu.knowledge.urls")),
     path("channels/", include("jiesu.channels.urls")),
+    path("referrals/", include("jiesu.referrals.urls")),
     path("", include("jiesu.supervision.urls")),
     path("", include("jiesu.mailbox.urls")),
     path("calendar/", include("jiesu.workcalendar.urls")),

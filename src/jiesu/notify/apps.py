@@ -13,4 +13,4 @@ class NotifyConfig(AppConfig):
         from jiesu.notify import services as notify  # noqa: PLC0415 - apps load before their models
         from jiesu.tickets import services as tickets  # noqa: PLC0415
 
-        tickets.subscribe_in_transaction(notify.notify_ticket_event)
+        tickets.subscribe_in_transaction(notify.notify_ticket_event, many=notify.notify_ticket_events)

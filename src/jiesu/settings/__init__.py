@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jiesu.mailbox",
     "jiesu.directory",
     "jiesu.channels",  # Office-led channels: reception day, symposiums, petitions (R2.1, R2.4, R2.5)
+    "jiesu.referrals",
     "jiesu.api",
     "jiesu.open311",  # above api and catalogue: Open311 GeoReport v2 on the referral path
     "jiesu.web",

@@ -15,6 +15,12 @@ class WorkerConfig(AppConfig):
         on_outbox_committed(enqueue_delivery)
         on_training_requested(enqueue_training)  # R9.5: the insight page's "retrain now"
 
+        # Issue 15 item 5: a confirmed referral sheet is imported on a worker (the referrals app never imports it).
+        from jiesu.referrals.services import on_import_requested  # noqa: PLC0415
+        from jiesu.worker.queue import enqueue_referral_import  # noqa: PLC0415
+
+        on_import_requested(enqueue_referral_import)
+
         # R8.2: the people a supervision order concerns hear of each step (supervision never imports notify).
         from jiesu.supervision.services.orders import subscribe_in_transaction  # noqa: PLC0415
         from jiesu.worker.sweep import notify_order_change  # noqa: PLC0415

@@ -74,3 +74,14 @@ def enqueue_training(actor_id: int | None) -> None:
         train_dispatch(actor_id)
     except Exception:  # noqa: BLE001 - the nightly training still runs
         log.exception("could not queue the dispatch training (queue %s)", settings.QUEUE_URL)
+
+
+def enqueue_referral_import(batch_id: int) -> None:
+    """Issue 15 item 5: run a confirmed referral import on a worker (registered with the referrals app by
+    ``WorkerConfig.ready``; called after the confirmation commits). A lost task is resumed from the page."""
+    from jiesu.worker.tasks import import_referrals  # noqa: PLC0415 - tasks import this module
+
+    try:
+        import_referrals(batch_id)
+    except Exception:  # noqa: BLE001 - the batch stays queued; the Office resumes it from its page
+        log.exception("could not queue referral import %s (queue %s)", batch_id, settings.QUEUE_URL)

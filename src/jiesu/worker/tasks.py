@@ -24,6 +24,7 @@ from jiesu.insight.models import DispatchModel
 from jiesu.insight.services import dispatch_model_train, hot_topics_record
 from jiesu.notify.delivery import deliver_due
 from jiesu.org.models import User
+from jiesu.referrals.services import referral_import_run
 from jiesu.worker.queue import huey
 from jiesu.worker.sweep import run_sweep
 
@@ -92,3 +93,9 @@ def sync_directory_nightly() -> None:
         raise  # huey retries once
     if report.errors:
         log.warning("directory sync: %d errors (see the run's report)", len(report.errors))
+
+
+@huey.task(retries=0)
+def import_referrals(batch_id: int) -> None:
+    """Issue 15 item 5: record a confirmed referral sheet in chunks (a crash leaves it resumable)."""
+    referral_import_run(batch_id=batch_id)

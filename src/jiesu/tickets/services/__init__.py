@@ -35,7 +35,7 @@ from jiesu.tickets.services.handling import (
     third_party_record,
     ticket_set_level,
 )
-from jiesu.tickets.services.intake import Created, ticket_create
+from jiesu.tickets.services.intake import Created, ticket_create, ticket_create_many
 from jiesu.tickets.services.referrals import referral_report_back
 from jiesu.tickets.services.replies import (
     flags_third_party,
@@ -78,6 +78,7 @@ __all__ = [
     "ticket_acknowledge",
     "ticket_close_unsatisfied",
     "ticket_create",
+    "ticket_create_many",
     "ticket_dispatch",
     "ticket_set_level",
     "unreachable_close",

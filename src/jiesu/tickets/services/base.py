@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,6 +38,7 @@ class TicketEvent:
 
 _listeners: list[Callable[[TicketEvent], None]] = []
 _writers: list[Callable[[TicketEvent], object]] = []
+_batch_writers: dict[Callable[[TicketEvent], object], Callable[[Sequence[TicketEvent]], object]] = {}
 
 
 def subscribe(listener: Callable[[TicketEvent], None]) -> Callable[[TicketEvent], None]:
@@ -50,15 +51,23 @@ def unsubscribe(listener: Callable[[TicketEvent], None]) -> None:
     _listeners.remove(listener)
 
 
-def subscribe_in_transaction(writer: Callable[[TicketEvent], object]) -> Callable[[TicketEvent], object]:
+def subscribe_in_transaction(
+    writer: Callable[[TicketEvent], object],
+    *,
+    many: Callable[[Sequence[TicketEvent]], object] | None = None,
+) -> Callable[[TicketEvent], object]:
     """Register a writer that runs inside the change's transaction (the notification outbox): its rows
-    commit or roll back with the change."""
+    commit or roll back with the change. ``many``, when given, writes what ``writer`` writes for a batch of
+    events at once (``publish_many``)."""
     _writers.append(writer)
+    if many is not None:
+        _batch_writers[writer] = many
     return writer
 
 
 def unsubscribe_in_transaction(writer: Callable[[TicketEvent], object]) -> None:
     _writers.remove(writer)
+    _batch_writers.pop(writer, None)
 
 
 _muted = 0
@@ -87,6 +96,28 @@ def publish(event: TicketEvent) -> None:
     def send() -> None:
         for listener in _listeners:
             listener(event)
+
+    transaction.on_commit(send)
+
+
+def publish_many(events: Sequence[TicketEvent]) -> None:
+    """``publish`` for a batch of events (a bulk intake): each in-transaction writer gets the whole batch when it
+    registered a batch form (``many``), else each event in turn; listeners run after commit as for ``publish``."""
+    if _muted or not events:
+        return
+    for writer in _writers:
+        many = _batch_writers.get(writer)
+        if many is not None:
+            many(events)
+        else:
+            for event in events:
+                writer(event)
+    batch = list(events)
+
+    def send() -> None:
+        for event in batch:
+            for listener in _listeners:
+                listener(event)
 
     transaction.on_commit(send)
 
