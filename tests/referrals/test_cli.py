@@ -16,7 +16,7 @@ from jiesu.tickets.models import Channel, Ticket
 from tests.referrals.sheets import HEADERS, numbered, row, xlsx
 from tests.support import at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_org")]
 NOW = at(2026, 12, 2, 10)
 
 

@@ -147,4 +147,5 @@ def test_the_ticket_page_costs_the_same_however_long_its_history() -> None:
     long = queries_for(client, url)
     assert short == long, (short, long)
     # 18 + the nav's unread count (notify) + the task forces (insight, R6.4) + the daily report's menu entry (R8.4)
-    assert long <= 21, long
+    # + whether it came from a reception day, a petition or a symposium (channels, R2.1, R2.4, R2.5)
+    assert long <= 22, long

@@ -10,12 +10,28 @@ from django.utils.translation import gettext as _
 
 from jiesu.channels.models import BookingTicket, Petition, PetitionStep, SymposiumIssue
 from jiesu.tickets.hints import GroupHint, provide
+from jiesu.tickets.models import Channel, Ticket
+
+ORIGIN_CHANNELS = (Channel.RECEPTION_DAY, Channel.PETITION, Channel.SYMPOSIUM)
 
 
 def origin_hints(ticket_ids: Sequence[int]) -> dict[int, list[GroupHint]]:
-    """One query per kind of origin for the page; no personal data in the hint."""
+    """One query for which tickets came from these channels, then one per kind of origin present; no personal
+    data in the hint."""
     out: dict[int, list[GroupHint]] = {}
-    for link in BookingTicket.objects.filter(ticket_id__in=ticket_ids).select_related("booking__session"):
+    by_channel: dict[str, list[int]] = {}
+    for pk, channel in Ticket.objects.filter(pk__in=ticket_ids, channel__in=ORIGIN_CHANNELS).values_list(
+        "pk", "channel"
+    ):
+        by_channel.setdefault(channel, []).append(pk)
+    visits = by_channel.get(Channel.RECEPTION_DAY, [])
+    petitions = by_channel.get(Channel.PETITION, [])
+    issues = by_channel.get(Channel.SYMPOSIUM, [])
+    for link in (
+        BookingTicket.objects.filter(ticket_id__in=visits).select_related("booking__session")
+        if visits
+        else ()
+    ):
         session = link.booking.session
         out.setdefault(link.ticket_id, []).append(
             GroupHint(
@@ -25,7 +41,9 @@ def origin_hints(ticket_ids: Sequence[int]) -> dict[int, list[GroupHint]]:
                 label=_("Came from"),
             )
         )
-    for petition in Petition.objects.filter(ticket_id__in=ticket_ids).prefetch_related("steps"):
+    for petition in (
+        Petition.objects.filter(ticket_id__in=petitions).prefetch_related("steps") if petitions else ()
+    ):
         done = {s.kind for s in petition.steps.all()}
         state = "、".join(str(label) for kind, label in PetitionStep.Kind.choices if kind in done)
         out.setdefault(petition.ticket_id, []).append(
@@ -36,8 +54,10 @@ def origin_hints(ticket_ids: Sequence[int]) -> dict[int, list[GroupHint]]:
                 label=_("Came from"),
             )
         )
-    for issue in SymposiumIssue.objects.filter(ticket_id__in=ticket_ids).select_related(
-        "symposium__organizer"
+    for issue in (
+        SymposiumIssue.objects.filter(ticket_id__in=issues).select_related("symposium__organizer")
+        if issues
+        else ()
     ):
         out.setdefault(issue.ticket_id, []).append(  # type: ignore[arg-type]
             GroupHint(
