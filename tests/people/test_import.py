@@ -13,7 +13,7 @@ from jiesu.people.errors import PeopleError
 from jiesu.people.models import PeopleAction, PeopleLog
 from tests.support import user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_org")]
 
 HEADER = ["学号/工号", "姓名", "人员类别", "校区", "手机", "邮箱"]
 

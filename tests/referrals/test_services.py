@@ -20,7 +20,7 @@ from jiesu.workcalendar.clocks import SHANGHAI
 from tests.referrals.sheets import HEADERS, numbered, row, xlsx
 from tests.support import at, beijing, user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_org")]
 NOW = at(2026, 12, 2, 10)
 
 

@@ -17,7 +17,7 @@ from jiesu.tickets.models import Channel, Ticket
 from tests.referrals.sheets import HEADERS, numbered, row, xlsx
 from tests.support import at, beijing, signed_in, user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_org")]
 NOW = at(2026, 12, 2, 10)
 
 
