@@ -12,7 +12,7 @@ from jiesu.people.errors import PeopleError
 from jiesu.people.models import PeopleAction, PeopleLog
 from tests.support import dispatched, unit, user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_org")]
 
 
 def _newcomer(username: str, number: str = "") -> User:

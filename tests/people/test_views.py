@@ -15,7 +15,7 @@ from jiesu.org.models import Membership, Role, User
 from jiesu.people.models import PeopleAction, PeopleLog
 from tests.support import signed_in, unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_org")]
 
 ADMIN_PAGES = [
     "people:index",
