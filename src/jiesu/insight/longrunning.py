@@ -27,9 +27,9 @@ from jiesu.org.selectors import unit_heads
 from jiesu.tickets.errors import DomainError, NotAllowed, TransitionError
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import CLOSED_STATUSES, Status
+from jiesu.workcalendar.clocks import SHANGHAI, end_of_day
 from jiesu.workcalendar.selectors import get_calendar
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 LONG_OPEN_WORKING_DAYS = 10  # R9.3: open more than 10 working days
 REOPENED_ROUND = 3  # R9.3: reopened at least twice (the first round is 1)
 PLAN_MAX = 5000
@@ -55,11 +55,10 @@ def long_open_since(now: dt.datetime) -> dt.datetime:
     day = today - dt.timedelta(days=1)
     while calendar.add_working_days(day, LONG_OPEN_WORKING_DAYS) >= today:
         day -= dt.timedelta(days=1)
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI)
+    return end_of_day(day)
 
 
-def _criteria(now: dt.datetime) -> Q:
-    since = long_open_since(now)
+def _criteria(since: dt.datetime) -> Q:
     return (
         (~Q(status__in=CLOSED_STATUSES) & Q(had_at__lt=since))
         | Q(round__gte=REOPENED_ROUND)
@@ -67,11 +66,12 @@ def _criteria(now: dt.datetime) -> Q:
     )
 
 
-def reasons_of(ticket: Ticket, now: dt.datetime) -> list[str]:
-    """Why this ticket is long-running (keys of ``REASONS``); empty when it is not."""
+def reasons_of(ticket: Ticket, now: dt.datetime, since: dt.datetime | None = None) -> list[str]:
+    """Why this ticket is long-running (keys of ``REASONS``); empty when it is not. ``since`` is
+    ``long_open_since(now)``, passed in when many tickets are judged at once."""
     had = ticket.accepted_at or ticket.received_at
     found = []
-    if ticket.status not in CLOSED_STATUSES and had < long_open_since(now):
+    if ticket.status not in CLOSED_STATUSES and had < (since or long_open_since(now)):
         found.append("open_long")
     if ticket.round >= REOPENED_ROUND:
         found.append("reopened")
@@ -91,25 +91,22 @@ class Candidate:
         return [str(REASONS[r]) for r in self.reasons]
 
 
-def _long_running(now: dt.datetime) -> QuerySet[Ticket]:
-    return Ticket.objects.annotate(had_at=Coalesce("accepted_at", "received_at")).filter(_criteria(now))
+def _long_running(since: dt.datetime) -> QuerySet[Ticket]:
+    return Ticket.objects.annotate(had_at=Coalesce("accepted_at", "received_at")).filter(_criteria(since))
 
 
 def candidates(*, now: dt.datetime | None = None, limit: int = 200) -> list[Candidate]:
     """Long-running tickets not yet on the list, the longest-held first, with the lead unit's head (two queries)."""
     now = now or timezone.now()
+    since = long_open_since(now)
     rows = list(
-        _long_running(now)
+        _long_running(since)
         .filter(special_study__isnull=True)
         .select_related("lead_unit")
         .order_by("had_at", "id")[:limit]  # type: ignore[misc]  # an annotation the plugin misses
     )
     heads = unit_heads({t.lead_unit_id for t in rows if t.lead_unit_id})
-    return [Candidate(t, reasons_of(t, now), heads.get(t.lead_unit_id)) for t in rows]  # type: ignore[arg-type]
-
-
-def count_candidates(*, now: dt.datetime | None = None) -> int:
-    return _long_running(now or timezone.now()).filter(special_study__isnull=True).count()
+    return [Candidate(t, reasons_of(t, now, since), heads.get(t.lead_unit_id)) for t in rows]  # type: ignore[arg-type]
 
 
 def studies_for(user: User, *, concluded: bool = False) -> QuerySet[SpecialStudy]:
@@ -130,6 +127,13 @@ def may_see_studies(user: User) -> bool:
 
 def may_manage(user: User, study: SpecialStudy) -> bool:
     return may_see_insight(user) or study.owner_id == user.pk
+
+
+def proposed_owner(ticket: Ticket) -> User | None:
+    """The owner proposed when a ticket is put on the list: its lead unit's head (R9.3)."""
+    if ticket.lead_unit_id is None:
+        return None
+    return unit_heads([ticket.lead_unit_id]).get(ticket.lead_unit_id)
 
 
 def owner_choices(ticket: Ticket) -> QuerySet[User]:

@@ -104,12 +104,8 @@ def study_take(request: HttpRequest, number: str) -> HttpResponse:
     _office(request)
     ticket = get_object_or_404(Ticket.objects.select_related("lead_unit"), number=number)
     reasons = longrunning.reasons_of(ticket, timezone.now())
-    head = (
-        longrunning.unit_heads([ticket.lead_unit_id]).get(ticket.lead_unit_id)
-        if ticket.lead_unit_id
-        else None
-    )  # type: ignore[list-item,arg-type]
-    form = TakeForm(request.POST or None, ticket=ticket, initial={"owner": head})
+    owner = longrunning.proposed_owner(ticket)
+    form = TakeForm(request.POST or None, ticket=ticket, initial={"owner": owner})
     status = 200
     if request.method == "POST":
         if form.is_valid():
