@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import rjieba
-
-from jiesu.tickets.text import STOPWORDS
+from jiesu.tickets.text import search_tokens
 
 MAX_TOKEN = 64
 MAX_QUERY_TOKENS = 30
@@ -16,7 +14,6 @@ MAX_QUERY_TOKENS = 30
 QUESTION_WEIGHT, KEYWORD_WEIGHT, ANSWER_WEIGHT = 3, 3, 1
 MAX_WEIGHT = 100
 _KEYWORD_SPLIT = re.compile(r"[\s,，、;；/|]+")
-_WORD = re.compile(r"[\w\u4e00-\u9fff]")
 # Words of asking, not of the matter asked about: they would match every question.
 QUESTION_WORDS = frozenset(
     "哪里 哪儿 哪个 如何 怎样 怎么办 怎么 什么 为什么 是否 多少 需要 要 去 找 办 没有 没 我的 一下 "
@@ -27,11 +24,7 @@ QUESTION_WORDS = frozenset(
 def tokens(text: str) -> list[str]:
     """Content words of ``text``, search mode: no punctuation, stopwords, question words or single characters
     (a lone 卡 or 去 matches everything and tells nothing)."""
-    return [
-        t
-        for t in (w.strip() for w in rjieba.cut_for_search(text.lower()))
-        if len(t) > 1 and _WORD.search(t) and t not in STOPWORDS and t not in QUESTION_WORDS
-    ]
+    return [t for t in (w.strip() for w in search_tokens(text)) if len(t) > 1 and t not in QUESTION_WORDS]
 
 
 def keyword_list(keywords: str) -> list[str]:

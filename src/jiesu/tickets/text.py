@@ -22,6 +22,12 @@ def tokens(text: str) -> list[str]:
     ]
 
 
+def search_tokens(text: str) -> list[str]:
+    """Content words of ``text`` in rjieba's search mode (a long word also yields the words inside it, 交学费 →
+    学费, 交学费): what a search box matches against, where ``tokens`` is what a text is compared by."""
+    return [t for t in rjieba.cut_for_search(text.lower()) if _WORD.search(t) and t not in STOPWORDS]
+
+
 def search_text(subject: str, content: str) -> str:
     """Space-joined tokens stored on the ticket for cheap comparisons."""
     return " ".join(tokens(f"{subject} {content}"))[:4000]
