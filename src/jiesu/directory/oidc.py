@@ -13,6 +13,7 @@ from jiesu.directory.conf import OidcConfig, oidc_config
 from jiesu.directory.models import DirectoryChange
 from jiesu.directory.records import KIND_ALIASES, PersonRecord
 from jiesu.directory.services import DirectoryError, directory_signin_apply
+from jiesu.identity.matching import people_with_number
 from jiesu.org.models import User
 
 
@@ -45,8 +46,7 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
         return bool(str(claims.get(oidc_config().number_claim) or "").strip())
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
-        number = str(claims.get(oidc_config().number_claim) or "").strip()
-        return User.objects.filter(number=number) if number else User.objects.none()
+        return people_with_number(str(claims.get(oidc_config().number_claim) or ""))
 
     def _write(self, claims: dict[str, Any], user: User | None) -> User | None:
         config = oidc_config()
