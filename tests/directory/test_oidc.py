@@ -180,6 +180,7 @@ def test_the_sign_in_page_offers_oidc_only_when_configured(client, settings) -> 
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://id.example.edu.cn/auth"
     page = client.get(reverse("web:login") + "?next=/tickets/").content.decode()
     assert reverse("directory:oidc_login") in page
+    assert 'data-testid="signin-oidc"' in page  # one more entry of identity.providers, beside CAS and WeCom
     start = client.get(reverse("directory:oidc_login") + "?next=/tickets/")
     assert start["Location"].startswith("https://id.example.edu.cn/auth?")
     assert client.session["oidc_login_next"] == "/tickets/"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from jiesu.directory.conf import OidcConfig, oidc_config
@@ -14,7 +16,20 @@ from jiesu.directory.models import DirectoryChange
 from jiesu.directory.records import KIND_ALIASES, PersonRecord
 from jiesu.directory.services import DirectoryError, directory_signin_apply
 from jiesu.identity.matching import people_with_number
+from jiesu.identity.providers import SignInProvider, with_next
 from jiesu.org.models import User
+
+
+def oidc_provider(next_url: str) -> SignInProvider | None:
+    """The sign-in page's OIDC button, registered in ``identity.providers.PROVIDERS`` by the app's ``ready()``
+    (identity sits below directory and cannot import it), so the page has one list of services."""
+    if not oidc_config().enabled:
+        return None
+    return SignInProvider(
+        "oidc",
+        str(_("Sign in through the school's identity service")),
+        with_next(reverse("directory:oidc_login"), next_url),
+    )
 
 
 def claims_record(claims: dict[str, Any], config: OidcConfig) -> PersonRecord:
