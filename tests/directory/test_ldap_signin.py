@@ -82,6 +82,17 @@ def test_an_existing_account_is_matched_by_number_not_by_name(ldap_on, client) -
     assert User.objects.filter(number="2023010101").count() == 1
 
 
+def test_a_superusers_number_does_not_sign_in_through_the_directory(ldap_on, client) -> None:
+    """As with CAS and WeCom (``identity.matching``): a superuser's local password stays the only way in."""
+    admin = User.objects.create_superuser(username="root-admin", password="x", number="2023010101")
+
+    assert sign_in(client, "2023010101", "student-pass-1").status_code == 200
+
+    assert "_auth_user_id" not in client.session
+    admin.refresh_from_db()
+    assert admin.full_name == ""
+
+
 def test_local_accounts_still_sign_in_with_ldap_on(ldap_on, client, password) -> None:
     """The Office's administrators keep their local passwords."""
     assert sign_in(client, "admin", password).status_code == 302

@@ -149,6 +149,18 @@ def test_a_group_claim_gives_a_role_only_through_the_mapping(oidc_on, client, se
     assert (grant.role, grant.unit.code) == (Role.DISPATCHER, "office")
 
 
+def test_a_superusers_number_claim_does_not_sign_in(oidc_on, client) -> None:
+    """As with CAS and WeCom (``identity.matching``): a superuser's local password stays the only way in."""
+    admin = User.objects.create_superuser(username="root-admin", password="x", number="2023010101")
+
+    response = oidc_sign_in(client, oidc_on, "zhangxm", "zhangxm-pass")
+
+    assert response["Location"] == "/login/"
+    assert "_auth_user_id" not in client.session
+    admin.refresh_from_db()
+    assert (admin.full_name, admin.email) == ("", "")
+
+
 def test_unknown_people_are_refused_when_creation_is_off(oidc_on, client, settings) -> None:
     settings.JIESU_OIDC = {"client_id": oidc_on.client_id, "create_users": False}
 
@@ -168,6 +180,7 @@ def test_the_sign_in_page_offers_oidc_only_when_configured(client, settings) -> 
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://id.example.edu.cn/auth"
     page = client.get(reverse("web:login") + "?next=/tickets/").content.decode()
     assert reverse("directory:oidc_login") in page
+    assert 'data-testid="signin-oidc"' in page  # one more entry of identity.providers, beside CAS and WeCom
     start = client.get(reverse("directory:oidc_login") + "?next=/tickets/")
     assert start["Location"].startswith("https://id.example.edu.cn/auth?")
     assert client.session["oidc_login_next"] == "/tickets/"

@@ -156,6 +156,20 @@ def test_a_head_the_app_appointed_is_not_replaced(ldap_on, settings) -> None:
     assert roles_of("T0001") == {(Role.UNIT_HEAD, "computing")}  # the other mapped role is given
 
 
+def test_a_superusers_number_is_reported_and_an_account_name_taken_is_not_a_refusal(ldap_on) -> None:
+    """Matching by 学号/工号 is shared with CAS and WeCom (``identity.matching``): a superuser is never written by
+    the directory, and a local account that has the number as its name makes the new person take another."""
+    admin = User.objects.create_superuser(username="root-admin", password="x", number="T0001")
+    User.objects.create_user(username="2023010101", number="")
+
+    report = directory_sync(trigger=SyncRun.Trigger.COMMAND)
+
+    assert [(e["target"], e["key"]) for e in report.errors] == [("person", "T0001")]
+    admin.refresh_from_db()
+    assert admin.is_superuser and not Membership.objects.filter(user=admin).exists()
+    assert User.objects.get(number="2023010101").username == "directory-2023010101"
+
+
 def test_a_bad_unit_entry_is_reported_and_the_rest_synced(ldap_on) -> None:
     ldap_on.connect().add_s(
         f"ou=bad unit,{UNITS}", [("objectClass", [b"organizationalUnit"]), ("ou", [b"bad unit"])]

@@ -8,3 +8,10 @@ class DirectoryConfig(AppConfig):
     name = "jiesu.directory"
     label = "directory"
     verbose_name = _("Campus directory")
+
+    def ready(self) -> None:
+        from jiesu.directory.oidc import oidc_provider
+        from jiesu.identity.providers import PROVIDERS
+
+        if oidc_provider not in PROVIDERS:
+            PROVIDERS.append(oidc_provider)  # the sign-in page lists OIDC beside CAS and WeCom

@@ -16,6 +16,7 @@ from jiesu.directory.conf import ldap_config
 from jiesu.directory.models import DirectoryChange
 from jiesu.directory.records import person_record
 from jiesu.directory.services import DirectoryError, directory_signin_apply
+from jiesu.identity.matching import new_person, person_by_number
 from jiesu.org.models import User
 
 
@@ -46,10 +47,10 @@ class DirectoryLDAPBackend(LDAPBackend):
     def get_or_build_user(self, username: str, ldap_user: Any) -> tuple[User, bool]:
         """The person is matched by number (the sync's key), not by account name."""
         number = (ldap_user.attrs.get(ldap_config().number_attr) or [username])[0]
-        user = User.objects.filter(number=number).first()
+        user = person_by_number(number)
         if user is not None:
             return user, False
-        return User(username=number, number=number), True
+        return new_person(number=number, username=number, prefix="directory"), True
 
     def authenticate_ldap_user(self, ldap_user: Any, password: str) -> User | None:
         config = ldap_config()

@@ -7,13 +7,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from jiesu.directory.conf import OidcConfig, oidc_config
 from jiesu.directory.models import DirectoryChange
 from jiesu.directory.records import KIND_ALIASES, PersonRecord
 from jiesu.directory.services import DirectoryError, directory_signin_apply
+from jiesu.identity.matching import people_with_number
+from jiesu.identity.providers import SignInProvider, with_next
 from jiesu.org.models import User
+
+
+def oidc_provider(next_url: str) -> SignInProvider | None:
+    """The sign-in page's OIDC button, registered in ``identity.providers.PROVIDERS`` by the app's ``ready()``
+    (identity sits below directory and cannot import it), so the page has one list of services."""
+    if not oidc_config().enabled:
+        return None
+    return SignInProvider(
+        "oidc",
+        str(_("Sign in through the school's identity service")),
+        with_next(reverse("directory:oidc_login"), next_url),
+    )
 
 
 def claims_record(claims: dict[str, Any], config: OidcConfig) -> PersonRecord:
@@ -45,8 +61,7 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
         return bool(str(claims.get(oidc_config().number_claim) or "").strip())
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
-        number = str(claims.get(oidc_config().number_claim) or "").strip()
-        return User.objects.filter(number=number) if number else User.objects.none()
+        return people_with_number(str(claims.get(oidc_config().number_claim) or ""))
 
     def _write(self, claims: dict[str, Any], user: User | None) -> User | None:
         config = oidc_config()

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from jiesu.directory.models import DirectoryChange, DirectoryPerson, DirectoryUnit, SyncRun
 from jiesu.directory.records import PersonRecord, Snapshot, UnitRecord, wanted_roles
+from jiesu.identity.matching import new_person, person_by_number
 from jiesu.org.models import Membership, Role, Unit, User
 
 Grant = tuple[str, int | None]  # (role, unit id)
@@ -216,14 +217,12 @@ def _person_values(record: PersonRecord) -> dict[str, Any]:
 
 
 def _person_find_or_build(number: str) -> tuple[User, bool]:
-    user = User.objects.filter(number=number).first()
-    if user is not None:
-        return user, False
-    if User.objects.filter(username=number).exists():
-        raise DirectoryError(f"the account name {number} is taken by a person with another number")
-    user = User(username=number, number=number)
-    user.set_unusable_password()  # they sign in through the directory
-    return user, True
+    user = person_by_number(number)
+    if user is None:
+        return new_person(number=number, username=number, prefix="directory"), True
+    if user.is_superuser:
+        raise DirectoryError(f"{number} belongs to a superuser, whose local account stays the only way in")
+    return user, False
 
 
 def person_apply(
@@ -237,6 +236,10 @@ def person_apply(
         raise DirectoryError("the entry has no usable 学号/工号")
     if user is None:
         user, built = _person_find_or_build(record.number)
+    elif user.is_superuser:
+        raise DirectoryError(
+            f"{record.number} belongs to a superuser, whose local account stays the only way in"
+        )
     else:
         built = user.pk is None
     link = None if built else DirectoryPerson.objects.filter(user=user).first()

@@ -29,7 +29,7 @@ class SignInProvider:
     url: str
 
 
-def _with_next(url: str, next_url: str) -> str:
+def with_next(url: str, next_url: str) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
@@ -37,7 +37,7 @@ def cas_provider(next_url: str) -> SignInProvider | None:
     if not settings.CAS_SERVER_URL:
         return None
     return SignInProvider(
-        "cas", str(_("Unified identity authentication")), _with_next(reverse("identity:cas_login"), next_url)
+        "cas", str(_("Unified identity authentication")), with_next(reverse("identity:cas_login"), next_url)
     )
 
 
@@ -45,7 +45,7 @@ def wecom_provider(next_url: str) -> SignInProvider | None:
     if not wecom.is_configured():
         return None
     return SignInProvider(
-        "wecom", str(_("Sign in with WeCom")), _with_next(reverse("identity:wecom_login"), next_url)
+        "wecom", str(_("Sign in with WeCom")), with_next(reverse("identity:wecom_login"), next_url)
     )
 
 

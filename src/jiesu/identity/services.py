@@ -1,6 +1,7 @@
 """Writes of the identity app: signing a person in through an external identity service.
 
-Who an external account is (issue 18), in this order:
+Who an external account is (issue 18), in this order (the matching itself is ``jiesu.identity.matching``, shared
+with the directory's LDAP/OIDC sign-ins and sync):
 
 1. the account is already linked (an ``ExternalIdentity``): that person;
 2. the service's 学号/工号 (CAS: the number attribute; WeCom: the userid, which schools set to the 工号) is a
@@ -17,11 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiesu.identity.matching import (
+    new_person,
+    people_with_number,
+    person_by_number,
+    signs_in_with_password_only,
+)
 from jiesu.identity.models import ExternalIdentity, Provider, SignInEvent, SignInOutcome
 from jiesu.identity.profiles import Profile
 from jiesu.org.models import User
@@ -44,21 +50,13 @@ class ExternalAccount:
     attributes: dict[str, Any] = field(default_factory=dict)
 
 
-def _free_username(subject: str, provider: str) -> str:
-    """The account's own name when no local account has it, else ``cas-<name>`` (then numbered)."""
-    candidates = [subject[:150], f"{provider}-{subject}"[:150]]
-    candidates += [f"{provider}-{subject}"[:140] + f"-{n}" for n in range(2, 100)]
-    taken = set(User.objects.filter(username__in=candidates).values_list("username", flat=True))
-    return next(name for name in candidates if name not in taken)
-
-
 def _fill_blanks(user: User, profile: Profile) -> list[str]:
     """Fill what the person's record lacks; never overwrite what the school or the person entered."""
     changed = []
     if profile.full_name and not user.full_name:
         user.full_name = profile.full_name
         changed.append("full_name")
-    if profile.number and not user.number and not User.objects.filter(number=profile.number).exists():
+    if profile.number and not user.number and not people_with_number(profile.number).exists():
         user.number = profile.number
         changed.append("number")
     return changed
@@ -79,20 +77,15 @@ def _log(account: ExternalAccount, user: User | None, outcome: str, reason: str 
 
 
 def _match_by_number(account: ExternalAccount) -> User | None:
-    number = account.profile.number or (account.subject if account.provider == Provider.WECOM else "")
-    if not number:
-        return None
-    return User.objects.filter(number=number).first()
+    return person_by_number(
+        account.profile.number or (account.subject if account.provider == Provider.WECOM else "")
+    )
 
 
 def _create_person(account: ExternalAccount) -> User:
     profile = account.profile
-    user = User(
-        username=_free_username(account.subject, account.provider),
-        full_name=profile.full_name,
-        number=profile.number,
-        password=make_password(None),  # no local password: this person signs in through CAS
-    )
+    user = new_person(number=profile.number, username=account.subject, prefix=account.provider)
+    user.full_name = profile.full_name
     if profile.kind:
         user.kind = profile.kind
     user.save()
@@ -121,7 +114,7 @@ def _sign_in(account: ExternalAccount, *, may_create: bool) -> SignInResult:
         return _log(account, user, SignInOutcome.SIGNED_IN)
 
     matched = _match_by_number(account)
-    if matched is not None and (matched.is_superuser or not matched.is_active):
+    if matched is not None and signs_in_with_password_only(matched):
         return _log(
             account,
             matched,

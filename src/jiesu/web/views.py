@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -85,10 +84,9 @@ class SignInView(auth_views.LoginView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        """The school's sign-in services (CAS, WeCom …) beside the local password form (issue 18)."""
+        """The school's sign-in services (CAS, WeCom, OIDC …) beside the local password form (issue 18)."""
         context = super().get_context_data(**kwargs)
         context["sign_in_providers"] = sign_in_providers(self.get_redirect_url())
-        context["oidc_enabled"] = bool(settings.JIESU_OIDC.get("client_id"))  # issue 18: OIDC sign-in
         return context
 
     def form_invalid(self, form: Any) -> HttpResponse:
