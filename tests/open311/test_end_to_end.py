@@ -172,6 +172,7 @@ def test_errors_are_open311_errors(city: str, fmt: str) -> None:
         (post_form(office, code, **{"attribute[campus]": "mars"}), 400),
         (post_form(office, code, first_name="", last_name=""), 400),
         (post_form(office, code, description="x" * 4001), 400),
+        (post_form(office, code, **{"attribute[due]": "2026-02-30T12:00"}), 400),  # well-formed, impossible
     ]
     for data, expected in cases:
         if fmt == "json":
@@ -188,6 +189,7 @@ def test_errors_are_open311_errors(city: str, fmt: str) -> None:
         (f"services/no-such-service.{fmt}", 404),
         (f"requests.{fmt}?status=lost", 400),
         (f"requests.{fmt}?start_date=yesterday", 400),
+        (f"requests.{fmt}?end_date=2026-02-30T00:00:00", 400),  # well-formed, impossible: not a crash
     ]:
         status, _kind, body = call(city + path)
         assert status == expected

@@ -102,10 +102,10 @@ def history_of(matter: Matter) -> QuerySet[MatterChange]:
     )
 
 
-def leaves() -> list[Matter]:
+def leaves(rows: Sequence[Matter] | None = None) -> list[Matter]:
     """The matters one dispatches: in use, with a responsible unit and no matter in use under them (Open311's
-    services), in tree order."""
-    rows = list(matters())
+    services), in tree order. ``rows``: the whole catalogue (``matters()``) when the caller has read it already."""
+    rows = list(matters()) if rows is None else rows
     active_parents = {m.parent_id for m in rows if m.is_active and m.parent_id}
     return [m for m, _d in in_tree_order(rows) if m.is_active and m.unit_id and m.pk not in active_parents]
 

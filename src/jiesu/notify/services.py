@@ -212,18 +212,13 @@ def _write_plan(plan: Plan, *, now: dt.datetime, wake: bool = True, combine: boo
 def notify_ticket_event(event: TicketEvent) -> int:
     """The in-transaction writer for every ticket event (``subscribe_in_transaction``); unknown names are
     ignored. Returns the number of inbox and outbox rows written; a worker is woken after the commit."""
-    with messages.language():  # route texts (outcome labels …) in the site's language, not the actor's
-        plan = Plan([Alert(event.name, event.ticket_id, dict(event.data), actor_id=event.actor_id)])
-    if not plan.items:
-        return 0
-    notes, outbox = _write_plan(plan, now=timezone.now())
-    return notes + outbox
+    return notify_ticket_events([event])
 
 
 def notify_ticket_events(events: Sequence[TicketEvent]) -> int:
     """``notify_ticket_event`` for a batch (``tickets.services.publish_many``, a bulk intake): the same rows as
     one call per event — nothing merged — from a constant number of queries for the whole batch."""
-    with messages.language():
+    with messages.language():  # route texts (outcome labels …) in the site's language, not the actor's
         plan = Plan([Alert(e.name, e.ticket_id, dict(e.data), actor_id=e.actor_id) for e in events])
     if not plan.items:
         return 0

@@ -21,8 +21,9 @@ SPAN = dt.timedelta(days=90)  # … of a span of 90 days
 
 
 def services() -> list[dict[str, Any]]:
-    leaves = catalogue.leaves()
-    path = catalogue.paths(list(catalogue.matters().filter(is_active=True)))
+    rows = list(catalogue.matters())  # one read of the catalogue for the leaves and their paths
+    leaves = catalogue.leaves(rows)
+    path = catalogue.paths([m for m in rows if m.is_active])
     return [
         {
             "service_code": m.code,

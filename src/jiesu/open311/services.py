@@ -50,13 +50,25 @@ def _campus_codes() -> str:
     return ", ".join(Campus.objects.order_by("sort_order", "id").values_list("code", flat=True))
 
 
+def instant(value: str) -> dt.datetime | None:
+    """An ISO 8601 date and time as an aware datetime (Asia/Shanghai when it names no offset); None when it is
+    not one — Django's ``parse_datetime`` raises on a well-formed impossible date such as 2026-02-30."""
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
 def _due(value: str) -> dt.datetime | None:
     if not value:
         return None
-    parsed = parse_datetime(value)
+    parsed = instant(value)
     if parsed is None:
         raise RequestError(400, _("attribute[due] must be an ISO 8601 date and time."))
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return parsed
 
 
 def _content(data: Mapping[str, str]) -> str:

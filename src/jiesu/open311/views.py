@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -96,7 +95,7 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
         return _submit(request, fmt)
     query = request.GET
     start, end = query.get("start_date", ""), query.get("end_date", "")
-    dates = [parse_datetime(v) if v else None for v in (start, end)]
+    dates = [services.instant(v) if v else None for v in (start, end)]
     if (start and dates[0] is None) or (end and dates[1] is None):
         return formats.error(fmt, 400, _("start_date and end_date must be ISO 8601 dates and times."))
     statuses = [s for s in query.get("status", "").split(",") if s]

@@ -56,9 +56,10 @@ def _log(batch: ReferralImport, actor: User | None, action: str, **details: Any)
     ReferralLog.objects.create(at=timezone.now(), actor=actor, batch=batch, action=action, details=details)
 
 
-def _intake_fields(batch: ReferralImport, actor: User, checked: Checked) -> dict[str, Any]:
+def _intake_fields(batch: ReferralImport, actor: User, fields: dict[str, Any]) -> dict[str, Any]:
+    """A row's fields as ``ticket_create_many`` (and the preview's ``prepare``) takes them (R2.6)."""
     return {
-        **checked.fields,
+        **fields,
         "actor": actor,
         "channel": Channel.REFERRAL,
         "type": batch.type,
@@ -77,15 +78,7 @@ def _judge(
         if not intake:
             return None
         try:
-            prepare(
-                **{
-                    **fields,
-                    "actor": actor,
-                    "channel": Channel.REFERRAL,
-                    "type": batch.type,
-                    "campus": batch.campus,
-                }
-            )
+            prepare(**_intake_fields(batch, actor, fields))
         except DomainError as error:
             return str(error.message)
         return None
@@ -307,7 +300,7 @@ def _record_chunk(batch: ReferralImport, actor: User, chunk: list[Checked], outc
         fresh = [c for c in rows if (c.source_name, c.reference) not in known]
         try:
             with transaction.atomic():
-                created = ticket_create_many([_intake_fields(batch, actor, c) for c in fresh])
+                created = ticket_create_many([_intake_fields(batch, actor, c.fields) for c in fresh])
                 ReferralRow.objects.bulk_create(
                     ReferralRow(
                         batch=batch,

@@ -77,7 +77,7 @@ def enqueue_training(actor_id: int | None) -> None:
 
 
 def enqueue_referral_import(batch_id: int) -> None:
-    """Issue 15 item 5: run a confirmed referral import on a worker (registered with the referrals app by
+    """R2.6 / issue 15 item 5: run a confirmed referral import on a worker (registered with the referrals app by
     ``WorkerConfig.ready``; called after the confirmation commits). A lost task is resumed from the page."""
     from jiesu.worker.tasks import import_referrals  # noqa: PLC0415 - tasks import this module
 

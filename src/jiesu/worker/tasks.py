@@ -97,5 +97,5 @@ def sync_directory_nightly() -> None:
 
 @huey.task(retries=0)
 def import_referrals(batch_id: int) -> None:
-    """Issue 15 item 5: record a confirmed referral sheet in chunks (a crash leaves it resumable)."""
+    """R2.6 / issue 15 item 5: record a confirmed referral sheet in chunks (a crash leaves it resumable)."""
     referral_import_run(batch_id=batch_id)

@@ -87,22 +87,13 @@ def muted() -> Iterator[None]:
 
 def publish(event: TicketEvent) -> None:
     """In-transaction writers run now; side effects after commit (conventions): a rolled-back change
-    publishes nothing and leaves no outbox row."""
-    if _muted:
-        return
-    for writer in _writers:
-        writer(event)
-
-    def send() -> None:
-        for listener in _listeners:
-            listener(event)
-
-    transaction.on_commit(send)
+    publishes nothing and leaves no outbox row. ``publish_many`` of one event."""
+    publish_many([event])
 
 
 def publish_many(events: Sequence[TicketEvent]) -> None:
     """``publish`` for a batch of events (a bulk intake): each in-transaction writer gets the whole batch when it
-    registered a batch form (``many``), else each event in turn; listeners run after commit as for ``publish``."""
+    registered a batch form (``many``), else each event in turn; listeners run after commit, event by event."""
     if _muted or not events:
         return
     for writer in _writers:

@@ -258,28 +258,15 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
 def ticket_create(**fields: Any) -> Created:
     """Record a request from any channel, the API included: the ticket, its clocks, its history and its
     notifications are committed before this returns. Direct channels make the receiving unit the lead unit
-    (R2); others await dispatch. Takes ``prepare``'s arguments."""
-    prepared = prepare(**fields)
-    ticket = prepared.ticket
-    clocks = clockwork.intake_clocks(ticket)
-    clockwork.add_source_clock(ticket, clocks)  # R2.6: a referral's own deadline, a clock of its own
-    with transaction.atomic():
-        ticket.number = base.next_number(timezone.localtime(ticket.received_at).date())
-        ticket.tracking_code_hash = base.hash_tracking_code(ticket.number, prepared.code)
-        ticket.save(force_insert=True)
-        clockwork.save_intake_clocks(ticket, clocks)
-        base.record_many(_intake_history(prepared))
-        if prepared.acknowledge:
-            acknowledge_at_intake(ticket, at=base.now())
-        base.publish(_received(prepared))
-    return Created(ticket, prepared.code)
+    (R2); others await dispatch. Takes ``prepare``'s arguments. The batch path of one (``_write``)."""
+    return _write([prepare(**fields)])[0]
 
 
 def ticket_create_many(rows: Sequence[Mapping[str, Any]]) -> list[Created]:
     """Record several requests exactly as ``ticket_create`` records one — the same ``prepare`` for each (validation,
-    the receiver's right, the tokens), the same rows (number, ticket, clocks, "create" history, the "received"
-    event and its notifications) — with one insert per table: a bulk import (the referral sheets, issue 15
-    item 5) writes thousands of requests in chunks. All or nothing: an invalid row raises its ``DomainError``
+    the receiver's right, the tokens), the same ``_write`` (number, ticket, clocks, "create" history, the
+    "received" event and its notifications) — with one insert per table: a bulk import (the referral sheets, issue
+    15 item 5) writes thousands of requests in chunks. All or nothing: an invalid row raises its ``DomainError``
     (with ``index``, its position in ``rows``) before anything is written."""
     prepared: list[Prepared] = []
     for index, fields in enumerate(rows):
@@ -288,10 +275,17 @@ def ticket_create_many(rows: Sequence[Mapping[str, Any]]) -> list[Created]:
         except DomainError as error:
             error.index = index  # type: ignore[attr-defined]
             raise
+    return _write(prepared)
+
+
+def _write(prepared: Sequence[Prepared]) -> list[Created]:
+    """The one intake writer: clocks built before the transaction opens (pure arithmetic), then per day one number
+    reservation, and one insert per table for tickets, clocks and history; events published in the same
+    transaction (their outbox rows commit with the tickets)."""
     clocks = []
     for item in prepared:
         own = clockwork.intake_clocks(item.ticket)
-        clockwork.add_source_clock(item.ticket, own)  # R2.6
+        clockwork.add_source_clock(item.ticket, own)  # R2.6: a referral's own deadline, a clock of its own
         clocks.append(own)
     days: dict[dt.date, list[Prepared]] = {}
     for item in prepared:
