@@ -6,11 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import rjieba
+from jiesu.tickets.text import search_tokens
 
-from jiesu.tickets.text import STOPWORDS
-
-_WORD = re.compile(r"[\w\u4e00-\u9fff]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -18,7 +15,7 @@ _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 @lru_cache(maxsize=8192)
 def words(text: str) -> frozenset[str]:
     """Content words of ``text`` (rjieba's search mode: long words and the shorter words inside them)."""
-    return frozenset(t for t in rjieba.cut_for_search(text.lower()) if _WORD.search(t) and t not in STOPWORDS)
+    return frozenset(search_tokens(text))
 
 
 @lru_cache(maxsize=8192)

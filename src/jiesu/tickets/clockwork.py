@@ -273,13 +273,6 @@ def intake_clocks(ticket: Ticket) -> list[Clock]:
     return clocks
 
 
-def save_intake_clocks(ticket: Ticket, clocks: list[Clock]) -> None:
-    """The clocks of a just-saved ticket, in one insert."""
-    for clock in clocks:
-        clock.ticket = ticket
-    Clock.objects.bulk_create(clocks)
-
-
 def response_deadline(ticket: Ticket) -> rules.Deadline:
     """R4.0 / R4.1: the response clock from 受理 (2 h, the night window, 30 min when urgent)."""
     return rules.response_due(accepted(ticket), urgent=ticket.urgent)
