@@ -1,4 +1,4 @@
-"""The reception day's list as a Word document (python-docx), for the leader's desk. Chinese fonts are set on
+"""R2.1: the reception day's list as a Word document (python-docx), for the leader's desk. Chinese fonts are set on
 every run as ``jiesu.reporting.docx`` does, so WPS and Word render the text in a Chinese face."""
 
 from __future__ import annotations

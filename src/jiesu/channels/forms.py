@@ -11,17 +11,22 @@ from django.utils.translation import gettext_lazy as _
 from jiesu.channels.models import NOTES_MAX, TOPIC_MAX, Petition, PetitionStep
 from jiesu.org.models import Campus, Membership, Role, Unit, User
 from jiesu.textcheck import CleanTextForm
+from jiesu.tickets.forms_intake import DomainErrorFormMixin
 from jiesu.tickets.models import TicketType
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+class ChannelForm(DomainErrorFormMixin, CleanTextForm):
+    """The channels' base form: the site's text checks, and a service's refusal shown beside its field."""
+
+
 def _campuses() -> Any:
     return Campus.objects.order_by("id")
 
 
-class SessionForm(CleanTextForm):
+class SessionForm(ChannelForm):
     leader = forms.ModelChoiceField(label=_("Leader"), queryset=User.objects.none())
     day = forms.DateField(label=_("Date"), widget=DATE)
     place = forms.CharField(label=_("Place"), max_length=100)
@@ -50,7 +55,7 @@ class SessionForm(CleanTextForm):
         return out
 
 
-class BookingForm(CleanTextForm):
+class BookingForm(ChannelForm):
     topic = forms.CharField(
         label=_("What do you want to raise?"),
         max_length=TOPIC_MAX,
@@ -58,7 +63,7 @@ class BookingForm(CleanTextForm):
     )
 
 
-class VisitForm(CleanTextForm):
+class VisitForm(ChannelForm):
     attended = forms.TypedChoiceField(
         label=_("Visit"),
         choices=[("1", _("Attended")), ("0", _("Did not come"))],
@@ -70,7 +75,7 @@ class VisitForm(CleanTextForm):
     )
 
 
-class BookingTicketForm(CleanTextForm):
+class BookingTicketForm(ChannelForm):
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, initial=TicketType.HELP)
     content = forms.CharField(label=_("Request"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     instruction = forms.CharField(
@@ -78,7 +83,7 @@ class BookingTicketForm(CleanTextForm):
     )
 
 
-class PetitionForm(CleanTextForm):
+class PetitionForm(ChannelForm):
     form = forms.ChoiceField(label=_("Form"), choices=Petition.Form.choices, widget=forms.RadioSelect)
     origin = forms.ChoiceField(label=_("Origin"), choices=Petition.Origin.choices, widget=forms.RadioSelect)
     name = forms.CharField(label=_("Petitioner"), max_length=50)
@@ -94,7 +99,7 @@ class PetitionForm(CleanTextForm):
         self.fields["campus"].queryset = _campuses()  # type: ignore[attr-defined]
 
 
-class PetitionStepForm(CleanTextForm):
+class PetitionStepForm(ChannelForm):
     kind = forms.ChoiceField(label=_("Step"), choices=PetitionStep.Kind.choices)
     body = forms.CharField(
         label=_("What was done"), max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 3})
@@ -108,7 +113,7 @@ class PetitionStepForm(CleanTextForm):
     )
 
 
-class SymposiumForm(CleanTextForm):
+class SymposiumForm(ChannelForm):
     organizer = forms.ModelChoiceField(label=_("Organizer"), queryset=Unit.objects.none(), empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=100)
     day = forms.DateField(label=_("Date"), widget=DATE)
@@ -121,7 +126,7 @@ class SymposiumForm(CleanTextForm):
         self.fields["campus"].queryset = _campuses()  # type: ignore[attr-defined]
 
 
-class SymposiumRecordForm(CleanTextForm):
+class SymposiumRecordForm(ChannelForm):
     attendees = forms.CharField(
         label=_("Attendees"), max_length=NOTES_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )

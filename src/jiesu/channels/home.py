@@ -1,4 +1,4 @@
-"""The requester's reception-day bookings on their home page (issue 15 item 9), through the tickets app's
+"""R10.1, R2.1: the requester's reception-day bookings on their home page (issue 15 item 9), through the tickets app's
 section registry."""
 
 from __future__ import annotations

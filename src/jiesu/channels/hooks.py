@@ -1,5 +1,5 @@
-"""Where the channels app meets the tickets app: the Office's ticket page names the visit, petition or
-symposium a ticket came from (``tickets.hints`` groups), with the petition's recorded steps."""
+"""Where the channels app meets the tickets app (R2.1, R2.4, R2.5): the Office's ticket page names the visit,
+petition or symposium a ticket came from (``tickets.hints`` groups), with the petition's recorded steps."""
 
 from __future__ import annotations
 

@@ -77,8 +77,3 @@ def symposium_issues(symposium: Symposium) -> list[SymposiumIssue]:
 
 def history(subject: str) -> list[ChannelLog]:
     return list(ChannelLog.objects.filter(subject=subject).select_related("actor").order_by("at", "id"))
-
-
-def today() -> Any:
-    """The local date (Asia/Shanghai)."""
-    return timezone.localdate()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from jiesu.channels.daylist import day_list_docx
 from jiesu.channels.forms import (
     BookingForm,
     BookingTicketForm,
+    ChannelForm,
     PetitionForm,
     PetitionStepForm,
     SessionForm,
@@ -28,20 +30,56 @@ from jiesu.channels.forms import (
 from jiesu.channels.models import Booking, ReceptionSession, ReceptionSlot, Symposium
 from jiesu.channels.permissions import requires
 from jiesu.channels.semesters import semester_of
+from jiesu.org.models import User
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.permissions import mask_phone
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _run(form: forms.Form, call: Callable[[], Any]) -> Any:
-    """Call one service; its refusal goes beside the field it names (or on top), in Chinese."""
-    try:
-        return call()
-    except DomainError as exc:
-        field = exc.field if exc.field in form.fields else None
-        form.add_error(field, str(exc.message))
+def _me(request: HttpRequest) -> User:
+    """The signed-in person (every view here is behind ``login_required`` or ``requires``)."""
+    return cast(User, request.user)
+
+
+def _status(form: ChannelForm) -> int:
+    return 400 if form.errors else 200
+
+
+def _submit(
+    request: HttpRequest,
+    form: ChannelForm,
+    call: Callable[[dict[str, Any]], Any],
+    *,
+    said: str | Callable[[Any], str],
+    then: Callable[[Any], HttpResponse],
+) -> HttpResponse | None:
+    """The pages' one write pattern: on a valid POST call one service with the cleaned data (a form's fields are
+    named as its service's arguments, so most views pass ``**data``); on success tell the person ``said`` and go
+    ``then``. A service's refusal goes beside the field it names (or on top), in Chinese. None when the page is
+    to be shown (again): a GET, an invalid form or a refusal."""
+    if request.method != "POST" or not form.is_valid():
         return None
+    try:
+        result = call(form.cleaned_data)
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return None
+    messages.success(request, said(result) if callable(said) else said)
+    return then(result)
+
+
+def _act(
+    request: HttpRequest, call: Callable[[], Any], said: Callable[[Any], str], then: HttpResponse
+) -> HttpResponse:
+    """A button without a form: call one service, tell the outcome (its refusal as an error), go ``then``."""
+    try:
+        result = call()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, said(result))
+    return then
 
 
 # --- R2.1 reception day --------------------------------------------------------------------------------------
@@ -64,36 +102,33 @@ def reception(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, slot: int) -> HttpResponse:
     the_slot = get_object_or_404(
-        ReceptionSlot.objects.select_related("session__leader"), pk=slot, session__day__gte=selectors.today()
+        ReceptionSlot.objects.select_related("session__leader"),
+        pk=slot,
+        session__day__gte=timezone.localdate(),
     )
     form = BookingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        done = _run(
-            form,
-            lambda: services.booking_create(
-                actor=request.user,  # type: ignore[arg-type]
-                slot=the_slot,
-                topic=form.cleaned_data["topic"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Booked. You will be reminded the day before."))
-            return redirect("channels:reception")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "channels/book.html", {"slot": the_slot, "form": form}, status=status)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.booking_create(actor=_me(request), slot=the_slot, topic=data["topic"]),
+        said=_("Booked. You will be reminded the day before."),
+        then=lambda _booking: redirect("channels:reception"),
+    )
+    return done or render(
+        request, "channels/book.html", {"slot": the_slot, "form": form}, status=_status(form)
+    )
 
 
 @login_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(Booking, pk=pk, requester=request.user)
-    try:
-        services.booking_cancel(actor=request.user, booking=booking)  # type: ignore[arg-type]
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Your booking was cancelled."))
-    return redirect("channels:reception")
+    return _act(
+        request,
+        lambda: services.booking_cancel(actor=_me(request), booking=booking),
+        lambda _none: _("Your booking was cancelled."),
+        redirect("channels:reception"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,27 +136,23 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def rota(request: HttpRequest) -> HttpResponse:
     """The Office's rota: publish a reception day, open a day's list."""
     form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        session = _run(
-            form,
-            lambda: services.session_create(
-                actor=request.user,  # type: ignore[arg-type]
-                leader=data["leader"],
-                day=data["day"],
-                place=data["place"],
-                campus=data["campus"],
-                slots=form.slots(),
-                capacity=data["capacity"],
-            ),
-        )
-        if session is not None:
-            messages.success(request, _("The reception day was published."))
-            return redirect("channels:session", pk=session.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "channels/rota.html", {"form": form, "sessions": selectors.recent_sessions()}, status=status
+    done = _submit(
+        request,
+        form,
+        lambda data: services.session_create(
+            actor=_me(request),
+            leader=data["leader"],
+            day=data["day"],
+            place=data["place"],
+            campus=data["campus"],
+            slots=form.slots(),
+            capacity=data["capacity"],
+        ),
+        said=_("The reception day was published."),
+        then=lambda session: redirect("channels:session", pk=session.pk),
     )
+    context = {"form": form, "sessions": selectors.recent_sessions()}
+    return done or render(request, "channels/rota.html", context, status=_status(form))
 
 
 @require_GET
@@ -135,19 +166,17 @@ def session(request: HttpRequest, pk: int) -> HttpResponse:
 def _session_page(
     request: HttpRequest, the_session: ReceptionSession, bound: tuple[int, str, forms.Form] | None = None
 ) -> HttpResponse:
+    """The day's list; ``bound`` (booking, "visit" or "ticket", form) shows one refused form again with its
+    errors beside that booking."""
     rows = []
     for booking in selectors.day_list(the_session):
-        mine = bound[1:] if bound and bound[0] == booking.pk else ("", None)
-        rows.append(
-            {
-                "booking": booking,
-                "phone": mask_phone(booking.requester.phone),
-                "visit": mine[1] if mine[0] == "visit" else VisitForm(),
-                "ticket": mine[1]
-                if mine[0] == "ticket"
-                else BookingTicketForm(initial={"content": booking.topic}),
-            }
-        )
+        forms_of: dict[str, forms.Form] = {
+            "visit": VisitForm(),
+            "ticket": BookingTicketForm(initial={"content": booking.topic}),
+        }
+        if bound and bound[0] == booking.pk:
+            forms_of[bound[1]] = bound[2]
+        rows.append({"booking": booking, "phone": mask_phone(booking.requester.phone), **forms_of})
     context = {"session": the_session, "rows": rows, "slots": the_session.slots.order_by("starts")}
     return render(request, "channels/session.html", context, status=400 if bound else 200)
 
@@ -167,20 +196,14 @@ def session_docx(request: HttpRequest, pk: int) -> HttpResponse:
 def visit(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.select_related("session"), pk=pk)
     form = VisitForm(request.POST)
-    if form.is_valid():
-        done = _run(
-            form,
-            lambda: services.booking_record_visit(
-                actor=request.user,  # type: ignore[arg-type]
-                booking=booking,
-                attended=form.cleaned_data["attended"],
-                notes=form.cleaned_data["notes"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("The visit was recorded."))
-            return redirect("channels:session", pk=booking.session_id)
-    return _session_page(request, booking.session, (booking.pk, "visit", form))
+    done = _submit(
+        request,
+        form,
+        lambda data: services.booking_record_visit(actor=_me(request), booking=booking, **data),
+        said=_("The visit was recorded."),
+        then=lambda _booking: redirect("channels:session", pk=booking.session_id),
+    )
+    return done or _session_page(request, booking.session, (booking.pk, "visit", form))
 
 
 @require_POST
@@ -188,24 +211,16 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
 def booking_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     booking = get_object_or_404(Booking.objects.select_related("session"), pk=pk)
     form = BookingTicketForm(request.POST)
-    if form.is_valid():
-        ticket = _run(
-            form,
-            lambda: services.booking_ticket_create(
-                actor=request.user,  # type: ignore[arg-type]
-                booking=booking,
-                content=form.cleaned_data["content"],
-                instruction=form.cleaned_data["instruction"],
-                type=form.cleaned_data["type"],
-            ),
-        )
-        if ticket is not None:
-            messages.success(
-                request,
-                _("Ticket %(number)s was made with the leader's instruction.") % {"number": ticket.number},
-            )
-            return redirect("channels:session", pk=booking.session_id)
-    return _session_page(request, booking.session, (booking.pk, "ticket", form))
+    done = _submit(
+        request,
+        form,
+        lambda data: services.booking_ticket_create(actor=_me(request), booking=booking, **data),
+        said=lambda ticket: (
+            _("Ticket %(number)s was made with the leader's instruction.") % {"number": ticket.number}
+        ),
+        then=lambda _ticket: redirect("channels:session", pk=booking.session_id),
+    )
+    return done or _session_page(request, booking.session, (booking.pk, "ticket", form))
 
 
 # --- R2.5 petitions ------------------------------------------------------------------------------------------
@@ -215,32 +230,19 @@ def booking_ticket(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(permissions.may_handle_petitions)
 def petitions(request: HttpRequest) -> HttpResponse:
     form = PetitionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        petition = _run(
-            form,
-            lambda: services.petition_create(
-                actor=request.user,  # type: ignore[arg-type]
-                form=data["form"],
-                origin=data["origin"],
-                name=data["name"],
-                phone=data["phone"],
-                address=data["address"],
-                people=data["people"],
-                content=data["content"],
-                campus=data["campus"],
-                type=data["type"],
-            ),
-        )
-        if petition is not None:
-            messages.success(
-                request,
-                _("The petition was recorded as ticket %(number)s.") % {"number": petition.ticket.number},
-            )
-            return redirect("channels:petition", pk=petition.pk)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.petition_create(actor=_me(request), **data),
+        said=lambda petition: (
+            _("The petition was recorded as ticket %(number)s.") % {"number": petition.ticket.number}
+        ),
+        then=lambda petition: redirect("channels:petition", pk=petition.pk),
+    )
+    if done:
+        return done
     rows = [{"petition": p, "phone": mask_phone(p.petitioner_phone)} for p in selectors.petitions()[:100]]
-    status = 400 if request.method == "POST" else 200
-    return render(request, "channels/petitions.html", {"form": form, "rows": rows}, status=status)
+    return render(request, "channels/petitions.html", {"form": form, "rows": rows}, status=_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,29 +250,22 @@ def petitions(request: HttpRequest) -> HttpResponse:
 def petition(request: HttpRequest, pk: int) -> HttpResponse:
     the_petition = get_object_or_404(selectors.petitions(), pk=pk)
     form = PetitionStepForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        step = _run(
-            form,
-            lambda: services.petition_step_add(
-                actor=request.user,  # type: ignore[arg-type]
-                petition=the_petition,
-                kind=data["kind"],
-                body=data["body"],
-                reported_to=data["reported_to"],
-                reported_at=data["reported_at"],
-            ),
-        )
-        if step is not None:
-            messages.success(request, _("The step was recorded."))
-            return redirect("channels:petition", pk=the_petition.pk)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.petition_step_add(actor=_me(request), petition=the_petition, **data),
+        said=_("The step was recorded."),
+        then=lambda _step: redirect("channels:petition", pk=the_petition.pk),
+    )
+    if done:
+        return done
     context = {
         "petition": the_petition,
         "phone": mask_phone(the_petition.petitioner_phone),
         "steps": selectors.petition_steps(the_petition),
         "form": form,
     }
-    return render(request, "channels/petition.html", context, status=400 if form.errors else 200)
+    return render(request, "channels/petition.html", context, status=_status(form))
 
 
 # --- R2.4 symposiums -----------------------------------------------------------------------------------------
@@ -281,29 +276,22 @@ def petition(request: HttpRequest, pk: int) -> HttpResponse:
 def symposiums(request: HttpRequest) -> HttpResponse:
     units = permissions.organizer_units(request.user)
     form = SymposiumForm(request.POST or None, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            form,
-            lambda: services.symposium_schedule(
-                actor=request.user,  # type: ignore[arg-type]
-                organizer=data["organizer"],
-                title=data["title"],
-                day=data["day"],
-                place=data["place"],
-                campus=data["campus"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("The symposium was scheduled."))
-            return redirect("channels:symposium", pk=done.pk)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.symposium_schedule(actor=_me(request), **data),
+        said=_("The symposium was scheduled."),
+        then=lambda symposium: redirect("channels:symposium", pk=symposium.pk),
+    )
+    if done:
+        return done
     context = {
         "symposium_link": True,
         "form": form,
         "rows": selectors.symposiums_for(units, all_units=permissions.is_office(request.user))[:100],
-        "semester": semester_of(selectors.today()),
+        "semester": semester_of(timezone.localdate()),
     }
-    return render(request, "channels/symposiums.html", context, status=400 if form.errors else 200)
+    return render(request, "channels/symposiums.html", context, status=_status(form))
 
 
 def _symposium(request: HttpRequest, pk: int) -> Symposium:
@@ -317,22 +305,22 @@ def _symposium(request: HttpRequest, pk: int) -> Symposium:
 def symposium(request: HttpRequest, pk: int) -> HttpResponse:
     the_symposium = _symposium(request, pk)
     form = SymposiumRecordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            form,
-            lambda: services.symposium_record(
-                actor=request.user,  # type: ignore[arg-type]
-                symposium=the_symposium,
-                attendees=data["attendees"],
-                issues=form.issue_lines(),
-                contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"],
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("The symposium was recorded."))
-            return redirect("channels:symposium", pk=the_symposium.pk)
+    done = _submit(
+        request,
+        form,
+        lambda data: services.symposium_record(
+            actor=_me(request),
+            symposium=the_symposium,
+            attendees=data["attendees"],
+            issues=form.issue_lines(),
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+        ),
+        said=_("The symposium was recorded."),
+        then=lambda _symposium: redirect("channels:symposium", pk=the_symposium.pk),
+    )
+    if done:
+        return done
     context = {
         "symposium": the_symposium,
         "issues": selectors.symposium_issues(the_symposium),
@@ -341,19 +329,16 @@ def symposium(request: HttpRequest, pk: int) -> HttpResponse:
         "may_record": permissions.may_organize(request.user, the_symposium.organizer),
         "phone": mask_phone(the_symposium.contact_phone),
     }
-    return render(request, "channels/symposium.html", context, status=400 if form.errors else 200)
+    return render(request, "channels/symposium.html", context, status=_status(form))
 
 
 @require_POST
 @requires(permissions.is_office)
 def symposium_tickets(request: HttpRequest, pk: int) -> HttpResponse:
     the_symposium = _symposium(request, pk)
-    try:
-        made = services.symposium_issues_to_tickets(actor=request.user, symposium=the_symposium)  # type: ignore[arg-type]
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("%(n)d tickets were made; dispatch them from the worklist.") % {"n": len(made)}
-        )
-    return redirect("channels:symposium", pk=the_symposium.pk)
+    return _act(
+        request,
+        lambda: services.symposium_issues_to_tickets(actor=_me(request), symposium=the_symposium),
+        lambda made: _("%(n)d tickets were made; dispatch them from the worklist.") % {"n": len(made)},
+        redirect("channels:symposium", pk=the_symposium.pk),
+    )

@@ -3,6 +3,7 @@ the masked text for the board. Thin views over ``selectors`` and ``services``.""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from jiesu.mailbox.models import Letter, Route
 from jiesu.mailbox.permissions import may_triage
 from jiesu.org.models import User
 from jiesu.tickets.errors import DomainError
+from jiesu.tickets.models import Reply
 from jiesu.tickets.states import Status
 
 
@@ -44,7 +46,23 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "mailbox/office.html", {"queues": queues})
 
 
-def _forms(letter: Letter, data: Any = None, action: str = "") -> dict[str, forms.Form]:
+class _Texts:
+    """The letter's latest formal reply and the names the checker masks, each read once a request (the names are
+    every person of the organization: the forms and the page share one read)."""
+
+    def __init__(self, letter: Letter) -> None:
+        self.ticket = letter.ticket
+
+    @cached_property
+    def reply(self) -> Reply | None:
+        return selectors.formal_reply(self.ticket)
+
+    @cached_property
+    def names(self) -> list[str]:
+        return selectors.names_to_mask(self.ticket)
+
+
+def _forms(letter: Letter, texts: _Texts, data: Any = None, action: str = "") -> dict[str, forms.Form]:
     """The forms the letter's state offers; the one posted (``action``) is bound to ``data``."""
     ticket = letter.ticket
     names: list[str] = []
@@ -53,7 +71,7 @@ def _forms(letter: Letter, data: Any = None, action: str = "") -> dict[str, form
     elif letter.route == Route.PRIVATE and ticket.status == Status.NEW and selectors.instruction(letter):
         names = ["instructed"]
     elif letter.route == Route.PUBLIC and not hasattr(letter, "publication") and letter.public_reply_wanted:
-        names = ["publish"] if selectors.formal_reply(ticket) else []
+        names = ["publish"] if texts.reply else []
     classes = {
         "public": DispatchForm,
         "refer": ReferForm,
@@ -63,27 +81,24 @@ def _forms(letter: Letter, data: Any = None, action: str = "") -> dict[str, form
     built: dict[str, forms.Form] = {}
     for name in names:
         bound = data if name == action else None
-        initial = _publish_initial(letter) if name == "publish" else None
+        initial = _publish_initial(letter, texts) if name == "publish" and bound is None else None
         built[name] = classes[name](bound, initial=initial, prefix=name)
     return built
 
 
-def _publish_initial(letter: Letter) -> dict[str, str]:
+def _publish_initial(letter: Letter, texts: _Texts) -> dict[str, str]:
     """The checker's masked proposal; the Office edits it before approving."""
-    names = selectors.names_to_mask(letter.ticket)
-    reply = selectors.formal_reply(letter.ticket)
     return {
-        "title": privacy.mask(letter.ticket.subject, names),
-        "question": privacy.mask(letter.ticket.content, names),
-        "answer": privacy.mask(reply.body if reply else "", names),
+        "title": privacy.mask(letter.ticket.subject, texts.names),
+        "question": privacy.mask(letter.ticket.content, texts.names),
+        "answer": privacy.mask(texts.reply.body if texts.reply else "", texts.names),
     }
 
 
 def _page(
-    request: HttpRequest, letter: Letter, built: dict[str, forms.Form], status: int = 200
+    request: HttpRequest, letter: Letter, texts: _Texts, built: dict[str, forms.Form], status: int = 200
 ) -> HttpResponse:
-    names = selectors.names_to_mask(letter.ticket)
-    reply = selectors.formal_reply(letter.ticket)
+    names, reply = texts.names, texts.reply
     context = {
         "letter": letter,
         "ticket": letter.ticket,
@@ -106,7 +121,8 @@ def _page(
 def letter_page(request: HttpRequest, pk: int) -> HttpResponse:
     _office(request)
     letter = _letter(pk)
-    return _page(request, letter, _forms(letter))
+    texts = _Texts(letter)
+    return _page(request, letter, texts, _forms(letter, texts))
 
 
 def _run(action: str, actor: User, letter: Letter, data: dict[str, Any]) -> str:
@@ -131,7 +147,8 @@ def _run(action: str, actor: User, letter: Letter, data: dict[str, Any]) -> str:
 def letter_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     actor = _office(request)
     letter = _letter(pk)
-    built = _forms(letter, request.POST, action)
+    texts = _Texts(letter)
+    built = _forms(letter, texts, request.POST, action)
     form = built.get(action)
     if form is None:
         messages.error(request, _("This step is not available for the letter now."))
@@ -144,7 +161,7 @@ def letter_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, told)
             return redirect("mailbox:office_letter", pk=letter.pk)
-    return _page(request, letter, built, status=200)
+    return _page(request, letter, texts, built, status=200)
 
 
 @login_required
