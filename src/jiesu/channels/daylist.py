@@ -1,34 +1,18 @@
 """R2.1: the reception day's list as a Word document (python-docx), for the leader's desk. Chinese fonts are set on
-every run as ``jiesu.reporting.docx`` does, so WPS and Word render the text in a Chinese face."""
+every run (``jiesu.docxtext``), so WPS and Word render the text in a Chinese face."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
 
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
 from jiesu.channels.models import Booking, ReceptionSession
-
-BODY_FONT = "仿宋"  # FangSong, the body face of official documents
-TITLE_FONT = "宋体"  # SimSun
-LATIN_FONT = "Times New Roman"
-
-
-def _text(paragraph: Any, value: str, *, font: str = BODY_FONT, size: float = 12, bold: bool = False) -> Any:
-    """A run with both its Latin and its East-Asian font named (``w:rFonts w:eastAsia``)."""
-    run = paragraph.add_run(value)
-    run.font.name = LATIN_FONT
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    fonts = run.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), font)
-    return run
+from jiesu.docxtext import TITLE_FONT
+from jiesu.docxtext import add_text as _text
 
 
 def day_list_docx(session: ReceptionSession, bookings: Sequence[Booking]) -> bytes:

@@ -4,8 +4,6 @@ fallback; the Normal style carries the same settings for text Word adds later.""
 
 from __future__ import annotations
 
-import copy
-import functools
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -14,54 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt
-from docx.text.run import Run
 
+from jiesu.docxtext import BODY_FONT, TITLE_FONT
+from jiesu.docxtext import add_text as _text
+from jiesu.docxtext import set_fonts as _fonts
 from jiesu.reporting.weekly import SECTIONS, ListPart, UnitLine, WeeklyFigures
 
-BODY_FONT = "仿宋"  # FangSong: the usual body face of official documents
-TITLE_FONT = "宋体"  # SimSun
-LATIN_FONT = "Times New Roman"
 # Sections with no figures of their own: the Office's text, or "none this week" (hot topics do not exist yet).
 TEXT_ONLY = ("hot_topics", "committee")
-
-
-def _fonts(run_or_style: Any, east_asia: str, size: float | None = None, *, bold: bool = False) -> None:
-    font = run_or_style.font
-    font.name = LATIN_FONT
-    if size:
-        font.size = Pt(size)
-    if bold:
-        font.bold = True
-    element = run_or_style.element
-    rpr = element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, rfonts)
-    rfonts.set(qn("w:eastAsia"), east_asia)
-    rfonts.set(qn("w:ascii"), LATIN_FONT)
-    rfonts.set(qn("w:hAnsi"), LATIN_FONT)
-
-
-@functools.cache
-def _run_properties(east_asia: str, size: float, bold: bool) -> Any:
-    """A ``w:rPr`` naming the Latin and East-Asian fonts, built once per style and copied onto each run (setting
-    the fonts through the run's properties costs ~0.5 ms a run; a report has thousands of table cells)."""
-    bold_xml = "<w:b/><w:bCs/>" if bold else ""
-    half_points = int(size * 2)
-    return parse_xml(
-        f'<w:rPr {nsdecls("w")}><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" '
-        f'w:eastAsia="{east_asia}"/>{bold_xml}<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
-    )
-
-
-def _text(paragraph: Any, text: str, *, font: str = BODY_FONT, size: float = 12, bold: bool = False) -> Run:
-    run = paragraph.add_run(text)
-    run.element.insert(0, copy.deepcopy(_run_properties(font, size, bold)))
-    return run
 
 
 def _pct(value: float | None) -> str:

@@ -1,5 +1,5 @@
 """The inspection notice 通报 as a Word document (python-docx). Every run carries the East Asian font as well
-as the Latin one (``w:eastAsia``), so WPS and Word show the Chinese text in a Chinese font."""
+as the Latin one (``jiesu.docxtext``), so WPS and Word show the Chinese text in a Chinese font."""
 
 from __future__ import annotations
 
@@ -11,23 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Pt
-from docx.text.run import Run
 
+from jiesu.docxtext import add_text
 from jiesu.supervision.models import Finding, Inspection
 
 FONT = "宋体"
 TITLE_FONT = "黑体"
-
-
-def _font(run: Run, name: str = FONT, size: int = 12, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()  # noqa: SLF001 - python-docx exposes no East Asian font setter
-    fonts = rpr.get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), name)
 
 
 def _check(value: str) -> str:
@@ -50,7 +39,7 @@ def notice_docx(
         doc.core_properties.modified = issued_at
         doc.core_properties.title = title
         heading = doc.add_paragraph()
-        _font(heading.add_run(title), TITLE_FONT, 18, bold=True)
+        add_text(heading, title, font=TITLE_FONT, size=18, bold=True)
         scope = _(
             "Unit: %(unit)s. Requests received from %(first)s to %(last)s: %(population)d; sampled: "
             "%(sample)d (seed %(seed)s)."
@@ -62,15 +51,15 @@ def notice_docx(
             "sample": len(inspection.sample),
             "seed": inspection.seed,
         }
-        _font(doc.add_paragraph().add_run(scope))
+        add_text(doc.add_paragraph(), scope, font=FONT)
         for paragraph in body.splitlines():
             if paragraph.strip():
-                _font(doc.add_paragraph().add_run(paragraph.strip()))
+                add_text(doc.add_paragraph(), paragraph.strip(), font=FONT)
         headers = [_("Ticket"), _("Response"), _("Resolution"), _("Satisfaction"), _("Finding")]
         table = doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            _font(cell.paragraphs[0].add_run(text), bold=True)
+            add_text(cell.paragraphs[0], text, font=FONT, bold=True)
         for f in findings:
             values = [
                 f.ticket.number,
@@ -80,9 +69,9 @@ def notice_docx(
                 f.finding or "—",
             ]
             for cell, text in zip(table.add_row().cells, values, strict=True):
-                _font(cell.paragraphs[0].add_run(text))
+                add_text(cell.paragraphs[0], text, font=FONT)
         issued = _("Issued %(day)s") % {"day": f"{timezone.localtime(issued_at):%Y-%m-%d}"}
-        _font(doc.add_paragraph().add_run(issued))
+        add_text(doc.add_paragraph(), issued, font=FONT)
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
