@@ -9,11 +9,11 @@ import pytest
 from jiesu.channels import services
 from jiesu.channels.models import Symposium, SymposiumIssue, SymposiumReminder
 from jiesu.channels.permissions import ORGANIZER_CODES
-from jiesu.channels.semesters import Semester, semester_of
 from jiesu.org.models import Unit
 from jiesu.tickets.errors import Conflict, DomainError, NotAllowed
 from jiesu.tickets.models import Channel, Ticket
 from jiesu.tickets.states import Status
+from jiesu.workcalendar.semesters import Semester, semester_of
 from tests.support import at, beijing, told, unit, user
 
 

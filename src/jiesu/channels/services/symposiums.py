@@ -14,7 +14,6 @@ from django.utils.translation import override
 
 from jiesu.channels import permissions
 from jiesu.channels.models import NOTES_MAX, Symposium, SymposiumIssue, SymposiumReminder
-from jiesu.channels.semesters import semester_of
 from jiesu.channels.services.common import log, require, text
 from jiesu.notify.recipients import office_people
 from jiesu.notify.services import notify_users
@@ -23,6 +22,7 @@ from jiesu.textcheck import EARLIEST_YEAR, LATEST_YEAR
 from jiesu.tickets.errors import Conflict, DomainError
 from jiesu.tickets.models import Channel, Ticket, TicketType
 from jiesu.tickets.services import ticket_create
+from jiesu.workcalendar.semesters import semester_of
 
 PER_SEMESTER = 2  # R2.4: 1–2 per semester
 MAX_ISSUES = 30

@@ -1,4 +1,4 @@
-"""Semesters for the symposium rhythm (R2.4): pure date arithmetic, no database.
+"""Semesters (shared by the symposium rhythm R2.4 and the insight analyses R9.2, R9.4): pure date arithmetic.
 
 The spring semester runs 20 February – 10 July, the autumn one 1 September – 15 January of the next year; mid-
 semester is the day halfway. Between semesters (summer and winter breaks) the coming semester counts.
