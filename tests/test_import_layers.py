@@ -46,6 +46,8 @@ ALSO = {
     "knowledge": {"notify"},
     # Reception-day and symposium reminders go through the notify app (R2.1, R2.4).
     "channels": {"notify"},
+    # The directory sync retires a unit only as the people app would (R3.1, no request left without a unit).
+    "directory": {"people"},
 }
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use
 

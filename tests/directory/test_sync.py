@@ -101,12 +101,15 @@ def test_changes_in_the_directory_update_revoke_and_retire(ldap_on) -> None:
 
     report = directory_sync(trigger=SyncRun.Trigger.COMMAND)
 
-    # T0003 now an information officer, but has no unit in the directory: reported, not guessed.
-    assert [e["key"] for e in report.errors] == ["T0003"]
-    assert "needs a unit" in report.errors[0]["message"]
-    assert (report.people.updated, report.people.retired, report.people.unchanged) == (3, 1, 0)
+    # T0003 now an information officer, but has no unit in the directory: reported, not guessed. T0002 left
+    # the officers' group but is catering's only information officer: R3.1 keeps the post until another one is
+    # assigned, and the run says so.
+    assert [e["key"] for e in report.errors] == ["T0002", "T0003"]
+    assert "only information officer" in report.errors[0]["message"]
+    assert "needs a unit" in report.errors[1]["message"]
+    assert (report.people.updated, report.people.retired, report.people.unchanged) == (2, 1, 1)
     assert User.objects.get(number="T0001").phone == "13900000002"
-    assert roles_of("T0002") == {(Role.UNIT_STAFF, "catering")}  # info_officer revoked, unit_staff kept
+    assert roles_of("T0002") == {(Role.INFO_OFFICER, "catering"), (Role.UNIT_STAFF, "catering")}
     assert roles_of("T0003") == set()  # leader revoked
     gone = User.objects.get(number="2023010101")
     assert not gone.is_active and DirectoryPerson.objects.get(user=gone).retired_at is not None
@@ -138,6 +141,60 @@ def test_a_unit_gone_from_the_directory_is_deactivated_and_comes_back(ldap_on) -
     )
     back = directory_sync(trigger=SyncRun.Trigger.COMMAND)
     assert back.units.updated == 1 and Unit.objects.get(code="catering").is_active
+
+
+def test_an_officer_leaving_the_group_is_revoked_once_another_officer_exists(ldap_on) -> None:
+    """R3.1: the directory revokes an information officer role it granted as soon as the unit keeps another."""
+    import ldap
+
+    directory_sync(trigger=SyncRun.Trigger.COMMAND)
+    catering = Unit.objects.get(code="catering")
+    Membership.objects.create(user=User.objects.get(number="T0001"), role=Role.INFO_OFFICER, unit=catering)
+    ldap_on.connect().modify_s(
+        f"cn=jiesu-info-officers,{GROUPS}", [(ldap.MOD_REPLACE, "member", [f"uid=T0001,{PEOPLE}".encode()])]
+    )
+
+    report = directory_sync(trigger=SyncRun.Trigger.COMMAND)
+
+    assert not any(e["key"] == "T0002" for e in report.errors)
+    assert (Role.INFO_OFFICER, "catering") not in roles_of("T0002")
+
+
+def test_a_head_leaving_the_heads_group_keeps_the_post_until_the_app_replaces_them(ldap_on) -> None:
+    """R3.1: a unit must keep its head; a head still in the directory who left the heads' group is reported,
+    not silently removed (the app's "replace the head" hands the post over)."""
+    import ldap
+
+    directory_sync(trigger=SyncRun.Trigger.COMMAND)
+    assert (Role.UNIT_HEAD, "computing") in roles_of("T0001")
+    ldap_on.connect().modify_s(
+        f"cn=jiesu-unit-heads,{GROUPS}", [(ldap.MOD_REPLACE, "member", [f"uid=T0003,{PEOPLE}".encode()])]
+    )
+
+    report = directory_sync(trigger=SyncRun.Trigger.COMMAND)
+
+    assert (Role.UNIT_HEAD, "computing") in roles_of("T0001")
+    assert any(e["key"] == "T0001" and "must keep a head" in e["message"] for e in report.errors)
+
+
+def test_a_unit_gone_from_the_directory_with_open_requests_stays_active(ldap_on) -> None:
+    """A unit still leading an open request is not retired by the sync (the people app refuses the same): it is
+    reported and retried at the next run, so no request is left without a unit."""
+    import ldap
+
+    from tests.support import dispatched
+
+    directory_sync(trigger=SyncRun.Trigger.COMMAND)
+    dispatched(lead="catering")
+    conn = ldap_on.connect()
+    conn.modify_s(f"uid=T0002,{PEOPLE}", [(ldap.MOD_REPLACE, "departmentNumber", [b"logistics"])])
+    conn.delete_s(f"ou=catering,ou=logistics,{UNITS}")
+
+    report = directory_sync(trigger=SyncRun.Trigger.COMMAND)
+
+    assert report.units.retired == 0 and Unit.objects.get(code="catering").is_active
+    assert [(e["target"], e["key"]) for e in report.errors if e["target"] == "unit"] == [("unit", "catering")]
+    assert "1 open request" in report.errors[0]["message"]
 
 
 def test_a_head_the_app_appointed_is_not_replaced(ldap_on, settings) -> None:

@@ -22,6 +22,7 @@ from jiesu.directory.models import DirectoryChange, DirectoryPerson, DirectoryUn
 from jiesu.directory.records import PersonRecord, Snapshot, UnitRecord, wanted_roles
 from jiesu.identity.matching import new_person, person_by_number
 from jiesu.org.models import Membership, Role, Unit, User
+from jiesu.people.services import open_work
 
 Grant = tuple[str, int | None]  # (role, unit id)
 UNIT_FIELDS = ("name", "kind", "parent_id", "is_active")
@@ -129,11 +130,35 @@ def _unit_upsert(record: UnitRecord, *, ctx: _Context) -> str | None:
     return action
 
 
+def _retire_refusal(unit: Unit, leaving: set[str]) -> str | None:
+    """Why ``unit`` cannot retire yet, as the people app refuses it (no request is left without a unit, no
+    active unit under a retired one), or None. The link stays unretired, so the next sync tries again."""
+    tickets, requests = open_work(unit)
+    if tickets or requests:
+        return (
+            f"unit {unit.code} is gone from the directory but still leads {tickets} open request(s) and owes "
+            f"{requests} co-handling answer(s); it stays active until they are finished or re-dispatched"
+        )
+    children = unit.children.filter(is_active=True).exclude(code__in=leaving)
+    if children.exists():
+        return f"unit {unit.code} is gone from the directory but active units remain under it"
+    return None
+
+
 def _retire_units(seen: set[str], *, ctx: _Context, report: SyncReport) -> None:
-    for link in (
+    links = list(
         DirectoryUnit.objects.filter(retired_at=None).exclude(unit__code__in=seen).select_related("unit")
-    ):
+    )
+    leaving: set[str] = set()
+    for link in links:
+        if (refusal := _retire_refusal(link.unit, {other.unit.code for other in links})) is None:
+            leaving.add(link.unit.code)
+        else:
+            report.error("unit", link.unit.code, refusal)
+    for link in links:
         unit = link.unit
+        if unit.code not in leaving:
+            continue
         if unit.is_active:
             unit.is_active = False
             unit.save(update_fields=["is_active"])
@@ -180,11 +205,37 @@ def _heads_taken(user: User, adding: set[Grant]) -> dict[Grant, str]:
     return taken
 
 
+def _post_to_keep(user: User, grant: Grant, problems: list[str]) -> bool:
+    """R3.1: an active unit keeps its head and its last information officer. A person still listed who left
+    the group keeps the post until the app hands it over (reported); True when the post is kept."""
+    role, unit_id = grant
+    if unit_id is None or role not in (Role.UNIT_HEAD, Role.INFO_OFFICER):
+        return False
+    unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
+    if unit is None:
+        return False
+    if role == Role.UNIT_HEAD:
+        problems.append(f"{unit.code}: a unit must keep a head; replace the head in the app to hand it over")
+        return True
+    others = Membership.objects.filter(unit=unit, role=role, user__is_active=True).exclude(user=user)
+    if others.exists():
+        return False
+    problems.append(f"{unit.code}: the only information officer stays until another one is assigned")
+    return True
+
+
 def _apply_roles(
-    user: User, link: DirectoryPerson, wanted: set[Grant], problems: list[str]
+    user: User,
+    link: DirectoryPerson,
+    wanted: set[Grant],
+    problems: list[str],
+    *,
+    keep_posts: bool = True,
 ) -> dict[str, list[Any]]:
     """Grant the wanted roles the person lacks and revoke those the directory granted and no longer wants;
-    roles given in the app are never touched. A head post already filled is added to ``problems``."""
+    roles given in the app are never touched. A head post already filled is added to ``problems``; so is a
+    head or last information officer post the person keeps (``_post_to_keep``) unless ``keep_posts`` is off
+    (a person gone from the directory leaves every post: the unit is then on the people app's R3.1 list)."""
     held = _held(user)
     before = {tuple(pair) for pair in link.granted}
     taken = _heads_taken(user, wanted - held)
@@ -192,6 +243,10 @@ def _apply_roles(
     wanted = wanted - set(taken)
     adding = wanted - held
     revoking = (before - wanted) & held
+    if keep_posts:
+        kept = {grant for grant in revoking if _post_to_keep(user, grant, problems)}
+        revoking -= kept
+        wanted |= kept
     Membership.objects.bulk_create(
         [Membership(user=user, role=r, unit_id=u) for r, u in sorted(adding, key=str)]
     )
@@ -274,7 +329,17 @@ def _retire_people(seen: set[str], *, ctx: _Context, report: SyncReport) -> None
     )
     for link in links:
         user = link.user
-        revoked = _apply_roles(user, link, set(), [])
+        held = _held(user)
+        revoked = _apply_roles(user, link, set(), [], keep_posts=False)
+        left = [
+            unit_id
+            for role, unit_id in held - _held(user)
+            if unit_id is not None and role in (Role.UNIT_HEAD, Role.INFO_OFFICER)
+        ]
+        for code in Unit.objects.filter(pk__in=left, is_active=True).values_list("code", flat=True):
+            report.error(
+                "person", user.number, f"left the directory and held a post in {code}: appoint a successor"
+            )
         if user.is_active:
             user.is_active = False
             user.save(update_fields=["is_active"])
@@ -338,10 +403,11 @@ def directory_apply(
         run = None if dry_run else SyncRun.objects.create(trigger=trigger, started_at=now)
         ctx = _Context(source=DirectoryChange.Source.SYNC, run=run, now=now)
         units_seen = _apply_units(snapshot, ctx=ctx, report=report)
+        if snapshot.people:  # units first, so a post in a unit that retires is not kept for it
+            _retire_units(units_seen, ctx=ctx, report=report)
         people_seen = _apply_people(snapshot, rules, ctx=ctx, report=report)
         if snapshot.people:
             _retire_people(people_seen, ctx=ctx, report=report)
-            _retire_units(units_seen, ctx=ctx, report=report)
         else:
             report.error("directory", "", "the directory listed no person; nobody and no unit was retired")
         if run is not None:
