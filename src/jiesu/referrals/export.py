@@ -7,26 +7,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from jiesu import xlsx
 from jiesu.referrals.models import ReferralImport
 from jiesu.referrals.selectors import created_rows
 
 
-def _append(sheet: WriteOnlyWorksheet, values: list[Any]) -> None:
-    """Text is cleaned and never becomes a formula (a reference "=HYPERLINK(…)" stays text)."""
-    cells: list[Any] = []
-    for value in values:
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if value.startswith("="):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                value = cell
-        cells.append(value)
-    sheet.append(cells)
+def _append(sheet: Any, values: list[Any]) -> None:
+    sheet.append(xlsx.row(sheet, values))
 
 
 def report_workbook(batch: ReferralImport) -> bytes:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from jiesu import xlsx
+
 if TYPE_CHECKING:
     from jiesu.supervision.assessment import AssessmentReport
 
@@ -67,14 +69,20 @@ def write_assessment(report: AssessmentReport, target: Any) -> None:
     for row in [*report.rows(), report.total()]:
         c = row.counts
         sheet.append(
-            [
-                row.rank,
-                row.unit_name,
-                row.score,
-                *(_pct(row.rates[k]) for k in ("response", "ontime", "resolution", "satisfaction", "repeat")),
-                *(getattr(c, k) for k in COUNT_COLUMNS),
-                c.findings,
-            ]
+            xlsx.row(
+                sheet,
+                [
+                    row.rank,
+                    row.unit_name,
+                    row.score,
+                    *(
+                        _pct(row.rates[k])
+                        for k in ("response", "ontime", "resolution", "satisfaction", "repeat")
+                    ),
+                    *(getattr(c, k) for k in COUNT_COLUMNS),
+                    c.findings,
+                ],
+            )
         )
     for column in "DEFGH":
         for cell in sheet[column][1:]:
@@ -83,7 +91,7 @@ def write_assessment(report: AssessmentReport, target: Any) -> None:
     notes = book.create_sheet(_("Formulas"))
     notes.append([_("Figure"), _("Formula")])
     for figure in report.total().figures():
-        notes.append([figure.label, figure.formula])
+        notes.append(xlsx.row(notes, [figure.label, figure.formula]))
     notes.append(
         [_("Score"), _("weighted mean of the response, resolution and satisfaction rates, in points")]
     )
@@ -107,8 +115,8 @@ def table_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel and WPS open the Chinese correctly."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow([xlsx.csv_field(v) for v in header])
+    writer.writerows([xlsx.csv_field("" if v is None else v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -121,7 +129,7 @@ def table_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx.row(sheet, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
