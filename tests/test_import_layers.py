@@ -46,6 +46,8 @@ ALSO = {
     "knowledge": {"notify"},
     # Reception-day and symposium reminders go through the notify app (R2.1, R2.4).
     "channels": {"notify"},
+    # The API serves the supervision orders, inspections and assessment through supervision's services.
+    "api": {"supervision"},
 }
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use
 
