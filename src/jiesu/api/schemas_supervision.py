@@ -22,7 +22,7 @@ assert set(Finding.Check.values) == {"ok", "problem"}  # noqa: S101 - the litera
 
 
 class OrderQuery(In):
-    unit: str | None = Field(None, max_length=32, description="unit code")
+    unit: str | None = Field(None, max_length=64, description="unit code")
     state: OrderState | None = None
     level: OrderLevel | None = None
     limit: int = Field(50, ge=1, le=200)
@@ -84,7 +84,7 @@ class OrderIssueIn(In):
     ticket: str | None = Field(
         None, max_length=20, description="ticket number; the order goes to its lead unit"
     )
-    unit: str | None = Field(None, max_length=32, description="unit code, for an order on a unit's matter")
+    unit: str | None = Field(None, max_length=64, description="unit code, for an order on a unit's matter")
     subject: str = Field("", max_length=120, description="default for a ticket: its number and subject")
     requirement: str = Field(min_length=1, max_length=5000)
     level: OrderLevel
@@ -130,7 +130,7 @@ class InspectionPage(Schema):
 
 
 class InspectionQuery(In):
-    unit: str | None = Field(None, max_length=32, description="unit code")
+    unit: str | None = Field(None, max_length=64, description="unit code")
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=10000)
 
@@ -176,7 +176,7 @@ class InspectionDetail(InspectionRow):
 
 
 class InspectionIn(In):
-    unit: str = Field(max_length=32, description="unit code")
+    unit: str = Field(max_length=64, description="unit code")
     first_day: dt.date = Field(description="first day received (Asia/Shanghai)")
     last_day: dt.date = Field(description="last day received, inclusive")
     size: int | None = Field(None, ge=1, le=MAX_SAMPLE, description="default INSPECTION_SAMPLE (JIESU_RULES)")
