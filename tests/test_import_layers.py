@@ -48,6 +48,8 @@ ALSO = {
     "channels": {"notify"},
     # The directory sync retires a unit only as the people app would (R3.1, no request left without a unit).
     "directory": {"people"},
+    # The API serves the supervision orders, inspections and assessment through supervision's services.
+    "api": {"supervision"},
 }
 SHARED = {"cli", "settings", "urls", "wsgi", "manage"}  # project modules any app may use
 

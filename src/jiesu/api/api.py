@@ -11,7 +11,7 @@ from ninja import NinjaAPI
 from jiesu.api import errors
 from jiesu.api.auth import BearerToken, WebSession
 from jiesu.api.docs import LocalSwagger
-from jiesu.api.endpoints import actions, followup, tickets, track
+from jiesu.api.endpoints import actions, followup, inspections, orders, tickets, track
 
 api = NinjaAPI(
     title="Jiesu API",
@@ -27,3 +27,5 @@ api.add_router("", actions.router)
 api.add_router("", followup.router)
 api.add_router("", track.router)
 api.add_router("", followup.public)
+api.add_router("", orders.router)  # R8.2
+api.add_router("", inspections.router)  # R8.5, R8.6

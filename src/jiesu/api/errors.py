@@ -45,7 +45,7 @@ def error_body(code: str, message: object, field: str | None = None, **extra: An
 
 def _problem(error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
-    if kind == "missing":
+    if kind in ("missing", "string_too_short"):
         return _("This field is required.")
     if kind in ("enum", "literal_error"):
         return _("Choose one of the allowed values.")
