@@ -7,8 +7,9 @@ One gunicorn and one ``jiesu worker`` (the production layout of ``bench_intake``
 database and queue by default; ``--database-url`` for a disposable PostgreSQL database, with the Redis queue).
 ``--submitters`` threads — half a requester posting the web form (a session and its CSRF token each), half the
 duty operator posting ``/api/v1/tickets`` with a bearer token — submit for ``--seconds``. Every ``--kill-every``
-seconds gunicorn (master and workers, as one process group) or the worker, alternately, is SIGKILLed and
-restarted a second later.
+seconds the worker or gunicorn (master and workers, as one process group), alternately, is SIGKILLed and
+restarted a second later. The worker is killed right after it sent a message when one goes out within 5 s
+(``kills.worker_after_a_send``): that is where a message can go out twice.
 
 Every attempt carries a handle of its own in its text (``[fx RUN-SUBMITTER-SEQ]``) and, for the API, a contact
 address made from it. A submitter records each answer: accepted (API 201 with the number; web 302 to the
@@ -202,8 +203,10 @@ class Submitter(threading.Thread):
         return Answer(handle, "web", "refused", status, error=text[:200], ms=ms)
 
     def _created_number(self) -> str | None:
-        """The number on the "received" page (shown once); None when that page got no answer."""
-        for _ in range(3):
+        """The number on the "received" page (shown once); None when that page got no answer for a minute and more
+        (the wait in gunicorn's backlog, a kill, a restart)."""
+        give_up = time.monotonic() + TIMEOUT
+        while time.monotonic() < give_up:
             try:
                 status, headers, text = _request(
                     self.port, "GET", CREATED_PATH, None, {"Cookie": self._cookie_header()}
@@ -275,14 +278,31 @@ class Services:
         )
 
 
-def _chaos(services: Services, start: float, seconds: float, every: float, stop: threading.Event) -> None:
-    """Kill gunicorn, then the worker, alternately every ``every`` seconds; each is restarted a second later."""
+def _sending(record: Path, within: float) -> bool:
+    """Wait (up to ``within`` seconds) until the worker has just sent a message: the record file grew."""
+    size = record.stat().st_size if record.exists() else 0
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if (record.stat().st_size if record.exists() else 0) != size:
+            return True
+        time.sleep(0.002)
+    return False
+
+
+def _chaos(
+    services: Services, start: float, seconds: float, every: float, record: Path, stop: threading.Event
+) -> None:
+    """Kill the worker, then gunicorn, alternately every ``every`` seconds; each is restarted a second later.
+    The worker is killed right after a send when one comes within 5 s: between a send and its record, where a
+    message can go out twice."""
     k = 0
     while True:
         at = start + every * (k + 1)
         if at > start + seconds - 1 or stop.wait(max(0.0, at - time.monotonic())):
             return
-        name = ("server", "worker")[k % 2]
+        name = ("worker", "server")[k % 2]
+        if name == "worker" and _sending(record, 5.0):
+            services.kills["worker_after_a_send"] += 1
         services.kill(name)
         time.sleep(1.0)
         services.start(name)
@@ -511,7 +531,9 @@ def main() -> None:  # noqa: PLR0915 - one linear script
             Submitter(run, i, "web" if i < web else "api", port, deadline, setup)
             for i in range(args.submitters)
         ]
-        chaos = threading.Thread(target=_chaos, args=(services, start, args.seconds, args.kill_every, stop))
+        chaos = threading.Thread(
+            target=_chaos, args=(services, start, args.seconds, args.kill_every, record, stop)
+        )
         for s in submitters:
             s.start()
         chaos.start()
