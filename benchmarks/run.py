@@ -38,6 +38,7 @@ def main() -> None:
     failures += _run("bench_deadlines.py", *(["--n", "100000"] if args.quick else [])) != 0
     failures += _run("bench_demo.py", *quick) != 0
     failures += _run("bench_intake.py", *quick) != 0
+    failures += _run("bench_faults.py", *(["--short"] if args.quick else [])) != 0
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         failures += _run("bench_queries.py", *quick) != 0
         sweep = ["--tickets", "100000", "--overdue", "2000"] if args.quick else []

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BASE_DELAY = dt.timedelta(seconds=30)
 MAX_DELAY = dt.timedelta(hours=1)
-LEASE = dt.timedelta(minutes=5)  # longer than a batch's worst case: backends time out after 10–20 s
+# Longer than one send can take (backends time out after 10–20 s; the lease is renewed before each send).
+LEASE = dt.timedelta(seconds=settings.JIESU_OUTBOX_LEASE_SECONDS)
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -297,6 +297,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "接诉即办 <jiesu@l
 JIESU_SMS_BACKEND = os.environ.get("JIESU_SMS_BACKEND", "jiesu.notify.backends.ConsoleSmsBackend")
 JIESU_WECOM_BACKEND = os.environ.get("JIESU_WECOM_BACKEND", "jiesu.notify.backends.ConsoleWecomBackend")
 JIESU_WECOM_WEBHOOK_URL = os.environ.get("JIESU_WECOM_WEBHOOK_URL", "")
+# How long a worker holds a claimed outbox row (renewed before each send) before another may take it again:
+# longer than one send can take (backends time out after 10–20 s). The fault benchmark shortens it.
+JIESU_OUTBOX_LEASE_SECONDS = int(os.environ.get("JIESU_OUTBOX_LEASE_SECONDS", "300"))
 # Absolute links in messages (the rating link): the address requesters reach the site at.
 JIESU_SITE_URL = os.environ.get("JIESU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
