@@ -205,6 +205,8 @@ def frequent_topics_record(*, semester: Semester, now: dt.datetime | None = None
         if before:
             following_counts = _following_counts(semester, window, before, found)
     with transaction.atomic():
+        # Two recomputations at once (the nightly task and "recompute now") take turns on the kept rows.
+        list(FrequentTopic.objects.select_for_update().filter(semester=semester.key).values_list("pk"))
         matched = _match(topics, semester)
         kept = []
         for n, topic in enumerate(topics):
