@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -378,3 +380,19 @@ def test_bad_input_to_the_forms_gives_chinese_errors_and_writes_nothing(
     assert RootCauseEvent.objects.count() == 1
     measure.refresh_from_db()
     assert measure.status == RootCauseMeasure.Status.IN_PROGRESS
+
+
+def test_the_command_records_and_prints_the_ranking_as_json(planted: dict[str, list[Ticket]]) -> None:
+    """``jiesu analysis high-frequency --record --json``; an unknown semester is a structured error."""
+    from jiesu.cli import CliError  # noqa: PLC0415
+
+    out = io.StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command("analysis", "high-frequency", "--record", "--unit", "logistics", "--json", stdout=out)
+        with pytest.raises(CliError) as caught:
+            call_command("analysis", "high-frequency", "--semester", "1999-winter", "--json")
+    printed = json.loads(out.getvalue())
+    assert printed["semester"] == AUTUMN.key
+    assert [(t["rank"], t["requests"]) for t in printed["topics"]] == [(1, 12), (2, 5)]
+    assert printed["topics"][1]["previous_semester"] == 6
+    assert caught.value.as_dict()["error"]["field"] == "semester"  # type: ignore[index]
