@@ -224,13 +224,41 @@ def find(*, days: int = 7, now: dt.datetime | None = None) -> list[Topic]:
     return cluster(window, _rows(start - dt.timedelta(weeks=BASELINE_WEEKS), start), days=days)
 
 
-def cluster(window: Sequence[tuple], before: Sequence[tuple], *, days: int = 7) -> list[Topic]:
-    """The hot topics among ``window`` rows (``_FIELDS``), with ``before`` (the 4 weeks before) as baseline.
-    No database: the benchmark feeds it generated rows."""
-    if not window:
-        return []
-    tokens = [segment(f"{r[2]} {r[3]}") for r in window]
-    old_tokens = [segment(f"{r[2]} {r[3]}") for r in before]
+@dataclass
+class Clustering:
+    """Topics of a set of texts: their TF-IDF rows ``x`` (L2-normalised), the rows of the texts before (``old``,
+    same vocabulary), the clusters (row indices of ``x``, at least ``RISE_MIN_TICKETS`` each) and what naming
+    them needs. Shared by the hot topics (R9.1) and the high-frequency issues (R9.2)."""
+
+    x: csr_matrix
+    old: csr_matrix | None
+    clusters: list[list[int]]
+    vocabulary: np.ndarray
+    total: np.ndarray
+
+    def terms(self, members: Sequence[int]) -> list[str]:
+        return _label(self.x, members, self.total, self.vocabulary)
+
+    def centroid(self, members: Sequence[int], *, old: bool = False) -> np.ndarray:
+        """The normalised mean of the members' rows (of ``old`` when asked)."""
+        rows = self.old if old else self.x
+        assert rows is not None  # noqa: S101 - asked only when there were texts before
+        centroid = np.asarray(rows[list(members)].mean(axis=0)).ravel()
+        return centroid / (np.linalg.norm(centroid) or 1.0)
+
+    def similar(self, centroid: np.ndarray, *, old: bool = False) -> np.ndarray:
+        """Which rows (of ``x``, or of ``old``) are about the topic: cosine to its centroid ≥ ``LINK``."""
+        rows = self.old if old else self.x
+        if rows is None:
+            return np.zeros(0, dtype=bool)
+        return np.asarray(rows @ centroid >= LINK).ravel()
+
+
+def clusters(texts: Sequence[str], before: Sequence[str] = ()) -> Clustering:
+    """Cluster ``texts`` (subject and content of each ticket); ``before`` only shares the vocabulary and
+    weighting, for baselines. No database."""
+    tokens = [segment(t) for t in texts]
+    old_tokens = [segment(t) for t in before]
     vectorizer = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True)
     vectorizer.fit([*background_tokens(), *tokens, *old_tokens])
     x = vectorizer.transform(tokens).tocsr()
@@ -238,36 +266,41 @@ def cluster(window: Sequence[tuple], before: Sequence[tuple], *, days: int = 7) 
     graph = _neighbours(x)
     graph = graph.maximum(graph.T).tocsr()
     count, labels = connected_components(graph, directed=False)
-    vocabulary = vectorizer.get_feature_names_out()
-    total = np.asarray(x.sum(axis=0)).ravel()
     groups: dict[int, list[int]] = {}
     for row, comp in enumerate(labels):
         groups.setdefault(int(comp), []).append(row)
-    topics = []
-    per_window = days / (7 * BASELINE_WEEKS)
-    clusters = [
+    found = [
         part
         for members in groups.values()
         if len(members) >= RISE_MIN_TICKETS
         for piece in _components(graph, members)
         for part in _split(x, piece)
     ]
-    for members in clusters:
-        if len(members) < RISE_MIN_TICKETS:
-            continue
+    vocabulary = vectorizer.get_feature_names_out()
+    total = np.asarray(x.sum(axis=0)).ravel()
+    return Clustering(x, old, [m for m in found if len(m) >= RISE_MIN_TICKETS], vocabulary, total)
+
+
+def cluster(window: Sequence[tuple], before: Sequence[tuple], *, days: int = 7) -> list[Topic]:
+    """The hot topics among ``window`` rows (``_FIELDS``), with ``before`` (the 4 weeks before) as baseline.
+    No database: the benchmark feeds it generated rows."""
+    if not window:
+        return []
+    found = clusters([f"{r[2]} {r[3]}" for r in window], [f"{r[2]} {r[3]}" for r in before])
+    topics = []
+    per_window = days / (7 * BASELINE_WEEKS)
+    for members in found.clusters:
         requesters = len({_who(window[i]) for i in members})
         baseline = 0.0
-        if old is not None:
-            centroid = np.asarray(x[members].mean(axis=0)).ravel()
-            centroid /= np.linalg.norm(centroid) or 1.0
-            baseline = float((old @ centroid >= LINK).sum()) * per_window
+        if found.old is not None:
+            baseline = float(found.similar(found.centroid(members), old=True).sum()) * per_window
         if len(members) >= MIN_TICKETS and requesters >= MIN_REQUESTERS:
             reason = VOLUME
         elif requesters >= RISE_MIN_REQUESTERS and baseline > 0 and len(members) >= RISE * baseline:
             reason = RISE_REASON
         else:
             continue
-        terms = _label(x, members, total, vocabulary)
+        terms = found.terms(members)
         rows = [window[i] for i in members]
         topics.append(
             Topic(

@@ -268,3 +268,108 @@ class SpecialStudyEvent(models.Model):
         if self.pk is not None:
             raise ValueError("special study events are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class FrequentTopic(models.Model):
+    """R9.2: a high-frequency issue — a topic among one unit's tickets of one semester, by volume.
+
+    Derived data, recomputed by ``insight.frequency.frequent_topics_record`` (nightly for the current semester,
+    on demand for any other): the topics come from the hot-topic clustering (``insight.hot.clusters``) over the
+    semester's tickets; each row holds the unit's tickets of one cluster. A recomputation matches its topics to
+    these rows by shared tickets, so root-cause measures stay on their topic; a row with no measure that is no
+    longer found is dropped."""
+
+    semester = models.CharField(_("Semester"), max_length=16)  # workcalendar.semesters.Semester.key
+    unit = models.ForeignKey("org.Unit", verbose_name=_("Unit"), on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(_("Label"), max_length=200)
+    terms = models.JSONField(_("Telling terms"), default=list)
+    requesters = models.PositiveIntegerField(_("Requesters"))
+    previous = models.PositiveIntegerField(_("Similar requests in the previous semester"), default=0)
+    following = models.PositiveIntegerField(
+        _("Similar requests in the following semester"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until the following semester has been analysed"),
+    )
+    computed_at = models.DateTimeField(_("Computed at"))
+    tickets = models.ManyToManyField("tickets.Ticket", verbose_name=_("Tickets"), related_name="+")
+
+    class Meta:
+        ordering = ["semester", "unit", "id"]
+        indexes = [models.Index(fields=["semester", "unit"], name="frequent_topic_semester_unit")]
+        verbose_name = _("High-frequency issue")
+        verbose_name_plural = _("High-frequency issues")
+
+    def __str__(self) -> str:
+        return f"{self.semester} {self.unit_id}: {self.label}"
+
+
+class RootCauseMeasure(models.Model):
+    """R9.2 (源头治理): what a unit (or the Office) does about the cause of a high-frequency issue.
+
+    Changes only through ``insight.frequency_measures``; every change is a ``RootCauseEvent`` row."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", pgettext_lazy("root-cause measure", "In progress")
+        DONE = "done", pgettext_lazy("root-cause measure", "Carried out")
+        EVALUATED = "evaluated", pgettext_lazy("root-cause measure", "Evaluated")
+
+    topic = models.ForeignKey(
+        FrequentTopic,
+        verbose_name=_("High-frequency issue"),
+        on_delete=models.PROTECT,
+        related_name="measures",
+    )
+    cause = models.TextField(_("Cause found"))
+    measure = models.TextField(_("Measure taken"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField(_("Due date"))
+    status = models.CharField(_("Status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+    recorded_at = models.DateTimeField(_("Recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    effective = models.BooleanField(_("Volume dropped"), null=True, blank=True)
+    evaluation = models.TextField(_("Evaluation"), blank=True)
+    evaluated_at = models.DateTimeField(_("Evaluated at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("Root-cause measure")
+        verbose_name_plural = _("Root-cause measures")
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}: {self.measure[:30]}"
+
+
+class RootCauseEvent(models.Model):
+    """The root-cause measure's append-only log: recorded, progress, carried out, evaluated."""
+
+    class Kind(models.TextChoices):
+        RECORDED = "recorded", pgettext_lazy("root-cause measure", "Recorded")
+        PROGRESS = "progress", pgettext_lazy("root-cause measure", "Progress")
+        DONE = "done", pgettext_lazy("root-cause measure event", "Carried out")
+        EVALUATED = "evaluated", pgettext_lazy("root-cause measure event", "Evaluated")
+
+    measure = models.ForeignKey(RootCauseMeasure, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("At"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("By"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("Text"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("Root-cause measure event")
+        verbose_name_plural = _("Root-cause measure events")
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.kind}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("root-cause measure events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

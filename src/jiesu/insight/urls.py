@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiesu.insight import views, views_hot, views_study
+from jiesu.insight import views, views_frequency, views_hot, views_study
 
 app_name = "insight"
 
@@ -22,4 +22,20 @@ urlpatterns = [
     path("long-running/<int:pk>/", views_study.study, name="study"),
     path("long-running/<int:pk>/review/", views_study.study_review, name="study_review"),
     path("long-running/<int:pk>/conclude/", views_study.study_conclude, name="study_conclude"),
+    # R9.2: high-frequency issues per unit and semester, and their root-cause measures
+    path("high-frequency/", views_frequency.high_frequency, name="high_frequency"),
+    path("high-frequency/refresh/", views_frequency.high_frequency_refresh, name="high_frequency_refresh"),
+    path("high-frequency/export/", views_frequency.high_frequency_export, name="high_frequency_export"),
+    path("high-frequency/<int:pk>/", views_frequency.high_frequency_topic, name="high_frequency_topic"),
+    path("high-frequency/<int:pk>/measure/", views_frequency.root_cause_record, name="root_cause_record"),
+    path(
+        "high-frequency/measures/<int:pk>/progress/",
+        views_frequency.root_cause_progress,
+        name="root_cause_progress",
+    ),
+    path(
+        "high-frequency/measures/<int:pk>/evaluate/",
+        views_frequency.root_cause_evaluate,
+        name="root_cause_evaluate",
+    ),
 ]

@@ -4,6 +4,7 @@
 - ``deliver``: send what the outbox holds (retries with back-off live in ``notify.delivery``).
 - ``hot_topics_hourly`` at minute 17 of every hour: the hot topics, the Office alerted of new ones (R9.1).
 - ``sync_directory_nightly`` at 03:10 when LDAP is configured: units and people from the campus directory.
+- ``high_frequency_nightly`` at 01:40: the current semester's high-frequency issues (R9.2).
 - ``train_dispatch_nightly`` at 02:30 and ``train_dispatch`` on demand: a new dispatch model version (R9.5).
 
 Both are safe to run on several workers at once: the sweep takes its rows with SKIP LOCKED (PostgreSQL) or
@@ -20,6 +21,7 @@ from huey import crontab
 from jiesu.directory.conf import ldap_config
 from jiesu.directory.models import SyncRun
 from jiesu.directory.sync import DirectoryUnavailable, directory_sync
+from jiesu.insight import frequency
 from jiesu.insight.models import DispatchModel
 from jiesu.insight.services import dispatch_model_train, hot_topics_record
 from jiesu.notify.delivery import deliver_due
@@ -79,6 +81,13 @@ def train_dispatch(actor_id: int | None = None) -> None:
 def hot_topics_hourly() -> None:
     """R9.1: cluster the week's requests every hour (kept out of the minute sweep: it takes seconds)."""
     hot_topics_record()
+
+
+@huey.periodic_task(crontab(minute="40", hour="1"), retries=1, retry_delay=900)
+def high_frequency_nightly() -> None:
+    """R9.2: the current semester's high-frequency issues (and the following-semester counts of the previous
+    semester's topics with a root-cause measure)."""
+    frequency.frequent_topics_record(semester=frequency.current())
 
 
 @huey.periodic_task(crontab(minute="10", hour="3"), retries=1, retry_delay=900)

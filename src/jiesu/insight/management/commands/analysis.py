@@ -1,7 +1,9 @@
 """`jiesu analysis hot-topics --days 7 [--json] [--record]`: the hot topics of the last days (R9.1).
 
 With ``--json`` prints ``[{"label", "tickets": [numbers], "requesters", "units", "since"}]``, biggest topic
-first; ``--record`` also keeps them and alerts the Office of new ones (what the worker does every hour). Bad
+first; ``--record`` also keeps them and alerts the Office of new ones (what the worker does every hour). ``jiesu analysis high-frequency [--semester 2026-autumn] [--unit CODE] [--record] [--json]`` prints a semester's
+high-frequency issues per unit (R9.2) as kept, ``--record`` recomputing them first (what the worker does nightly
+for the current semester). Bad
 input prints ``{"error": {"code", "message", "field"}}`` on stderr and exits with status 2.
 """
 
@@ -15,13 +17,14 @@ from django.core.management.base import CommandParser
 from django.utils import translation
 
 from jiesu.cli import CliError, JsonErrorCommand
-from jiesu.insight import hot, services
+from jiesu.insight import frequency, hot, services
+from jiesu.org.models import Unit
 
 MAX_DAYS = 92
 
 
 class Command(JsonErrorCommand):
-    help = "Analyses of the requests: the hot topics (R9.1)."
+    help = "Analyses of the requests: the hot topics (R9.1), the high-frequency issues (R9.2)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="analysis", required=True)
@@ -32,7 +35,16 @@ class Command(JsonErrorCommand):
             "--record", action="store_true", help="keep them and alert the Office of new ones"
         )
 
+        issues = sub.add_parser("high-frequency", help="each unit's high-frequency issues of a semester")
+        issues.add_argument("--semester", default="", help="e.g. 2026-autumn (default: the current one)")
+        issues.add_argument("--unit", default="", help="a unit's code (default: every unit)")
+        issues.add_argument("--json", action="store_true", help="print JSON")
+        issues.add_argument("--record", action="store_true", help="recompute and keep them first")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["analysis"] == "high-frequency":
+            self._high_frequency(options)
+            return
         days = options["days"]
         if not 1 <= days <= MAX_DAYS:
             raise CliError("bad_arguments", f"--days must be between 1 and {MAX_DAYS}", field="days")
@@ -50,3 +62,46 @@ class Command(JsonErrorCommand):
             )
         if not found:
             self.stdout.write("no hot topic")
+
+    def _high_frequency(self, options: dict[str, Any]) -> None:
+        semester = frequency.parse(options["semester"]) if options["semester"] else frequency.current()
+        if semester is None:
+            keys = ", ".join(s.key for s in frequency.choices())
+            raise CliError("bad_arguments", f"--semester must be one of {keys}", field="semester")
+        units = None
+        if options["unit"]:
+            unit = Unit.objects.filter(code=options["unit"]).first()
+            if unit is None:
+                raise CliError("not_found", f"no unit with code {options['unit']}", field="unit")
+            units = [unit.pk]
+        if options["record"]:
+            with translation.override(settings.LANGUAGE_CODE):
+                frequency.frequent_topics_record(semester=semester)
+        lines = [
+            {
+                "unit": group.unit.name,
+                "rank": line.rank,
+                "label": line.topic.label,
+                "requests": line.tickets,
+                "share": round(line.share, 4),
+                "requesters": line.topic.requesters,
+                "repeats": line.repeats,
+                "reopened": line.reopened,
+                "previous_semester": line.topic.previous,
+                "measures": len(line.measures),
+            }
+            for group in frequency.ranking(semester, units)
+            for line in group.topics
+        ]
+        if options["json"]:
+            self.stdout.write(
+                json.dumps({"semester": semester.key, "topics": lines}, ensure_ascii=False, indent=2)
+            )
+            return
+        for item in lines:
+            self.stdout.write(
+                f"{item['unit']} #{item['rank']} {item['label']}: {item['requests']} requests "
+                f"({item['share']:.0%}), previous semester {item['previous_semester']}"
+            )
+        if not lines:
+            self.stdout.write(f"no high-frequency issue in {semester.key}")
