@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiesu.insight import views, views_hot, views_study
+from jiesu.insight import views, views_hot, views_seasonal, views_study
 
 app_name = "insight"
 
@@ -22,4 +22,11 @@ urlpatterns = [
     path("long-running/<int:pk>/", views_study.study, name="study"),
     path("long-running/<int:pk>/review/", views_study.study_review, name="study_review"),
     path("long-running/<int:pk>/conclude/", views_study.study_conclude, name="study_conclude"),
+    # R9.4: seasonal peaks and contingency plans
+    path("seasonal/", views_seasonal.seasonal_index, name="seasonal"),
+    path("seasonal/recompute/", views_seasonal.seasonal_recompute, name="seasonal_recompute"),
+    path("seasonal/plans/new/", views_seasonal.seasonal_plan_new, name="seasonal_plan_new"),
+    path("seasonal/plans/<int:pk>/", views_seasonal.seasonal_plan, name="seasonal_plan"),
+    path("seasonal/plans/<int:pk>/revise/", views_seasonal.seasonal_plan_revise, name="seasonal_plan_revise"),
+    path("seasonal/plans/<int:pk>/state/", views_seasonal.seasonal_plan_move, name="seasonal_plan_move"),
 ]
