@@ -45,6 +45,10 @@ def _plant(unit_code: str, day: dt.date, subject: str, content: str) -> None:
 
 @pytest.fixture
 def history() -> None:
+    plant_history()
+
+
+def plant_history() -> None:
     """Two past academic years (2024 and 2025): heating complaints to logistics, ten a week through November
     (and one in May); seat-booking trouble at the library, two every week of the year."""
     for year in (2024, 2025):
@@ -115,7 +119,7 @@ def test_the_peak_is_seen_four_weeks_ahead_by_its_unit_only(history: None) -> No
         (peak,) = peaks.upcoming(model, None, dt.date(2026, 10, 12))
         assert peak.unit == unit("logistics")
         assert (peak.start, peak.end, peak.in_days) == (dt.date(2026, 11, 3), dt.date(2026, 11, 30), 22)
-        assert peak.past == [("2024–2025", 40), ("2025–2026", 40)]
+        assert peak.past == [("2024–2025", 40, False), ("2025–2026", 40, False)]
         assert peak.ratio >= 5
         page = signed_in("head").get(reverse("insight:seasonal"))
         assert page.status_code == 200
@@ -255,3 +259,41 @@ def test_the_analysis_command_prints_the_coming_peaks(history: None, capsys: pyt
     assert out["model"]["tickets"] == Ticket.objects.count()
     (peak,) = out["peaks"]
     assert peak["unit"] == "后勤管理处" and peak["start"] == "2026-11-03" and peak["plan"] is None
+
+
+def test_recompute_now_queues_a_computation_for_the_worker(django_capture_on_commit_callbacks) -> None:
+    """The Office's button queues the computation after the request commits; a unit head may not press it."""
+    asked: list[int | None] = []
+    monkey = pytest.MonkeyPatch()
+    monkey.setattr(contingency, "_computers", [asked.append])
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = signed_in("dispatcher").post(reverse("insight:seasonal_recompute"))
+    finally:
+        monkey.undo()
+    assert response.status_code == 302 and asked == [user("dispatcher").pk]
+    assert signed_in("head").post(reverse("insight:seasonal_recompute")).status_code == 403
+
+
+def test_the_worker_task_computes_a_dated_version(history: None) -> None:
+    """The on-demand task stores a version with its learning set's size and dates; the page shows them."""
+    from jiesu.worker.tasks import seasonal_compute
+
+    with time_machine.travel(OCTOBER, tick=False):
+        seasonal_compute.call_local(user("dispatcher").pk)
+        page = signed_in("dispatcher").get(reverse("insight:seasonal")).content.decode()
+    model = seasonal.latest()
+    assert model is not None and model.trigger == "on_demand" and model.computed_by == user("dispatcher")
+    assert (model.first_day, model.last_day) == (dt.date(2024, 9, 1), dt.date(2026, 8, 26))
+    assert f"{model.tickets} 件诉求" in page and "2024-09-01" in page
+
+
+def test_the_page_reads_a_fixed_number_of_queries(
+    history: None, django_assert_max_num_queries: object
+) -> None:
+    with time_machine.travel(OCTOBER, tick=False):
+        seasonal.seasonal_compute()
+        client = signed_in("dispatcher")
+        client.get(reverse("insight:seasonal"))
+        with django_assert_max_num_queries(14):  # type: ignore[operator]
+            assert client.get(reverse("insight:seasonal")).status_code == 200

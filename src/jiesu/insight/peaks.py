@@ -87,7 +87,7 @@ class Peak:
     start: dt.date
     end: dt.date
     expected: float  # in the busiest week
-    past: list[tuple[str, int]]  # (academic year, requests in these weeks) of each past year observed
+    past: list[tuple[str, int, bool]]  # (academic year, requests in these weeks, only some weeks observed)
     plan: ContingencyPlan | None = None
     in_days: int = 0
     week_numbers: list[int] = field(default_factory=list)
@@ -113,7 +113,7 @@ def _peak(topic: SeasonalTopic, run: list[Week], today: dt.date) -> Peak:
     for year, counts in sorted(topic.actual.items()):
         seen = [counts[w - 1] for w in numbers if counts[w - 1] is not None]
         if seen and int(year) < run[0][0]:
-            past.append((f"{year}–{int(year) + 1}", sum(seen)))
+            past.append((f"{year}–{int(year) + 1}", sum(seen), len(seen) < len(numbers)))
     return Peak(
         topic=topic,
         weeks=run,

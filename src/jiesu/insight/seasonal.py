@@ -7,8 +7,8 @@ summer break. Its week ``n`` (1–52) is the seven days from its start + 7·(n �
 two days left over (days 358–365). So a date falls in the same week every year, whatever the weekday.
 
 Topics are clusters of similar requests, found as the hot topics are (``insight.hot``: ``insight.text.segment``,
-TF-IDF, the cosine neighbour graph, cut by average linkage) over all the requests learned from, and named by
-their telling terms; a unit's topic is its requests of a cluster (at least ``MIN_TOPIC`` of them).
+TF-IDF, the cosine neighbour graph, cut by average linkage) over all the requests learned from, merged where
+their centroids are close, and named by the telling terms of their subjects; a unit's topic is its requests of a cluster (at least ``MIN_TOPIC`` of them).
 
 A week of a year is observed when the learning data cover it whole (from the first request learned from to the
 start of the current week). The expected number in week ``n`` is the mean of the observed years' counts,
@@ -101,8 +101,8 @@ class LearnedTopic:
     peaks: list[int]
 
 
-def _clusters(texts: Sequence[str]) -> tuple[list[list[int]], list[list[str]]]:
-    """Clusters of similar texts (the hot topics' graph and cuts) and their telling terms."""
+def _clusters(texts: Sequence[str], subjects: Sequence[str]) -> tuple[list[list[int]], list[list[str]]]:
+    """Clusters of similar texts (the hot topics' graph and cuts) and the telling terms of their subjects."""
     tokens = [segment(t) for t in texts]
     vectorizer = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True)
     vectorizer.fit([*background_tokens(), *tokens])
@@ -122,9 +122,12 @@ def _clusters(texts: Sequence[str]) -> tuple[list[list[int]], list[list[str]]]:
         if len(part) >= hot.RISE_MIN_TICKETS
     ]
     clusters = _merged(x, clusters)
-    vocabulary = vectorizer.get_feature_names_out()
-    total = np.asarray(x.sum(axis=0)).ravel()
-    return clusters, [hot._label(x, members, total, vocabulary) for members in clusters]
+    # Named from the subjects (what people put as the title), as the hot topics are named from the texts.
+    titles = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True)
+    s = titles.fit_transform([segment(t) for t in subjects]).tocsr()
+    vocabulary = titles.get_feature_names_out()
+    total = np.asarray(s.sum(axis=0)).ravel()
+    return clusters, [hot._label(s, members, total, vocabulary) for members in clusters]
 
 
 def _merged(x: csr_matrix, clusters: list[list[int]]) -> list[list[int]]:
@@ -179,7 +182,7 @@ def learn(rows: Sequence[tuple[str, str, int, dt.datetime]], *, cutoff: dt.date)
     year_index = np.array([academic_year(d) - years[0] for d in days])
     week_index = np.array([week_of(d) - 1 for d in days])
     units = np.array([r[2] for r in rows])
-    clusters, labels = _clusters([f"{r[0]} {r[1]}" for r in rows])
+    clusters, labels = _clusters([f"{r[0]} {r[1]}" for r in rows], [r[0] for r in rows])
     found = []
     for members, terms in zip(clusters, labels, strict=True):
         member_units = units[members]

@@ -5,7 +5,7 @@ With ``--json`` prints ``[{"label", "tickets": [numbers], "requesters", "units",
 first; ``--record`` also keeps them and alerts the Office of new ones (what the worker does every hour).
 ``seasonal --record`` computes a new version of the expectations and sends the notices 4 weeks ahead (what the
 worker does every night); without it the newest stored version is read. ``--json`` prints ``{"model": {...},
-"peaks": [{"unit", "topic", "start", "end", "weeks", "expected", "normal", "past", "plan"}]}``. Bad input
+"peaks": [{"unit", "topic", "start", "end", "weeks", "expected", "normal", "past", "past_partial", "plan"}]}``. Bad input
 prints ``{"error": {"code", "message", "field"}}`` on stderr and exits with status 2.
 """
 
@@ -82,7 +82,8 @@ class Command(JsonErrorCommand):
                 "weeks": p.week_numbers,
                 "expected": p.expected,
                 "normal": p.topic.normal,
-                "past": dict(p.past),
+                "past": {year: n for year, n, _partial in p.past},
+                "past_partial": [year for year, _n, partial in p.past if partial],
                 "plan": p.plan.state if p.plan else None,
             }
             for p in coming

@@ -19,7 +19,7 @@
                nameGap: 44, axisLabel: { rotate: 45 } },
       yAxis: { type: "value", name: chart.yname },
       series: chart.series.map(function (s, i) {
-        var line = { name: s.name, type: "line", data: s.data, smooth: true, showSymbol: false };
+        var line = { name: s.name, type: "line", data: s.data, smooth: false, showSymbol: false };
         if (i === 0) {
           line.markLine = { symbol: "none", label: { formatter: chart.current_label },
                             data: [{ xAxis: chart.categories[chart.current] }] };
