@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiesu.insight import contingency, peaks, seasonal
@@ -23,7 +23,7 @@ from jiesu.insight.permissions import may_see_insight
 from jiesu.org.models import User
 from jiesu.tickets.errors import DomainError
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 State = ContingencyPlan.State
 
 
@@ -34,7 +34,9 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=gettext_lazy("Staff on duty, supplies, notices to publish, opening hours, who to call."),
     )
-    owner = forms.ModelChoiceField(label=gettext_lazy("Owner"), queryset=User.objects.none())
+    owner = forms.ModelChoiceField(
+        label=pgettext_lazy("contingency plan", "Owner"), queryset=User.objects.none()
+    )
     ready_by = forms.DateField(label=gettext_lazy("Ready by"), widget=DATE)
 
     def __init__(self, *args: Any, unit_id: int, **kwargs: Any) -> None:
