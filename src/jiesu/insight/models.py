@@ -373,3 +373,153 @@ class RootCauseEvent(models.Model):
         if self.pk is not None:
             raise ValueError("root-cause measure events are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class SeasonalModel(models.Model):
+    """R9.4: one computation of the seasonal expectations; the newest row is the one pages read. Never changed.
+
+    ``years`` are the academic years it learned from (``insight.seasonal``); ``tickets`` the requests counted."""
+
+    class Trigger(models.TextChoices):
+        NIGHTLY = "nightly", _("Nightly")
+        ON_DEMAND = "on_demand", _("On demand")
+        COMMAND = "command", _("Command line")
+
+    computed_at = models.DateTimeField(_("Computed at"))
+    tickets = models.PositiveIntegerField(_("Requests in the learning set"))
+    first_day = models.DateField(_("First day learned from"), null=True, blank=True)
+    last_day = models.DateField(_("Last day learned from"), null=True, blank=True)
+    years = models.JSONField(_("Academic years"), default=list)
+    topics = models.PositiveIntegerField(_("Topics"), default=0)
+    seconds = models.FloatField(_("Computing time (s)"))
+    trigger = models.CharField(_("Trigger"), max_length=16, choices=Trigger.choices)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Computed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("Seasonal model")
+        verbose_name_plural = _("Seasonal models")
+
+    def __str__(self) -> str:
+        return f"v{self.pk}"
+
+
+class SeasonalTopic(models.Model):
+    """R9.4: a unit's topic in one computation: its expected requests in each week of the academic year (52
+    numbers), the counts of each past year (``actual``: {year: [count or null]}) and its peak weeks."""
+
+    model = models.ForeignKey(SeasonalModel, on_delete=models.CASCADE, related_name="seasonal_topics")
+    unit = models.ForeignKey("org.Unit", verbose_name=_("Unit"), on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(_("Topic"), max_length=200)
+    terms = models.JSONField(_("Telling terms"), default=list)
+    tickets = models.PositiveIntegerField(_("Requests"))
+    normal = models.FloatField(_("Normal week"))
+    expected = models.JSONField(_("Expected per week"), default=list)
+    actual = models.JSONField(_("Past years' counts per week"), default=dict)
+    peaks = models.JSONField(_("Peak weeks"), default=list)
+
+    class Meta:
+        ordering = ["model", "unit", "-tickets", "id"]
+        indexes = [models.Index(fields=["model", "unit"], name="seasonal_topic_model_unit")]
+        verbose_name = _("Seasonal topic")
+        verbose_name_plural = _("Seasonal topics")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SeasonalNotice(models.Model):
+    """R9.4: a unit told of a coming peak, once per peak (the constraint makes a second notice impossible)."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    topic = models.CharField(max_length=200)
+    peak_start = models.DateField()
+    notified_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "topic", "peak_start"], name="seasonal_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.topic} {self.peak_start}"
+
+
+class ContingencyPlan(models.Model):
+    """R9.4: a unit's contingency plan 预案 for a coming seasonal peak: measures, owner, ready-by date, state.
+
+    The peak is kept as it was when planned (topic, weeks, expected volume), so a later computation does not
+    change what the plan answered. Changes only through ``insight.contingency``, each a ``ContingencyEvent``."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", pgettext_lazy("contingency plan", "Being prepared")
+        READY = "ready", pgettext_lazy("contingency plan", "Ready")
+        ACTIVE = "active", pgettext_lazy("contingency plan", "Activated")
+        DONE = "done", pgettext_lazy("contingency plan", "Finished")
+
+    unit = models.ForeignKey("org.Unit", verbose_name=_("Unit"), on_delete=models.PROTECT, related_name="+")
+    topic = models.CharField(_("Topic"), max_length=200)
+    terms = models.JSONField(_("Telling terms"), default=list)
+    peak_start = models.DateField(_("Peak from"))
+    peak_end = models.DateField(_("Peak until"))
+    expected = models.FloatField(_("Expected requests in the busiest week"))
+    normal = models.FloatField(_("Normal week"))
+    measures = models.TextField(_("Measures"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    ready_by = models.DateField(_("Ready by"))
+    state = models.CharField(_("State"), max_length=8, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField(_("Recorded at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("Recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["peak_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "topic", "peak_start"], name="contingency_plan_once")
+        ]
+        verbose_name = _("Contingency plan")
+        verbose_name_plural = _("Contingency plans")
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.peak_start}"
+
+
+class ContingencyEvent(models.Model):
+    """The contingency plan's append-only log: recorded, revised, state changed."""
+
+    class Kind(models.TextChoices):
+        RECORDED = "recorded", pgettext_lazy("contingency plan", "Recorded")
+        REVISED = "revised", pgettext_lazy("contingency plan", "Revised")
+        STATE = "state", _("State changed")
+
+    plan = models.ForeignKey(ContingencyPlan, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("At"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("By"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(_("State"), max_length=8, choices=ContingencyPlan.State.choices)
+    text = models.TextField(_("Text"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("Contingency plan event")
+        verbose_name_plural = _("Contingency plan events")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.kind}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("contingency plan events are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

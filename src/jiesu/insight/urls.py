@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jiesu.insight import views, views_frequency, views_hot, views_study
+from jiesu.insight import views, views_frequency, views_hot, views_seasonal, views_study
 
 app_name = "insight"
 
@@ -38,4 +38,11 @@ urlpatterns = [
         views_frequency.root_cause_evaluate,
         name="root_cause_evaluate",
     ),
+    # R9.4: seasonal peaks and contingency plans
+    path("seasonal/", views_seasonal.seasonal_index, name="seasonal"),
+    path("seasonal/recompute/", views_seasonal.seasonal_recompute, name="seasonal_recompute"),
+    path("seasonal/plans/new/", views_seasonal.seasonal_plan_new, name="seasonal_plan_new"),
+    path("seasonal/plans/<int:pk>/", views_seasonal.seasonal_plan, name="seasonal_plan"),
+    path("seasonal/plans/<int:pk>/revise/", views_seasonal.seasonal_plan_revise, name="seasonal_plan_revise"),
+    path("seasonal/plans/<int:pk>/state/", views_seasonal.seasonal_plan_move, name="seasonal_plan_move"),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from jiesu.catalogue.permissions import may_see_catalogue
+from jiesu.insight.peaks import may_see_seasonal
 from jiesu.insight.permissions import may_see_frequency, may_see_insight
 from jiesu.ledger.permissions import scopes_for
 from jiesu.org.selectors import roles_for
@@ -33,6 +34,7 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "nav_inspections": signed_in and may_see_inspections(user),
         "nav_insight": signed_in and may_see_insight(user),
         "nav_frequency": signed_in and may_see_frequency(user),  # R9.2: the Office, leaders and unit members
+        "nav_seasonal": signed_in and may_see_seasonal(user),  # R9.4: the Office, unit heads and officers
         # R8.4: a unit's daily report is in reach while a sensitive period covers one of its units.
         "nav_zero_report": signed_in and reporting_due(reporting_units(user)),
         "nav_people": signed_in and may_manage_people(user),

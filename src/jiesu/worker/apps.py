@@ -15,6 +15,11 @@ class WorkerConfig(AppConfig):
         on_outbox_committed(enqueue_delivery)
         on_training_requested(enqueue_training)  # R9.5: the insight page's "retrain now"
 
+        from jiesu.insight.contingency import on_compute_requested  # noqa: PLC0415
+        from jiesu.worker.queue import enqueue_seasonal  # noqa: PLC0415
+
+        on_compute_requested(enqueue_seasonal)  # R9.4: the seasonal page's "recompute now"
+
         # R2.6 / issue 15 item 5: a confirmed referral sheet is imported on a worker (the referrals app never imports it).
         from jiesu.referrals.services import on_import_requested  # noqa: PLC0415
         from jiesu.worker.queue import enqueue_referral_import  # noqa: PLC0415

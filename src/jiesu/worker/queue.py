@@ -76,6 +76,17 @@ def enqueue_training(actor_id: int | None) -> None:
         log.exception("could not queue the dispatch training (queue %s)", settings.QUEUE_URL)
 
 
+def enqueue_seasonal(actor_id: int | None) -> None:
+    """R9.4: ask a worker for a new seasonal computation (registered with the insight app by
+    ``WorkerConfig.ready``; called after the request commits)."""
+    from jiesu.worker.tasks import seasonal_compute  # noqa: PLC0415 - tasks import this module
+
+    try:
+        seasonal_compute(actor_id)
+    except Exception:  # noqa: BLE001 - the nightly computation still runs
+        log.exception("could not queue the seasonal computation (queue %s)", settings.QUEUE_URL)
+
+
 def enqueue_referral_import(batch_id: int) -> None:
     """R2.6 / issue 15 item 5: run a confirmed referral import on a worker (registered with the referrals app by
     ``WorkerConfig.ready``; called after the confirmation commits). A lost task is resumed from the page."""

@@ -6,6 +6,8 @@
 - ``sync_directory_nightly`` at 03:10 when LDAP is configured: units and people from the campus directory.
 - ``high_frequency_nightly`` at 01:40: the current semester's high-frequency issues (R9.2).
 - ``train_dispatch_nightly`` at 02:30 and ``train_dispatch`` on demand: a new dispatch model version (R9.5).
+- ``seasonal_nightly`` at 02:50 and ``seasonal_compute`` on demand: the seasonal expectations and the notices
+  of peaks 4 weeks ahead (R9.4).
 
 Both are safe to run on several workers at once: the sweep takes its rows with SKIP LOCKED (PostgreSQL) or
 under SQLite's single write lock, and delivery claims each outbox row with a conditional update.
@@ -22,7 +24,8 @@ from jiesu.directory.conf import ldap_config
 from jiesu.directory.models import SyncRun
 from jiesu.directory.sync import DirectoryUnavailable, directory_sync
 from jiesu.insight import frequency
-from jiesu.insight.models import DispatchModel
+from jiesu.insight.contingency import seasonal_refresh
+from jiesu.insight.models import DispatchModel, SeasonalModel
 from jiesu.insight.services import dispatch_model_train, hot_topics_record
 from jiesu.notify.delivery import deliver_due
 from jiesu.org.models import User
@@ -75,6 +78,19 @@ def train_dispatch(actor_id: int | None = None) -> None:
     """R9.5: the Office's "retrain now" (the insight page enqueues it through ``enqueue_training``)."""
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     dispatch_model_train(trigger=DispatchModel.Trigger.ON_DEMAND, actor=actor)
+
+
+@huey.periodic_task(crontab(minute="50", hour="2"), retries=1, retry_delay=600)
+def seasonal_nightly() -> None:
+    """R9.4: the seasonal expectations learned again every night; units told of peaks now 4 weeks ahead."""
+    seasonal_refresh(trigger=SeasonalModel.Trigger.NIGHTLY)
+
+
+@huey.task(retries=0)
+def seasonal_compute(actor_id: int | None = None) -> None:
+    """R9.4: the Office's "recompute now" on the seasonal page (enqueued through ``enqueue_seasonal``)."""
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    seasonal_refresh(trigger=SeasonalModel.Trigger.ON_DEMAND, actor=actor)
 
 
 @huey.periodic_task(crontab(minute="17"), retries=1, retry_delay=300)
