@@ -130,7 +130,7 @@ def _find(window: list[tuple], before: list[tuple], found: hot.Clustering) -> li
                     unit_id=unit_id,
                     rows=part,
                     terms=found.terms(part),
-                    requesters=len({hot._who(window[i]) for i in part}),
+                    requesters=len({hot.who(window[i]) for i in part}),
                     previous=earlier,
                     ticket_ids={window[i][0] for i in part},
                 )

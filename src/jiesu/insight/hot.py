@@ -89,7 +89,7 @@ def _rows(start: dt.datetime, end: dt.datetime) -> list[tuple]:
     )
 
 
-def _who(row: tuple) -> str:
+def who(row: tuple) -> str:
     """Who asked: the account, else the phone, else the ticket itself (an anonymous caller counts once)."""
     if row[4] is not None:
         return f"u{row[4]}"
@@ -141,7 +141,7 @@ def _hubs(strong: csr_matrix) -> csr_matrix:
     return csr_matrix((csc.data[keep], (csc.indices[keep], columns)), shape=csc.shape)
 
 
-def _neighbours(x: csr_matrix) -> csr_matrix:
+def neighbours(x: csr_matrix) -> csr_matrix:
     """The cosine ≥ LINK graph of the rows of ``x`` (L2-normalised), each ticket with its ``NEIGHBOURS``
     nearest, a chunk of rows at a time. Candidates are a ticket and the hubs of its ``PREFIX`` heaviest terms
     (words every request uses would otherwise pair everything with everything); their cosine is then exact."""
@@ -158,7 +158,7 @@ def _neighbours(x: csr_matrix) -> csr_matrix:
     return vstack(parts).tocsr() if parts else csr_matrix((0, 0))
 
 
-def _components(graph: csr_matrix, members: list[int]) -> list[list[int]]:
+def components(graph: csr_matrix, members: list[int]) -> list[list[int]]:
     """The connected parts of ``members`` in ``graph``, a part too large for the linkage cut again along its
     stronger edges only (each pass raises the bar by ``STEP``)."""
     todo, out, level = [members], [], LINK
@@ -181,7 +181,7 @@ def _components(graph: csr_matrix, members: list[int]) -> list[list[int]]:
     return out
 
 
-def _split(x: csr_matrix, members: list[int]) -> list[list[int]]:
+def split(x: csr_matrix, members: list[int]) -> list[list[int]]:
     """Cut a connected component where it is only a chain: average-linkage clusters whose members are on
     average at least ``COHESION`` similar."""
     if len(members) < 2 * RISE_MIN_TICKETS or len(members) > SPLIT_MAX:
@@ -197,7 +197,7 @@ def _split(x: csr_matrix, members: list[int]) -> list[list[int]]:
     return list(groups.values())
 
 
-def _label(x: csr_matrix, members: Sequence[int], total: np.ndarray, vocabulary: np.ndarray) -> list[str]:
+def label(x: csr_matrix, members: Sequence[int], total: np.ndarray, vocabulary: np.ndarray) -> list[str]:
     """The terms weighing most more in the topic than in the rest of the window (c-TF-IDF style); ``total``
     is the column sums of ``x``."""
     inside = np.asarray(x[list(members)].sum(axis=0)).ravel()
@@ -237,7 +237,7 @@ class Clustering:
     total: np.ndarray
 
     def terms(self, members: Sequence[int]) -> list[str]:
-        return _label(self.x, members, self.total, self.vocabulary)
+        return label(self.x, members, self.total, self.vocabulary)
 
     def centroid(self, members: Sequence[int], *, old: bool = False) -> np.ndarray:
         """The normalised mean of the members' rows (of ``old`` when asked)."""
@@ -263,7 +263,7 @@ def clusters(texts: Sequence[str], before: Sequence[str] = ()) -> Clustering:
     vectorizer.fit([*background_tokens(), *tokens, *old_tokens])
     x = vectorizer.transform(tokens).tocsr()
     old = vectorizer.transform(old_tokens).tocsr() if before else None
-    graph = _neighbours(x)
+    graph = neighbours(x)
     graph = graph.maximum(graph.T).tocsr()
     count, labels = connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
@@ -273,8 +273,8 @@ def clusters(texts: Sequence[str], before: Sequence[str] = ()) -> Clustering:
         part
         for members in groups.values()
         if len(members) >= RISE_MIN_TICKETS
-        for piece in _components(graph, members)
-        for part in _split(x, piece)
+        for piece in components(graph, members)
+        for part in split(x, piece)
     ]
     vocabulary = vectorizer.get_feature_names_out()
     total = np.asarray(x.sum(axis=0)).ravel()
@@ -290,7 +290,7 @@ def cluster(window: Sequence[tuple], before: Sequence[tuple], *, days: int = 7) 
     topics = []
     per_window = days / (7 * BASELINE_WEEKS)
     for members in found.clusters:
-        requesters = len({_who(window[i]) for i in members})
+        requesters = len({who(window[i]) for i in members})
         baseline = 0.0
         if found.old is not None:
             baseline = float(found.similar(found.centroid(members), old=True).sum()) * per_window

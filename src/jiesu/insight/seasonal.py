@@ -107,7 +107,7 @@ def _clusters(texts: Sequence[str], subjects: Sequence[str]) -> tuple[list[list[
     vectorizer = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True)
     vectorizer.fit([*background_tokens(), *tokens])
     x = vectorizer.transform(tokens).tocsr()
-    graph = hot._neighbours(x)
+    graph = hot.neighbours(x)
     graph = graph.maximum(graph.T).tocsr()
     _, labels = connected_components(graph, directed=False)
     groups: dict[int, list[int]] = {}
@@ -117,8 +117,8 @@ def _clusters(texts: Sequence[str], subjects: Sequence[str]) -> tuple[list[list[
         part
         for members in groups.values()
         if len(members) >= hot.RISE_MIN_TICKETS
-        for piece in hot._components(graph, members)
-        for part in hot._split(x, piece)
+        for piece in hot.components(graph, members)
+        for part in hot.split(x, piece)
         if len(part) >= hot.RISE_MIN_TICKETS
     ]
     clusters = _merged(x, clusters)
@@ -127,7 +127,7 @@ def _clusters(texts: Sequence[str], subjects: Sequence[str]) -> tuple[list[list[
     s = titles.fit_transform([segment(t) for t in subjects]).tocsr()
     vocabulary = titles.get_feature_names_out()
     total = np.asarray(s.sum(axis=0)).ravel()
-    return clusters, [hot._label(s, members, total, vocabulary) for members in clusters]
+    return clusters, [hot.label(s, members, total, vocabulary) for members in clusters]
 
 
 def _merged(x: csr_matrix, clusters: list[list[int]]) -> list[list[int]]:
