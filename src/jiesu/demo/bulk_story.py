@@ -56,6 +56,8 @@ REOPEN_REPLY = (
 # R7.3 / R7.2: a few requesters never answer the follow-up call (the Office closes them as unreachable), fewer
 # stay dissatisfied round after round (closed unsatisfied after three rounds); the rest answer as VERDICTS fall.
 REQUESTERS = (("", 960), ("unreachable", 30), ("persistent", 10))
+# A stalled request is noticed within weeks (the overdue board, supervision): older ones were handled late.
+STUCK_AT_MOST = dt.timedelta(days=45)
 LEVELS = (Level.DIRECT, Level.DEPARTMENT, Level.SCHOOL)
 LEVEL_WEIGHTS = (62, 92, 100)  # cumulative: 62 % direct, 30 % department, 8 % school
 
@@ -114,6 +116,8 @@ class BulkStory:
             "create", ticket.received_at, ticket.recorded_by_id, from_status="-", after=after, public=True
         )
         profile = weighted(rng, LATE_PROFILES if unit in LATE_UNITS else PROFILES)
+        if profile == "stuck" and self.now - ticket.received_at > STUCK_AT_MOST:
+            profile = "neglect"  # handled in the end, late: no request of last year still sits overdue
         self.late = {"neglect": rng.choice(["dispatch", "acknowledge", "reply", "approve"])}.get(profile, "")
         self.slow = profile == "slow"
         stuck = rng.choice(["dispatch", "acknowledge", "reply"]) if profile == "stuck" else ""
