@@ -64,6 +64,8 @@ def test_most_units_reply_on_time_and_most_requesters_are_satisfied(two_years: S
     assert 0.80 <= happy / rated <= 0.90
     overdue_open = Ticket.objects.filter(status__in=["new", "dispatched", "handling"], next_due_at__lte=NOW)
     assert overdue_open.count() < 0.05 * Ticket.objects.count()
+    # Stalled requests are noticed within weeks: nothing of an earlier term still sits open and overdue.
+    assert not overdue_open.filter(received_at__lt=NOW - dt.timedelta(days=60)).exists()
 
 
 @pytest.mark.django_db

@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from jiesu.demo import timeline
+from jiesu.demo import phrases, timeline
 from jiesu.demo.plan import LATE_PROFILES, LATE_UNITS, weighted
 from jiesu.tickets import clockwork
 from jiesu.tickets.clockwork import DueRule
@@ -34,8 +34,10 @@ from jiesu.tickets.models import (
     Reply,
     ReplyKind,
     Ticket,
+    UnreachableReview,
 )
 from jiesu.tickets.services.base import history
+from jiesu.tickets.services.followup import EXPLAINED_KINDS, max_rounds
 from jiesu.tickets.states import Status
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.core import WorkCalendar
@@ -51,6 +53,11 @@ REOPEN_REPLY = (
     "您好！回访中您反映的问题尚未完全解决，我们非常重视，已重新核查并安排专人跟进落实，相关问题已处理完毕。"
     "如仍有问题，请随时与我们联系。"
 )
+# R7.3 / R7.2: a few requesters never answer the follow-up call (the Office closes them as unreachable), fewer
+# stay dissatisfied round after round (closed unsatisfied after three rounds); the rest answer as VERDICTS fall.
+REQUESTERS = (("", 960), ("unreachable", 30), ("persistent", 10))
+# A stalled request is noticed within weeks (the overdue board, supervision): older ones were handled late.
+STUCK_AT_MOST = dt.timedelta(days=45)
 LEVELS = (Level.DIRECT, Level.DEPARTMENT, Level.SCHOOL)
 LEVEL_WEIGHTS = (62, 92, 100)  # cumulative: 62 % direct, 30 % department, 8 % school
 
@@ -78,6 +85,7 @@ class Built:
     followups: list[Followup] = field(default_factory=list)
     attempts: list[FollowupAttempt] = field(default_factory=list)
     reply_refs: list[tuple[Event, Reply]] = field(default_factory=list)
+    reviews: list[UnreachableReview] = field(default_factory=list)
 
 
 class BulkStory:
@@ -85,6 +93,8 @@ class BulkStory:
 
     def __init__(self, *, rng: random.Random, calendar: WorkCalendar, staff: Staff, now: dt.datetime) -> None:
         self.rng, self.calendar, self.staff, self.now = rng, calendar, staff, now
+        self.max_rounds = max_rounds()  # R7.2
+        self.kind: str = ReplyKind.ANSWER  # the current round's formal reply
 
     def build(self, ticket: Ticket, unit: str, reply_body: str, lead_unit_id: int, unit_name: str) -> Built:
         """Complete ``ticket`` (its intake fields set, not saved) with status, clocks, events and replies."""
@@ -106,9 +116,13 @@ class BulkStory:
             "create", ticket.received_at, ticket.recorded_by_id, from_status="-", after=after, public=True
         )
         profile = weighted(rng, LATE_PROFILES if unit in LATE_UNITS else PROFILES)
+        if profile == "stuck" and self.now - ticket.received_at > STUCK_AT_MOST:
+            profile = "neglect"  # handled in the end, late: no request of last year still sits overdue
         self.late = {"neglect": rng.choice(["dispatch", "acknowledge", "reply", "approve"])}.get(profile, "")
         self.slow = profile == "slow"
         stuck = rng.choice(["dispatch", "acknowledge", "reply"]) if profile == "stuck" else ""
+        self.requester = weighted(rng, REQUESTERS)
+        self.kind = ReplyKind.ANSWER
         self._play(ticket, direct, stuck, reply_body, lead_unit_id, unit_name)
         self.built.clocks = [*self.replaced, *self.clocks.values()]
         clockwork.show_nearest(ticket, self.built.clocks)
@@ -310,8 +324,18 @@ class BulkStory:
         if at is None:
             return
         drafter, head = self._worker(), self.staff.heads[self.unit]
-        reply = self._reply(Reply.Stage.FORMAL, at, drafter, body, state=Reply.State.PENDING, sent_at=None)
-        after: dict[str, Any] = {"reply": None, "kind": ReplyKind.ANSWER, "third_party_flag": False}
+        kind, body, suggestion = self._reply_kind(ticket, body)
+        reply = self._reply(
+            Reply.Stage.FORMAL,
+            at,
+            drafter,
+            body,
+            kind=kind,
+            suggestion=suggestion,
+            state=Reply.State.PENDING,
+            sent_at=None,
+        )
+        after: dict[str, Any] = {"reply": None, "kind": kind, "third_party_flag": False}
         self._names(self._move("submit_reply", at, drafter, Status.PENDING_APPROVAL, after=after), reply)
         prompt = timeline.office(rng, at + timeline.minutes(rng, 20, 240), cal)
         approved = self._at("approve", at, prompt, timeline.office(rng, at + timeline.hours(rng, 4, 30), cal))
@@ -332,7 +356,7 @@ class BulkStory:
         else:
             self._clock(ClockKind.FOLLOWUP, approved, rules.followup_due(approved), approved)
         target = Status.CLOSED if ticket.anonymous else Status.REPLIED
-        after = {"reply": None, "kind": ReplyKind.ANSWER}
+        after = {"reply": None, "kind": kind}
         self._names(self._move("approve_reply", approved, head, target, public=True, after=after), reply)
         if ticket.anonymous:
             return
@@ -343,13 +367,44 @@ class BulkStory:
             return
         self._followup(ticket, called)
 
+    def _reply_kind(self, ticket: Ticket, body: str) -> tuple[str, str, str]:
+        """(kind, body, suggestion) of the formal reply, as the service-path story drafts it: mostly an answer;
+        R6.2 out of remit (a referral from outside the school) or not solvable now (an opinion or suggestion)."""
+        roll = self.rng.random()
+        if ticket.channel == Channel.REFERRAL and ticket.requester_kind == "external" and roll < 0.3:
+            self.kind = ReplyKind.OUT_OF_REMIT
+            return self.kind, phrases.OUT_OF_REMIT[0].format(subject=ticket.subject), phrases.OUT_OF_REMIT[1]
+        if ticket.type in ("opinion", "suggestion") and roll < 0.12:
+            self.kind = ReplyKind.UNSOLVABLE
+            return self.kind, phrases.UNSOLVABLE[0].format(subject=ticket.subject), phrases.UNSOLVABLE[1]
+        self.kind = ReplyKind.ANSWER
+        return self.kind, body, ""
+
     def _followup(self, ticket: Ticket, called: dt.datetime) -> None:
         """R7.1 / R7.2 as ``followup_complete`` writes it: the reached call, the round's result, the follow-up
-        clock met; closed (销账) with a public "closed" event, or, when the requester is not satisfied, reopened
-        for a new round: a new formal reply within 1 working day, approved by the head, followed up again."""
+        clock met; closed (销账) with a public "closed" event, R6.2 closed as explained when the requester accepts
+        an explaining reply, or, when the requester is not satisfied, reopened for a new round: a new formal
+        reply within 1 working day, approved by the head, followed up again. R7.3: an unreachable requester goes
+        to the Office; R7.2: one still dissatisfied after three rounds is closed unsatisfied by the Office."""
         rng = self.rng
+        if self.requester == "unreachable":
+            self._unreachable(ticket, called)
+            return
+        persistent = self.requester == "persistent"
+        if persistent and ticket.round > self.max_rounds:
+            self._close_unsatisfied(ticket, called)
+            return
         verdict = weighted(rng, VERDICTS) if ticket.round == 1 else weighted(rng, VERDICTS[:2])
+        if persistent:
+            verdict = FollowupOutcome.DISSATISFIED
         resolved = verdict != FollowupOutcome.DISSATISFIED
+        explained = (
+            not persistent
+            and self.kind in EXPLAINED_KINDS
+            and (not resolved or rng.random() < 0.8)  # as the service-path story
+        )
+        if explained:  # R6.2: accepted as explained (basically satisfied, not resolved)
+            verdict, resolved = FollowupOutcome.BASICALLY_SATISFIED, False
         worker = self._worker()
         self.built.attempts.append(
             FollowupAttempt(
@@ -367,17 +422,105 @@ class BulkStory:
                 outcome=verdict,
                 resolved=resolved,
                 channel=Followup.Channel.PHONE,
+                explained_accepted=explained,
                 recorded_by_id=worker,
                 recorded_at=called,
             )
         )
         self._meet(ClockKind.FOLLOWUP, called)
         facts = {"outcome": verdict, "resolved": resolved, "via": Followup.Channel.PHONE, "comment": ""}
+        if explained:
+            ticket.closed_at = called
+            self._move("closed_explained", called, worker, Status.CLOSED_EXPLAINED, public=True, after=facts)
+            return
         if resolved:
             ticket.closed_at = called
             self._move("closed", called, worker, Status.CLOSED, public=True, after=facts)
             return
         self._reopen(ticket, called, worker, facts)
+
+    def _unreachable(self, ticket: Ticket, called: dt.datetime) -> None:
+        """R7.3 as ``followup_attempt_record``, ``followup_complete`` (unreachable) and ``unreachable_close``
+        write it: three unanswered calls on two days, the follow-up clock met and the ticket passed to the
+        Office, which closes it within a few days (the latest still wait in its review list)."""
+        rng, cal = self.rng, self.calendar
+        worker, t = self._worker(), called
+        for attempt in range(3):
+            if attempt:
+                t = timeline.office(rng, t + timeline.hours(rng, 20, 30), cal)
+            if t > self.now:
+                return
+            result = FollowupAttempt.Result.NO_ANSWER
+            self.built.attempts.append(
+                FollowupAttempt(
+                    ticket=ticket,
+                    round=ticket.round,
+                    at=t,
+                    result=result,
+                    note=phrases.UNREACHABLE_NOTE,
+                    by_id=worker,
+                )
+            )
+            after = {"result": result, "round": ticket.round}
+            self._event("followup_attempt", t, worker, after=after, reason=phrases.UNREACHABLE_NOTE)
+        self._meet(ClockKind.FOLLOWUP, t)
+        review = UnreachableReview(
+            ticket=ticket, round=ticket.round, attempts=3, referred_by_id=worker, referred_at=t
+        )
+        self.built.reviews.append(review)
+        after = {"round": ticket.round, "attempts": 3}
+        self._move("unreachable_review", t, worker, Status.UNREACHABLE_REVIEW, after=after)
+        decided = timeline.office(rng, t + timeline.hours(rng, 40, 240), cal)
+        if decided > self.now:
+            return
+        office, why = rng.choice(self.staff.dispatchers), phrases.UNREACHABLE_CLOSE
+        review.decision, review.decided_by_id, review.decided_at, review.note = (
+            UnreachableReview.Decision.CLOSED,
+            office,
+            decided,
+            why,
+        )
+        self.built.followups.append(
+            Followup(
+                ticket=ticket,
+                round=ticket.round,
+                outcome=FollowupOutcome.UNREACHABLE,
+                resolved=False,
+                channel=Followup.Channel.PHONE,
+                comment=why,
+                recorded_by_id=office,
+                recorded_at=decided,
+            )
+        )
+        ticket.closed_at = decided
+        after = {"round": ticket.round}
+        self._move(
+            "closed_unreachable",
+            decided,
+            office,
+            Status.CLOSED_UNREACHABLE,
+            public=True,
+            after=after,
+            reason=why,
+        )
+
+    def _close_unsatisfied(self, ticket: Ticket, at: dt.datetime) -> None:
+        """R7.2 as ``ticket_close_unsatisfied`` writes it: after three rounds without satisfaction the Office
+        ends the ticket; the round's open clocks end there, neither on time nor late."""
+        office = self.rng.choice(self.staff.dispatchers)
+        for clock in self.clocks.values():
+            if clock.met_at is None:
+                clock.met_at, clock.on_time = at, None
+        ticket.closed_at = at
+        self._move(
+            "closed_unsatisfied",
+            at,
+            office,
+            Status.CLOSED_UNSATISFIED,
+            public=True,
+            after={"round": ticket.round},
+            reason=phrases.CLOSE_UNSATISFIED,
+        )
 
     def _reopen(self, ticket: Ticket, at: dt.datetime, worker: int, facts: dict[str, Any]) -> None:
         """R7.2 as ``_conclude`` and ``reopen_reply_clock`` write it, then the new round's reply and call."""
@@ -385,6 +528,7 @@ class BulkStory:
         previous = ticket.round
         self.replaced.extend(self.clocks.values())  # the last round's clocks, all met
         self.clocks = {}
+        self.kind = ReplyKind.ANSWER  # the new round's reply answers (REOPEN_REPLY)
         ticket.round = previous + 1
         due = rules.reply_due(at, level=Level.DIRECT, calendar=cal)
         self._clock(ClockKind.REPLY, at, clockwork.ReopenedDeadline(due.due, due.provisional), at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 
 from jiesu.demo.bulk_story import Built
-from jiesu.tickets.models import Clock, Event, Followup, FollowupAttempt, Reply, Ticket
+from jiesu.tickets.models import Clock, Event, Followup, FollowupAttempt, Reply, Ticket, UnreachableReview
 
 BATCH_SIZE = 2000  # rows per INSERT
 
@@ -26,6 +26,9 @@ class Writer:
         Followup.objects.bulk_create([f for item in built for f in item.followups], batch_size=BATCH_SIZE)
         FollowupAttempt.objects.bulk_create(
             [a for item in built for a in item.attempts], batch_size=BATCH_SIZE
+        )
+        UnreachableReview.objects.bulk_create(
+            [r for item in built for r in item.reviews], batch_size=BATCH_SIZE
         )
 
     def analyze(self) -> None:
