@@ -21,8 +21,6 @@ import numpy as np
 from django.utils import timezone
 from scipy.sparse import csr_matrix, vstack
 from scipy.sparse.csgraph import connected_components
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from jiesu.insight.repeats import background_tokens, pretokenized
 from jiesu.insight.text import segment
@@ -188,6 +186,8 @@ def split(x: csr_matrix, members: list[int]) -> list[list[int]]:
         return [members]
     part = x[members]
     distance = np.clip(1.0 - (part @ part.T).toarray(), 0.0, None)
+    from sklearn.cluster import AgglomerativeClustering  # noqa: PLC0415 - slow import, on use
+
     labels = AgglomerativeClustering(
         n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - COHESION
     ).fit_predict(distance)
@@ -259,6 +259,8 @@ def clusters(texts: Sequence[str], before: Sequence[str] = ()) -> Clustering:
     weighting, for baselines. No database."""
     tokens = [segment(t) for t in texts]
     old_tokens = [segment(t) for t in before]
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - slow import, on use
+
     vectorizer = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True)
     vectorizer.fit([*background_tokens(), *tokens, *old_tokens])
     x = vectorizer.transform(tokens).tocsr()

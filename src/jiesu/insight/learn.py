@@ -12,13 +12,14 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import joblib
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
 
 from jiesu.insight.text import segment
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 REMIT = Path(__file__).with_name("remit.toml")
 
@@ -46,6 +47,10 @@ def remit_documents(path: Path = REMIT) -> list[tuple[str, str]]:
 
 
 def build() -> Pipeline:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - slow import, on use
+    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415 - slow import, on use
+    from sklearn.pipeline import FeatureUnion, Pipeline  # noqa: PLC0415 - slow import, on use
+
     features = FeatureUnion(
         [
             ("words", TfidfVectorizer(analyzer=segment, sublinear_tf=True)),

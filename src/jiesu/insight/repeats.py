@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from jiesu.insight import learn
 from jiesu.insight.text import segment
@@ -57,6 +56,8 @@ def pretokenized(tokens: Sequence[str]) -> Sequence[str]:
 def _vectors(*groups: Sequence[str]) -> list[csr_matrix]:
     """TF-IDF rows of each group of texts, with one IDF over the background and every group."""
     tokenized = [[segment(t) for t in group] for group in groups]
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - slow import, on use
+
     vectorizer = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True)
     vectorizer.fit([*background_tokens(), *(t for group in tokenized for t in group)])
     return [vectorizer.transform(group) for group in tokenized]

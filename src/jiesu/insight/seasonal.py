@@ -30,7 +30,6 @@ from django.db import transaction
 from django.utils import timezone
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from jiesu.insight import hot
 from jiesu.insight.models import SeasonalModel, SeasonalTopic
@@ -104,6 +103,8 @@ class LearnedTopic:
 def _clusters(texts: Sequence[str], subjects: Sequence[str]) -> tuple[list[list[int]], list[list[str]]]:
     """Clusters of similar texts (the hot topics' graph and cuts) and the telling terms of their subjects."""
     tokens = [segment(t) for t in texts]
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415 - slow import, on use
+
     vectorizer = TfidfVectorizer(analyzer=pretokenized, sublinear_tf=True)
     vectorizer.fit([*background_tokens(), *tokens])
     x = vectorizer.transform(tokens).tocsr()

@@ -6,11 +6,11 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
-from sklearn.pipeline import Pipeline
 
 from jiesu.insight import learn, repeats
 from jiesu.insight.models import DispatchModel, DispatchSuggestion, HotTopic, TaskForce, TaskForceTicket
@@ -18,6 +18,9 @@ from jiesu.org.models import Unit, User
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.permissions import visible_tickets
 from jiesu.tickets.states import CLOSED_STATUSES
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 _lock = threading.Lock()
 _loaded: dict[str, tuple[int | None, Pipeline]] = {}
