@@ -36,7 +36,7 @@ from jiesu.tickets.errors import DomainError, NotAllowed
 from jiesu.tickets.models import Channel, TicketType
 from jiesu.tickets.permissions import mask_phone
 from jiesu.tickets.services import ticket_create_many
-from jiesu.tickets.services.intake import prepare
+from jiesu.tickets.services.intake import validate
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def _log(batch: ReferralImport, actor: User | None, action: str, **details: Any)
 
 
 def _intake_fields(batch: ReferralImport, actor: User, fields: dict[str, Any]) -> dict[str, Any]:
-    """A row's fields as ``ticket_create_many`` (and the preview's ``prepare``) takes them (R2.6)."""
+    """A row's fields as ``ticket_create_many`` (and the preview's ``validate``) takes them (R2.6)."""
     return {
         **fields,
         "actor": actor,
@@ -81,7 +81,7 @@ def _judge(
 
     def intake_check(fields: dict[str, Any]) -> str | None:
         try:
-            prepare(**_intake_fields(batch, actor, fields))
+            validate(**_intake_fields(batch, actor, fields))
         except DomainError as error:
             return str(error.message)
         return None
