@@ -131,6 +131,7 @@ def main() -> None:
     data = generate(args.rows, now=now)
     generated = time.perf_counter() - started
     print(f"sheet: {args.rows:,} rows, {len(data) / 1e6:.1f} MB, generated in {generated:.1f} s")
+    print("load average (1 / 5 / 15 min) at the start: " + " / ".join(f"{x:.1f}" for x in os.getloadavg()))
 
     def upload() -> object:
         return services.referral_import_upload(
@@ -206,7 +207,11 @@ def main() -> None:
             ],
         )
     )
-    print(f"database: {connection.vendor}")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"database: {connection.vendor}; load average (1 / 5 / 15 min) at the end: {load}")
+    print(
+        f"CPU per row: preview {preview_cpu / batch.total_rows * 1000:.2f} ms, import {run_cpu / done.total_rows * 1000:.2f} ms"
+    )
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 

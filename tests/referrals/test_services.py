@@ -303,3 +303,30 @@ def test_a_batch_tells_each_requester_as_a_single_intake_does() -> None:
     assert receipts(single)
     assert receipts(batch[0]) == receipts(single)
     assert {r[1] for r in receipts(batch[1])} == {"13900139000", "zhang@example.com"}
+
+
+def _queries_of_run(monkeypatch, rows: int, chunk: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(services, "CHUNK", chunk)
+    batch = upload(xlsx(numbered(rows, prefix=f"Q{rows}-{chunk}-")))
+    services.referral_import_confirm(actor=user("dispatcher"), batch=batch, queue=False)
+    with CaptureQueriesContext(connection) as queries:
+        done = services.referral_import_run(batch_id=batch.pk)
+    assert done.created_count == rows
+    return len(queries)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_queries_of_an_import_grow_with_its_chunks_not_with_its_rows(monkeypatch) -> None:
+    """Each chunk is a fixed number of statements (a lookup of its keys, one insert per table, the progress),
+    whatever its size: 4 or 12 rows in one chunk cost the same, and each further chunk the same again. (A
+    table's insert is split past the database's limit on parameters: SQLite's 999 are 27 tickets, so the
+    chunks here stay below it.)"""
+    one_small = _queries_of_run(monkeypatch, rows=4, chunk=12)
+    one_full = _queries_of_run(monkeypatch, rows=12, chunk=12)
+    two = _queries_of_run(monkeypatch, rows=24, chunk=12)
+    three = _queries_of_run(monkeypatch, rows=36, chunk=12)
+    assert one_small == one_full
+    assert three - two == two - one_full > 0

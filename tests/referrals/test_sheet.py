@@ -100,3 +100,24 @@ def test_the_template_is_a_sheet_the_import_reads() -> None:
     sheet = read_sheet(template_workbook())
     assert len(sheet.rows) == 1
     assert len(sheet.columns) == 8
+
+
+def test_the_judgement_kept_for_the_run_comes_back_equal() -> None:
+    """``rows.pack`` / ``unpack``: the run takes up exactly the rows the upload judged (dates aware, in
+    Asia/Shanghai; a missing deadline; a row's own errors); anything else is None (the run reads the sheet)."""
+    from jiesu.referrals.rows import check_sheet, pack, unpack
+
+    sheet = read_sheet(
+        xlsx(
+            [row(), row(reference="B2", due=None), row(reference="B3", received="明天"), row(reference="B2")]
+        )
+    )
+    checked = check_sheet(sheet, default_source="12345市民服务热线")
+    back = unpack(pack(checked))
+    assert back is not None
+    assert [(c.line, c.source_name, c.reference, c.fields, c.errors) for c in back] == [
+        (c.line, c.source_name, c.reference, c.fields, c.errors) for c in checked
+    ]
+    assert back[0].fields["received_at"].tzinfo == SHANGHAI and back[1].fields["source_due_at"] is None
+    assert [bool(c.errors) for c in back] == [False, False, True, True]
+    assert unpack(b"") is None and unpack(b"not zlib") is None

@@ -20,9 +20,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
 from jiesu.notify.messages import absolute, redact
@@ -140,8 +142,19 @@ def _lead(t: Facts) -> tuple[Spec, ...]:
     return (("unit", t["lead_unit_id"]),) if t["lead_unit_id"] else ()
 
 
+@lru_cache(maxsize=16)
+def _reversed(name: str, prefix: str, urlconf: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+def _path(name: str) -> str:
+    """``reverse(name)`` (no arguments) remembered per script prefix and URLconf: a bulk intake's receipts
+    would otherwise reverse the same path once per request (about 0.1 ms each)."""
+    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
 def _received(t: Facts, data: Mapping[str, Any]) -> list[Route]:
-    context = {"code": data.get("tracking_code", ""), "track_url": absolute(reverse("intake:track"))}
+    context = {"code": data.get("tracking_code", ""), "track_url": absolute(_path("intake:track"))}
     return [Route("received", (("requester", t["id"]),), context, requester=True)]
 
 

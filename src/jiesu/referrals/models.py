@@ -35,6 +35,9 @@ class ReferralImport(models.Model):
     type = models.CharField(_("Type"), max_length=16, choices=TicketType.choices)
     filename = models.CharField(_("File name"), max_length=200)
     content = models.BinaryField()
+    # The rows as the upload judged them from the sheet alone (``rows.pack``): the run takes them up instead of
+    # reading the sheet again. Empty for a batch uploaded before they were kept (the run reads ``content``).
+    judged = models.BinaryField(default=b"", blank=True)
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()

@@ -6,7 +6,10 @@ Pure code: what the database knows (references already imported) and what intake
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from jiesu.referrals.sheet import BY_KEY, BadDate, Row, Sheet, to_datetime, to_text
 from jiesu.textcheck import EARLIEST_YEAR, LATEST_YEAR
+from jiesu.workcalendar.clocks import SHANGHAI
 
 # The Ticket columns' lengths (tickets.models) and intake's content limit: longer text is refused per row.
 MAX_LENGTH = {
@@ -122,16 +126,9 @@ def check_row(row: Row, sheet: Sheet, *, default_source: str) -> Checked:
     return Checked(row.line, source, texts["reference"], fields, errors)
 
 
-def check_rows(
-    sheet: Sheet,
-    *,
-    default_source: str,
-    imported: Callable[[set[tuple[str, str]]], dict[tuple[str, str], str]],
-    intake_check: Callable[[dict[str, Any]], str | None],
-) -> list[Checked]:
-    """Every row judged: its own faults, a reference repeated in the sheet, a referral already imported (a
-    duplicate to skip: ``imported`` maps the keys found to their ticket numbers) and, for rows still clean,
-    intake's own checks (``intake_check`` returns intake's message or None)."""
+def check_sheet(sheet: Sheet, *, default_source: str) -> list[Checked]:
+    """What the sheet alone tells of its rows (no database): each row's own faults and repeated references.
+    The upload stores this judgement (``pack``); the run takes it up again instead of reading the sheet."""
     checked = [check_row(row, sheet, default_source=default_source) for row in sheet.rows]
     first: dict[tuple[str, str], int] = {}
     for item in checked:
@@ -145,12 +142,61 @@ def check_rows(
             )
         else:
             first[key] = item.line
-    known = imported(set(first))
+    return checked
+
+
+def check_recorded(
+    checked: list[Checked],
+    imported: Callable[[set[tuple[str, str]]], dict[tuple[str, str], str]],
+    intake_check: Callable[[dict[str, Any]], str | None] | None,
+) -> list[Checked]:
+    """``check_sheet``'s rows against the database: a referral already imported is a duplicate to skip
+    (``imported`` maps the keys found to their ticket numbers) and, for rows still clean, intake's own checks
+    (``intake_check`` returns intake's message or None)."""
+    known = imported({(c.source_name, c.reference) for c in checked if c.reference and not c.errors})
     for item in checked:
         if not item.errors:
             item.duplicate_of = known.get((item.source_name, item.reference), "")
-        if item.ok:
+        if item.ok and intake_check is not None:
             message = intake_check(item.fields)
             if message:
                 item.errors.append(message)
+    return checked
+
+
+# --- The judgement kept between the upload and the run ---------------------------------------------------------
+_DATES = ("received_at", "source_due_at")
+PACK_VERSION = 1
+
+
+def pack(checked: list[Checked]) -> bytes:
+    """``check_sheet``'s rows, compressed JSON (dates in ISO 8601): what the run needs instead of the sheet."""
+    rows = [
+        [
+            c.line,
+            c.source_name,
+            c.reference,
+            c.errors,
+            {k: v.isoformat() if k in _DATES and v is not None else v for k, v in c.fields.items()},
+        ]
+        for c in checked
+    ]
+    text = json.dumps({"version": PACK_VERSION, "rows": rows}, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode(), 1)
+
+
+def unpack(data: bytes) -> list[Checked] | None:
+    """``pack``'s rows again, equal to those packed; None for anything else (the caller reads the sheet)."""
+    try:
+        stored = json.loads(zlib.decompress(data))
+    except (zlib.error, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("version") != PACK_VERSION:
+        return None
+    checked = []
+    for line, source, reference, errors, fields in stored["rows"]:
+        for key in _DATES:
+            if fields[key] is not None:
+                fields[key] = dt.datetime.fromisoformat(fields[key]).astimezone(SHANGHAI)
+        checked.append(Checked(line, source, reference, fields, errors))
     return checked

@@ -29,7 +29,9 @@ def imported_numbers(keys: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
 
 
 def recent_imports() -> QuerySet[ReferralImport]:
-    return ReferralImport.objects.select_related("uploaded_by").defer("content", "failures", "duplicates")
+    return ReferralImport.objects.select_related("uploaded_by").defer(
+        "content", "judged", "failures", "duplicates"
+    )
 
 
 def created_rows(batch: ReferralImport) -> list[dict[str, Any]]:

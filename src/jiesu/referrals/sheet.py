@@ -2,7 +2,7 @@
 
 Pure code over the file's bytes: no database. ``read_sheet`` refuses what is not a sheet of referrals (not an
 Excel file, no rows, a required column missing) with a ``SheetError``; the rows' own faults are judged by
-``rows.check_rows``.
+``rows.check_sheet``.
 """
 
 from __future__ import annotations

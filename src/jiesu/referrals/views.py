@@ -70,7 +70,8 @@ def template(request: HttpRequest) -> HttpResponse:
 
 
 def _batch(pk: int) -> ReferralImport:
-    return get_object_or_404(ReferralImport.objects.select_related("uploaded_by", "campus"), pk=pk)
+    batch = ReferralImport.objects.select_related("uploaded_by", "campus").defer("content", "judged")
+    return get_object_or_404(batch, pk=pk)  # the page is polled each second: not the sheet's megabytes
 
 
 def _context(batch: ReferralImport) -> dict[str, Any]:

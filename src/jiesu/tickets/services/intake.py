@@ -153,19 +153,17 @@ def _check_fields(  # noqa: C901 - one check per rule, each with its own message
         raise DomainError(_("Name the body that referred the request (R2.6)."), field="source_name")
 
 
-class Prepared(NamedTuple):
-    ticket: Ticket  # not saved, not numbered
-    code: str
-    acknowledge: bool
-    backdate_reason: str = ""
+def validate(**fields: Any) -> None:
+    """``prepare``'s checks alone, with its arguments and its ``DomainError``: nothing built (no ticket, tokens
+    or tracking code). A bulk import's preview judges every row this way."""
+    _validated(**{k: v for k, v in fields.items() if k not in ("campus", "acknowledge")})
 
 
-def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
+def _validated(  # noqa: PLR0913 - prepare's facts, checked
     *,
     actor: User | None,
     channel: str,
     type: str,
-    campus: Campus,
     content: str,
     subject: str = "",
     requester: User | None = None,
@@ -178,16 +176,13 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     urgent_reason: str = "",
     received_at: dt.datetime | None = None,
     receiving_unit: Unit | None = None,
-    acknowledge: bool = False,
     source_name: str = "",
     source_reference: str = "",
     source_due_at: dt.datetime | None = None,
     backdate_reason: str = "",
-) -> Prepared:
-    """Everything intake decides before it writes: validation, the receiver's right (R2), the text's tokens.
-
-    It runs before any transaction opens: on SQLite a transaction holds the database's only write lock
-    (``BEGIN IMMEDIATE``), so intake keeps it just for its writes."""
+) -> tuple[str, str, str, str, dt.datetime]:
+    """Validation and the receiver's right (R2): the requester's name, kind and contacts (from their account when
+    the form left them empty) and the time received, to the minute."""
     if requester is not None:
         requester_name = requester_name or requester.get_full_name()
         requester_kind = requester_kind or requester.kind
@@ -224,6 +219,65 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         source_name=source_name,
     )
     _check_receiver(actor, channel, receiving_unit, requester)
+    return requester_name, requester_kind, contact_phone, contact_email, received
+
+
+class Prepared(NamedTuple):
+    ticket: Ticket  # not saved, not numbered
+    code: str
+    acknowledge: bool
+    backdate_reason: str = ""
+
+
+def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
+    *,
+    actor: User | None,
+    channel: str,
+    type: str,
+    campus: Campus,
+    content: str,
+    subject: str = "",
+    requester: User | None = None,
+    requester_name: str = "",
+    requester_kind: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    anonymous: bool = False,
+    urgent: bool = False,
+    urgent_reason: str = "",
+    received_at: dt.datetime | None = None,
+    receiving_unit: Unit | None = None,
+    acknowledge: bool = False,
+    source_name: str = "",
+    source_reference: str = "",
+    source_due_at: dt.datetime | None = None,
+    backdate_reason: str = "",
+) -> Prepared:
+    """Everything intake decides before it writes: validation, the receiver's right (R2), the text's tokens.
+
+    It runs before any transaction opens: on SQLite a transaction holds the database's only write lock
+    (``BEGIN IMMEDIATE``), so intake keeps it just for its writes."""
+    requester_name, requester_kind, contact_phone, contact_email, received = _validated(
+        actor=actor,
+        channel=channel,
+        type=type,
+        content=content,
+        subject=subject,
+        requester=requester,
+        requester_name=requester_name,
+        requester_kind=requester_kind,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        anonymous=anonymous,
+        urgent=urgent,
+        urgent_reason=urgent_reason,
+        received_at=received_at,
+        receiving_unit=receiving_unit,
+        source_name=source_name,
+        source_reference=source_reference,
+        source_due_at=source_due_at,
+        backdate_reason=backdate_reason,
+    )
     content = content.strip()
     subject = (subject.strip() or content.splitlines()[0])[:120]
     direct = channel in DIRECT_CHANNELS
