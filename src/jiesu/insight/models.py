@@ -8,6 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+class AppendOnly(models.Model):
+    """A log row of this app (task forces, special studies, root-cause measures, contingency plans): written once,
+    never changed (R10.4)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
 class DispatchModel(models.Model):
     """One trained version of the dispatch suggestion; the newest row is the one in use. Rows are never changed."""
 
@@ -163,7 +176,7 @@ class TaskForceTicket(models.Model):
         return f"{self.task_force_id}: {self.ticket_id}"
 
 
-class TaskForceEvent(models.Model):
+class TaskForceEvent(AppendOnly):
     """The task force's append-only log: opened, tickets linked, meetings, actions, closed."""
 
     class Kind(models.TextChoices):
@@ -196,11 +209,6 @@ class TaskForceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_force_id} {self.kind}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("task force events are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class SpecialStudy(models.Model):
@@ -239,7 +247,7 @@ class SpecialStudy(models.Model):
         return f"{self.ticket_id}"
 
 
-class SpecialStudyEvent(models.Model):
+class SpecialStudyEvent(AppendOnly):
     """The special study's append-only log: opened, plan revised at a review, concluded."""
 
     class Kind(models.TextChoices):
@@ -263,11 +271,6 @@ class SpecialStudyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.study_id} {self.kind}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("special study events are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class FrequentTopic(models.Model):
@@ -344,7 +347,7 @@ class RootCauseMeasure(models.Model):
         return f"{self.topic_id}: {self.measure[:30]}"
 
 
-class RootCauseEvent(models.Model):
+class RootCauseEvent(AppendOnly):
     """The root-cause measure's append-only log: recorded, progress, carried out, evaluated."""
 
     class Kind(models.TextChoices):
@@ -368,11 +371,6 @@ class RootCauseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.kind}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("root-cause measure events are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class SeasonalModel(models.Model):
@@ -494,7 +492,7 @@ class ContingencyPlan(models.Model):
         return f"{self.topic} {self.peak_start}"
 
 
-class ContingencyEvent(models.Model):
+class ContingencyEvent(AppendOnly):
     """The contingency plan's append-only log: recorded, revised, state changed."""
 
     class Kind(models.TextChoices):
@@ -518,8 +516,3 @@ class ContingencyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.kind}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("contingency plan events are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
