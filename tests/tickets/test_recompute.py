@@ -14,7 +14,7 @@ from jiesu.tickets.models import Breach, Clock, Event, Ticket
 from jiesu.workcalendar.importing import parse_calendar_csv
 from jiesu.workcalendar.services import calendar_import, override_set
 from jiesu.worker.sweep import run_sweep
-from tests.support import at, hotline_call, reply_and_approve, user
+from tests.support import at, beijing, hotline_call, reply_and_approve, unit, user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -136,3 +136,74 @@ def test_calendar_change_keeps_a_breach_the_sweep_recorded(moment: Any) -> None:
     assert new.met_at == at(2026, 3, 12, 9) and new.on_time is False
     assert Ticket.objects.get(pk=ticket.pk).overdue_count == 1
     assert Breach.objects.filter(ticket=ticket).count() == 1
+
+
+@pytest.mark.django_db
+def test_import_confirms_a_deadline_it_does_not_move_in_place(moment: Any) -> None:
+    """R5.3 / R4.9: a call acknowledged on Thursday 31 December 2026 is due at the end of Monday 4 January 2027,
+    provisional while 2027 rests on fallback data. The official arrangement keeps 4 January a working day: the
+    deadline stands, so the same clock is confirmed in place (no longer provisional), nothing is superseded,
+    the ticket row is not rewritten and its history stays quiet — yet the deadline counts as recomputed."""
+    moment(at(2026, 12, 31, 16))
+    ticket = hotline_call(acknowledge=True)
+    clock = _live(ticket, "reply")
+    assert (clock.due_at, clock.provisional) == (at(2027, 1, 5), True)
+    stored = Ticket.objects.get(pk=ticket.pk)
+
+    moment(at(2027, 1, 2, 10))
+    record = calendar_import(
+        rows=parse_calendar_csv("date,kind,name\n2027-01-01,holiday,元旦\n"), actor=None, filename="2027.csv"
+    )
+
+    assert record.recomputed == 1
+    confirmed = _live(ticket, "reply")
+    assert confirmed.pk == clock.pk
+    assert (confirmed.due_at, confirmed.provisional, confirmed.rule) == (at(2027, 1, 5), False, clock.rule)
+    assert not Clock.objects.filter(ticket=ticket, superseded_at__isnull=False).exists()
+    row = Ticket.objects.get(pk=ticket.pk)
+    assert (row.next_due_at, row.next_clock, row.updated_at) == (
+        stored.next_due_at,
+        stored.next_clock,
+        stored.updated_at,
+    )
+    assert not Event.objects.filter(ticket=ticket, action="recompute_deadlines").exists()
+
+
+@pytest.mark.django_db
+def test_a_moved_deadline_that_is_not_the_nearest_leaves_the_ticket_row_alone(moment: Any) -> None:
+    """R4.8 / R5.3: a 12345 referral recorded at 9:00 on Friday 13 March 2026 must be answered to the source by
+    18:00 that day (R2.6); dispatched and acknowledged as direct, its reply clock runs to the end of Monday 16
+    March. When the Office makes Monday a non-working day, the reply clock moves (superseded, restarted, one
+    history row) but the ticket's nearest deadline — the source's — is unchanged: the row is not rewritten."""
+    moment(at(2026, 3, 13, 9))
+    ticket = services.ticket_create(
+        actor=user("dispatcher"),
+        channel="referral",
+        type="complaint",
+        campus=beijing(),
+        content="市民反映：学校东门外夜间施工噪音扰民，请核实处理。",
+        requester_name="赵女士",
+        contact_phone="13700003333",
+        source_name="12345市民服务热线",
+        source_reference="BJ12345-20260313-0042",
+        source_due_at=at(2026, 3, 13, 18),
+    ).ticket
+    services.ticket_dispatch(actor=user("dispatcher"), ticket=ticket, lead_unit=unit("logistics"))
+    services.ticket_acknowledge(actor=user("officer"), ticket=ticket)
+    services.ticket_set_level(actor=user("officer"), ticket=ticket, level="direct")
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert (stored.next_clock, stored.next_due_at) == ("source", at(2026, 3, 13, 18))
+    assert _live(ticket, "reply").due_at == at(2026, 3, 17)
+
+    moment(at(2026, 3, 13, 10, 30))
+    override_set(date=dt.date(2026, 3, 16), working=False, note="校庆停课", actor=user("admin"))
+
+    assert _live(ticket, "reply").due_at == at(2026, 3, 18)
+    row = Ticket.objects.get(pk=ticket.pk)
+    assert (row.next_due_at, row.next_clock, row.updated_at) == (
+        stored.next_due_at,
+        "source",
+        stored.updated_at,
+    )
+    event = Event.objects.get(ticket=ticket, action="recompute_deadlines")
+    assert "2026-03-17" in event.before["reply"] and "2026-03-18" in event.after["reply"]

@@ -3,9 +3,15 @@ depends on those years is recomputed, inside the calendar change's transaction.
 
 One set-based pass, whatever the number of tickets: the open clocks are read in chunks (a few queries per
 chunk, never per ticket), their new due instants computed in Python from the pure calendar functions, and
-written back in bulk. R4.9: a changed clock is never rewritten — it ends as superseded and a new clock starts;
+written back in bulk. R4.9: a moved clock is never rewritten — it ends as superseded and a new clock starts;
 one that had already passed keeps its breach (recorded now if the sweep had not yet done so) and is counted.
-Each changed ticket gets one history row (before → after, R10.4) and its stored next deadline refreshed."""
+Each ticket with a moved deadline gets one history row (before → after, R10.4) and, where its nearest
+deadline changed, its stored next deadline (R4.8).
+
+A deadline whose instant stays the same is not changed: it is only confirmed, or marked provisional again (R5.3,
+the usual case when a year's official arrangement replaces the fallback data, where most deadlines stand). Its
+clock keeps its row with the new mark, and no ticket history row is written for it: nothing a unit is judged
+on moved, and the calendar change itself is in the calendar's own append-only log (``CalendarChange``)."""
 
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Max, OuterRef, Q, Subquery, Value
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -114,6 +120,7 @@ class _Pass:
 
     now: dt.datetime
     changed: int = 0
+    moved: set[int] = field(default_factory=set)  # tickets with a clock replaced: their nearest may change
     before: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     after: dict[int, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     texts: dict[tuple[dt.datetime, bool], str] = field(default_factory=dict)
@@ -127,13 +134,13 @@ class _Pass:
         return text
 
 
-def _lock_tickets(ticket_ids: set[int]) -> None:
-    """Lock the chunk's tickets first, as every service does before touching clocks (no lock-order deadlock
-    with a unit acting on one of them); SQLite's write transaction already excludes other writers."""
+def _lock_tickets(clocks: QuerySet[Clock]) -> None:
+    """Lock the tickets of a chunk's clocks first, as every service does before touching clocks (no lock-order
+    deadlock with a unit acting on one of them); SQLite's write transaction already excludes other writers."""
     if connection.vendor == "postgresql":
         list(
             Ticket.objects.select_for_update(no_key=True, of=("self",))
-            .filter(pk__in=ticket_ids)
+            .filter(pk__in=clocks.values("ticket_id"))
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -146,10 +153,19 @@ def _clock_chunk(rows: list[tuple[Any, ...]], found: _Rules, run: _Pass) -> None
     breaches: list[Breach] = []
     clocks: list[Clock] = []
     counted: Counter[int] = Counter()
+    confirmed: dict[bool, list[int]] = defaultdict(list)
     for cid, tid, kind, round_, started, due, provisional, breached, notified, carries, level, unit in rows:
         deadline = found.deadline(kind, round_, level, started)
         if deadline is None or (deadline.due, deadline.provisional) == (due, provisional):
             continue
+        if deadline.due == due:
+            # R5.3: the same instant, now resting on official data (or back on fallback data): the deadline
+            # stands, so nothing is replaced (R4.9) and the clock keeps its row with the new mark.
+            confirmed[deadline.provisional].append(cid)
+            continue
+        run.before[tid][kind] = run.shown(due, provisional)
+        run.after[tid][kind] = run.shown(deadline.due, deadline.provisional)
+        run.moved.add(tid)
         missed = due <= now
         superseded.append(cid)
         if missed:
@@ -184,8 +200,9 @@ def _clock_chunk(rows: list[tuple[Any, ...]], found: _Rules, run: _Pass) -> None
                 soon_notified_at=notified if notified is not None and soon <= now else None,
             )
         )
-        run.before[tid][kind] = run.shown(due, provisional)
-        run.after[tid][kind] = run.shown(deadline.due, deadline.provisional)
+    for mark, ids in confirmed.items():
+        Clock.objects.filter(pk__in=ids).update(provisional=mark)
+        run.changed += len(ids)
     if not superseded:
         return
     # The old clocks end first: the new ones take their place under the one-live-clock-per-round constraint.
@@ -211,24 +228,15 @@ def _recompute_clocks(years: set[int], found: _Rules, run: _Pass) -> None:
     # The clocks this pass creates come after the last existing id: they are never read back.
     last = Clock.objects.aggregate(last=Max("id"))["last"] or 0
     after = 0
-    while True:
-        chunk = list(
-            candidates.filter(id__gt=after, id__lte=last)
-            .order_by("id")
-            .values_list("id", "ticket_id")[:CHUNK]
-        )
-        if not chunk:
-            return
-        after = chunk[-1][0]
-        _lock_tickets({tid for _cid, tid in chunk})
-        # Read again under the lock: a clock met or replaced meanwhile is left alone.
-        rows = list(
-            Clock.objects.live()
-            .filter(pk__in=[cid for cid, _tid in chunk], met_at__isnull=True)
-            .order_by("id")
-            .values_list(*_FIELDS)
-        )
-        _clock_chunk(rows, found, run)
+    while after < last:
+        # A chunk is a range of ids holding CHUNK candidates (the last one's id found by the database).
+        end = candidates.filter(id__gt=after, id__lte=last).order_by("id").values_list("id", flat=True)
+        upto = next(iter(end[CHUNK - 1 : CHUNK]), last)
+        chunk = candidates.filter(id__gt=after, id__lte=upto)
+        _lock_tickets(chunk)
+        # Read under the lock: a clock met or replaced meanwhile is left alone.
+        _clock_chunk(list(chunk.order_by("id").values_list(*_FIELDS)), found, run)
+        after = upto
 
 
 def _recompute_cohandling(years: set[int], calendar: WorkCalendar, run: _Pass) -> None:
@@ -246,9 +254,10 @@ def _recompute_cohandling(years: set[int], calendar: WorkCalendar, run: _Pass) -
         deadline = rules.cohandling_due(item.requested_at, calendar=calendar)
         if (deadline.due, deadline.provisional) == (item.due_at, item.provisional):
             continue
-        key = f"cohandling {item.unit.name}"
-        run.before[item.ticket_id][key] = _shown(item.due_at, item.provisional)
-        run.after[item.ticket_id][key] = _shown(deadline.due, deadline.provisional)
+        if deadline.due != item.due_at:  # moved; one only confirmed (R5.3) is not in the history
+            key = f"cohandling {item.unit.name}"
+            run.before[item.ticket_id][key] = _shown(item.due_at, item.provisional)
+            run.after[item.ticket_id][key] = _shown(deadline.due, deadline.provisional)
         item.due_at, item.provisional = deadline.due, deadline.provisional
         item.soon_at = clockwork.soon_at(item.requested_at, deadline.due)
         if item.soon_at > run.now:
@@ -260,18 +269,32 @@ def _recompute_cohandling(years: set[int], calendar: WorkCalendar, run: _Pass) -
     run.changed += len(changed)
 
 
-def _refresh_tickets(ticket_ids: list[int], years: set[int], run: _Pass) -> None:
-    """The tickets' stored nearest deadline (R4.8), set-based, and one history row per ticket (R10.4)."""
+def _refresh_nearest(ticket_ids: list[int], run: _Pass) -> None:
+    """R4.8: the stored nearest deadline of the tickets whose clocks moved, set-based. Only the rows whose
+    nearest deadline actually changed are rewritten: a moved clock is often not the nearest one, and each
+    rewritten ticket row costs a write to every index of the busiest table."""
     nearest = (
         Clock.objects.live().filter(ticket_id=OuterRef("pk"), met_at__isnull=True).order_by("due_at", "id")
     )
+    fresh = {
+        "next_due_at": Subquery(nearest.values("due_at")[:1]),
+        "next_soon_at": Subquery(nearest.values("soon_at")[:1]),
+        "next_clock": Coalesce(Subquery(nearest.values("kind")[:1]), Value("")),
+    }
     for start in range(0, len(ticket_ids), CHUNK):
-        Ticket.objects.filter(pk__in=ticket_ids[start : start + CHUNK]).update(
-            next_due_at=Subquery(nearest.values("due_at")[:1]),
-            next_soon_at=Subquery(nearest.values("soon_at")[:1]),
-            next_clock=Coalesce(Subquery(nearest.values("kind")[:1]), Value("")),
-            updated_at=run.now,
+        rows = (
+            Ticket.objects.filter(pk__in=ticket_ids[start : start + CHUNK])
+            .annotate(**{f"fresh_{name}": value for name, value in fresh.items()})
+            .values_list("pk", *fresh, *(f"fresh_{name}" for name in fresh))
         )
+        stale = [row[0] for row in rows if row[1:4] != row[4:7]]
+        if stale:
+            Ticket.objects.filter(pk__in=stale).update(**fresh, updated_at=run.now)
+
+
+def _refresh_tickets(ticket_ids: list[int], years: set[int], run: _Pass) -> None:
+    """The tickets' stored nearest deadline (R4.8) and one history row per changed ticket (R10.4)."""
+    _refresh_nearest(sorted(run.moved), run)
     reason = f"calendar changed for {sorted(years)}"
     Event.objects.bulk_create(
         (
