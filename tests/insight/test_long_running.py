@@ -161,7 +161,7 @@ def test_the_office_puts_a_request_on_the_list_and_the_owner_reviews_and_conclud
     )
     kinds = list(study.events.values_list("kind", flat=True))
     assert kinds == ["opened", "reviewed", "concluded"]
-    with pytest.raises(ValueError):
+    with pytest.raises(RuntimeError, match="append-only"):
         event = SpecialStudyEvent.objects.first()
         assert event is not None
         event.text = "改写"

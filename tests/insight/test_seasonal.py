@@ -185,7 +185,7 @@ def test_a_plan_is_recorded_with_an_append_only_log(history: None) -> None:
     event = plan.events.first()
     assert event is not None
     event.text = "改写"
-    with pytest.raises(ValueError, match="append-only"):
+    with pytest.raises(RuntimeError, match="append-only"):
         event.save()
     assert Notification.objects.filter(recipient=user("handler"), title__contains="预案").exists()
 

@@ -65,7 +65,7 @@ def test_meetings_actions_and_closing_are_logged_and_closing_needs_a_measure(top
         taskforces.task_force_note(actor=user("head"), task_force=tf, kind="action", text="再次检修")
     event = tf.events.first()
     event.text = "changed"  # type: ignore[union-attr]
-    with pytest.raises(ValueError, match="append-only"):
+    with pytest.raises(RuntimeError, match="append-only"):
         event.save()  # type: ignore[union-attr]
 
 

@@ -11,24 +11,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.appendonly import AppendOnly
 from jiesu.org.models import Campus, Unit
 from jiesu.tickets.models import Ticket
 
 TOPIC_MAX = 500
 NOTES_MAX = 2000
-
-
-class AppendOnly(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise RuntimeError("this history is append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise RuntimeError("this history is append-only")
 
 
 class ChannelLog(AppendOnly):

@@ -7,18 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class AppendOnly(models.Model):
-    """A log row of this app (task forces, special studies, root-cause measures, contingency plans): written once,
-    never changed (R10.4)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+from jiesu.appendonly import AppendOnly
 
 
 class DispatchModel(models.Model):

@@ -8,25 +8,12 @@ links the one it corrects.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiesu.appendonly import AppendOnly
 from jiesu.org.models import Unit
-
-
-class AppendOnly(models.Model):
-    """Rows written once (the database triggers of migration 0002 refuse changes too)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise RuntimeError(f"{type(self).__name__} is append-only")
-        super().save(*args, **kwargs)
 
 
 class WeeklyDraft(models.Model):
