@@ -17,10 +17,12 @@ from openpyxl import load_workbook
 
 from jiesu.insight import frequency, frequency_measures
 from jiesu.insight.models import FrequentTopic, RootCauseEvent, RootCauseMeasure
+from jiesu.notify.models import Notification
 from jiesu.org.models import User
 from jiesu.tickets.errors import DomainError, NotAllowed, TransitionError
 from jiesu.tickets.models import Ticket
 from jiesu.workcalendar.semesters import Semester
+from jiesu.worker.sweep import run_sweep
 from tests.support import PersonFactory, WebRequestFactory, at, queries_for, signed_in, unit, user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_org")]
@@ -396,3 +398,45 @@ def test_the_command_records_and_prints_the_ranking_as_json(planted: dict[str, l
     assert [(t["rank"], t["requests"]) for t in printed["topics"]] == [(1, 12), (2, 5)]
     assert printed["topics"][1]["previous_semester"] == 6
     assert caught.value.as_dict()["error"]["field"] == "semester"  # type: ignore[index]
+
+
+def test_a_measure_past_its_due_date_is_told_once_to_its_owner_and_the_units_head(
+    planted: dict[str, list[Ticket]],
+) -> None:
+    """R9.2: the Office records a measure owned by the logistics officer, due on 10 January 2027. The sweep of
+    that day says nothing; the first sweep of 11 January tells the owner and the head of 后勤管理处 once, with a
+    line in the measure's log and a link to the topic; later sweeps stay quiet. A measure carried out in time is
+    never told, nor is one recorded later whose due date has not come."""
+    _record()
+    topic = _topic_with(planted["heating"][0])
+    late = _measure(topic, owner="officer")
+    on_time = _measure(topic, owner="head")
+    with time_machine.travel(at(2027, 1, 9, 10), tick=False):
+        frequency_measures.root_cause_progress(
+            actor=user("head"), measure=on_time, text="循环泵已安装", done=True
+        )
+
+    assert frequency_measures.measures_remind_overdue(now=at(2027, 1, 10, 23, 59)) == 0
+    with time_machine.travel(at(2027, 1, 11, 0, 1), tick=False):
+        run_sweep(now=at(2027, 1, 11, 0, 1))  # the minute sweep runs it
+    told = Notification.objects.filter(event="root_cause_overdue")
+    assert {n.recipient.username for n in told} == {"officer", "head"}
+    note = told.get(recipient__username="officer")
+    assert "2027-01-10" in note.body and "后勤" in note.body
+    assert note.url == reverse("insight:high_frequency_topic", args=[topic.pk])
+    late.refresh_from_db()
+    assert late.overdue_told_at == at(2027, 1, 11, 0, 1)
+    assert list(late.events.values_list("kind", "actor")) == [
+        ("recorded", user("dispatcher").pk),
+        ("overdue", None),
+    ]
+    assert not on_time.events.filter(kind="overdue").exists()
+
+    with time_machine.travel(at(2027, 1, 12, 9), tick=False):
+        assert frequency_measures.measures_remind_overdue(now=at(2027, 1, 12, 9)) == 0
+    assert told.count() == 2
+
+    with time_machine.travel(at(2027, 1, 12, 9), tick=False):
+        page = signed_in("officer").get(reverse("insight:high_frequency_topic", args=[topic.pk]))
+    html = page.content.decode()
+    assert "超时" in html and "已过完成期限，已提醒负责人" in html

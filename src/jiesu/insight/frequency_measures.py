@@ -11,13 +11,16 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu.insight import frequency
 from jiesu.insight.models import FrequentTopic, RootCauseEvent, RootCauseMeasure
 from jiesu.insight.permissions import may_record_root_cause
+from jiesu.notify.services import notify_users
 from jiesu.org.models import Membership, Role, User
+from jiesu.org.selectors import unit_heads
 from jiesu.tickets.errors import DomainError, NotAllowed, TransitionError
 from jiesu.workcalendar.clocks import SHANGHAI
 
@@ -48,7 +51,7 @@ def _text(value: str, field: str, missing: str) -> str:
     return value
 
 
-def _log(measure: RootCauseMeasure, kind: str, actor: User, at: dt.datetime, text: str) -> None:
+def _log(measure: RootCauseMeasure, kind: str, actor: User | None, at: dt.datetime, text: str) -> None:
     RootCauseEvent.objects.create(measure=measure, kind=kind, actor=actor, at=at, text=text)
 
 
@@ -145,3 +148,45 @@ def root_cause_evaluate(
         locked.save(update_fields=["status", "effective", "evaluation", "evaluated_at"])
         _log(locked, RootCauseEvent.Kind.EVALUATED, actor, now, text)
     return locked
+
+
+def measures_remind_overdue(*, now: dt.datetime | None = None) -> int:
+    """R9.2: a measure still in progress after its due date is told, once, to its owner and to the head of the
+    topic's unit (the first responsible person, Art. 6), with a line in its log; the page marks it overdue.
+    Run by the minute sweep: an idle run is one indexed query. Returns the number of notifications written."""
+    now = now or timezone.now()
+    today = timezone.localtime(now, SHANGHAI).date()
+    due = RootCauseMeasure.objects.filter(
+        status=RootCauseMeasure.Status.IN_PROGRESS, due_date__lt=today, overdue_told_at__isnull=True
+    )
+    told = 0
+    for pk in due.order_by("due_date", "id").values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            measure = (
+                RootCauseMeasure.objects.select_for_update(of=("self",))
+                .select_related("topic", "topic__unit", "owner")
+                .filter(pk=pk, status=RootCauseMeasure.Status.IN_PROGRESS, overdue_told_at__isnull=True)
+                .first()
+            )
+            if measure is None:  # carried out, or told by another sweep, meanwhile
+                continue
+            measure.overdue_told_at = now
+            measure.save(update_fields=["overdue_told_at"])
+            _log(measure, RootCauseEvent.Kind.OVERDUE, None, now, "")
+            head = unit_heads([measure.topic.unit_id]).get(measure.topic.unit_id)
+            told += notify_users(
+                "root_cause_overdue",
+                [measure.owner, *([head] if head else [])],
+                title=_("A root-cause measure is past its due date"),
+                body=_(
+                    "The measure on “%(topic)s” (%(unit)s) was due on %(date)s and has not been carried out: "
+                    "record its progress, or that it was carried out."
+                )
+                % {
+                    "topic": measure.topic.label,
+                    "unit": measure.topic.unit.name,
+                    "date": measure.due_date.isoformat(),
+                },
+                url=reverse("insight:high_frequency_topic", args=[measure.topic_id]),
+            )
+    return told

@@ -326,9 +326,19 @@ class RootCauseMeasure(models.Model):
     effective = models.BooleanField(_("Volume dropped"), null=True, blank=True)
     evaluation = models.TextField(_("Evaluation"), blank=True)
     evaluated_at = models.DateTimeField(_("Evaluated at"), null=True, blank=True)
+    # Set by the sweep when the due date passed with the measure still in progress: its owner and the unit's
+    # head were told (once).
+    overdue_told_at = models.DateTimeField(_("Overdue reminder sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["recorded_at", "id"]
+        indexes = [  # the minute sweep's probe for measures to remind (frequency_measures.measures_remind_overdue)
+            models.Index(
+                fields=["due_date"],
+                name="root_cause_remind",
+                condition=models.Q(status="in_progress", overdue_told_at__isnull=True),
+            )
+        ]
         verbose_name = _("Root-cause measure")
         verbose_name_plural = _("Root-cause measures")
 
@@ -344,12 +354,18 @@ class RootCauseEvent(AppendOnly):
         PROGRESS = "progress", pgettext_lazy("root-cause measure", "Progress")
         DONE = "done", pgettext_lazy("root-cause measure event", "Carried out")
         EVALUATED = "evaluated", pgettext_lazy("root-cause measure event", "Evaluated")
+        OVERDUE = "overdue", pgettext_lazy("root-cause measure event", "Past its due date, owner reminded")
 
     measure = models.ForeignKey(RootCauseMeasure, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
     at = models.DateTimeField(_("At"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("By"), on_delete=models.PROTECT, related_name="+"
+    actor = models.ForeignKey(  # None: the system (the sweep's overdue reminder)
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("By"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     text = models.TextField(_("Text"), blank=True)
 
