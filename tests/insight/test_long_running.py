@@ -16,6 +16,7 @@ from jiesu.notify.models import Notification
 from jiesu.tickets.errors import DomainError, NotAllowed, TransitionError
 from jiesu.tickets.models import Ticket
 from jiesu.tickets.states import Status
+from jiesu.worker.sweep import run_sweep
 from tests.support import at, drive, handling, reply_and_approve, services, signed_in, user
 
 pytestmark = pytest.mark.django_db
@@ -239,3 +240,50 @@ def test_the_pages_for_the_office_and_the_owner(demo_org: None) -> None:
         )
         assert reviewed.status_code == 302
         assert SpecialStudy.objects.get().review_date == dt.date(2026, 12, 15)
+
+
+def test_the_owner_is_reminded_once_when_each_review_date_comes(demo_org: None) -> None:
+    """R9.3: the Office puts a request on the list on Tuesday 17 November with a review on 24 November, owned by
+    the logistics head. The sweep of the 23rd says nothing; the first of the 24th tells the head once, with a
+    line in the study's log; later sweeps stay quiet. The head reviews on the 25th and sets 15 December: that
+    date is told again when it comes. A concluded study is never told."""
+    with time_machine.travel(MONDAY, tick=False):
+        ticket = handling("department")
+    with time_machine.travel(at(2026, 11, 17, 9), tick=False):
+        study = longrunning.study_open(
+            actor=user("dispatcher"),
+            ticket=ticket,
+            owner=user("head"),
+            plan="组织后勤、基建两处现场会商，查明暖气管网老化情况。",
+            review_date=dt.date(2026, 11, 24),
+        )
+    told = Notification.objects.filter(recipient=user("head"), event="special_study_review")
+
+    assert longrunning.studies_remind_review(now=at(2026, 11, 23, 23, 59)) == 0
+    with time_machine.travel(at(2026, 11, 24, 0, 1), tick=False):
+        run_sweep(now=at(2026, 11, 24, 0, 1))  # the minute sweep runs it
+    assert told.count() == 1
+    note = told.get()
+    assert ticket.number in note.body and "2026-11-24" in note.body
+    assert note.url == reverse("insight:study", args=[study.pk])
+    assert longrunning.studies_remind_review(now=at(2026, 11, 24, 15)) == 0
+    event = study.events.get(kind="review_due")
+    assert (event.actor, event.review_date) == (None, dt.date(2026, 11, 24))
+
+    with time_machine.travel(at(2026, 11, 25, 10), tick=False):
+        longrunning.study_review(
+            actor=user("head"),
+            study=study,
+            findings="管网老化，需整体更换。",
+            plan="申请专项资金，寒假施工。",
+            review_date=dt.date(2026, 12, 15),
+        )
+        page = signed_in("head").get(reverse("insight:study", args=[study.pk])).content.decode()
+    assert "已到复核日期，已提醒负责人" in page
+    assert longrunning.studies_remind_review(now=at(2026, 12, 14, 12)) == 0
+    assert longrunning.studies_remind_review(now=at(2026, 12, 15, 8)) > 0  # the inbox and her channels
+    assert told.count() == 2
+
+    with time_machine.travel(at(2026, 12, 16, 10), tick=False):
+        longrunning.study_conclude(actor=user("head"), study=study, conclusion="寒假完成管网更换。")
+    assert longrunning.studies_remind_review(now=at(2027, 1, 5, 8)) == 0

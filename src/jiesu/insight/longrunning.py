@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -162,7 +162,7 @@ def _check_plan(plan: str, review_date: dt.date | None, now: dt.datetime) -> str
 def _log(
     study: SpecialStudy,
     kind: str,
-    actor: User,
+    actor: User | None,
     at: dt.datetime,
     text: str = "",
     review: dt.date | None = None,
@@ -262,3 +262,38 @@ def reviews_due(*, now: dt.datetime | None = None) -> QuerySet[SpecialStudy]:
     return SpecialStudy.objects.filter(
         status=SpecialStudy.Status.OPEN, review_date__lte=_today(now or timezone.now())
     )
+
+
+def studies_remind_review(*, now: dt.datetime | None = None) -> int:
+    """R9.3: when an open study's review date comes, its owner is told once for that date (a review sets the next
+    date, which is told again when it comes), with a line in the study's log. Run by the minute sweep: an idle
+    run is one indexed query. Returns the number of notifications written."""
+    now = now or timezone.now()
+    due = reviews_due(now=now).filter(Q(review_told_on__isnull=True) | ~Q(review_told_on=F("review_date")))
+    told = 0
+    for pk in due.order_by("review_date", "id").values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            study = (
+                SpecialStudy.objects.select_for_update(of=("self",))
+                .select_related("ticket", "owner")
+                .filter(pk=pk, status=SpecialStudy.Status.OPEN)
+                .first()
+            )
+            if study is None or study.review_told_on == study.review_date:  # concluded or told meanwhile
+                continue
+            study.review_told_on = study.review_date
+            study.save(update_fields=["review_told_on"])
+            _log(study, SpecialStudyEvent.Kind.REVIEW_DUE, None, now, "", study.review_date)
+            told += notify_users(
+                "special_study_review",
+                [study.owner],
+                title=_("A special study is due for review"),
+                body=_(
+                    "Request %(number)s on the special-study list was due for review on %(day)s: record the "
+                    "review with the plan as revised and the next review date, or conclude the study."
+                )
+                % {"number": study.ticket.number, "day": study.review_date.isoformat()},
+                url=reverse("insight:study", args=[study.pk]),
+                ticket=study.ticket_id,
+            )
+    return told

@@ -225,6 +225,8 @@ class SpecialStudy(models.Model):
     )
     concluded_at = models.DateTimeField(_("Concluded at"), null=True, blank=True)
     conclusion = models.TextField(_("Conclusion"), blank=True)
+    # The review date whose coming the owner was reminded of by the sweep (once per review date).
+    review_told_on = models.DateField(_("Review reminder sent for"), null=True, blank=True)
 
     class Meta:
         ordering = ["review_date", "id"]
@@ -243,12 +245,18 @@ class SpecialStudyEvent(AppendOnly):
         OPENED = "opened", pgettext_lazy("special study", "Taken onto the list")
         REVIEWED = "reviewed", pgettext_lazy("special study", "Reviewed")
         CONCLUDED = "concluded", pgettext_lazy("special study event", "Concluded")
+        REVIEW_DUE = "review_due", pgettext_lazy("special study event", "Review date reached, owner reminded")
 
     study = models.ForeignKey(SpecialStudy, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("Kind"), max_length=10, choices=Kind.choices)
     at = models.DateTimeField(_("At"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("By"), on_delete=models.PROTECT, related_name="+"
+    actor = models.ForeignKey(  # None: the system (the sweep's review reminder)
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("By"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     text = models.TextField(_("Text"), blank=True)
     review_date = models.DateField(_("Review date"), null=True, blank=True)

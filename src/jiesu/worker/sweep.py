@@ -20,6 +20,7 @@ from django.utils.translation import override
 
 from jiesu.channels.services import reception_reminders, symposium_reminders
 from jiesu.insight.frequency_measures import measures_remind_overdue
+from jiesu.insight.longrunning import studies_remind_review
 from jiesu.knowledge.services import answers_flag_review
 from jiesu.notify.recipients import office_people
 from jiesu.notify.services import Alert, notify_bulk, notify_users
@@ -80,6 +81,7 @@ def run_sweep(*, now: dt.datetime | None = None, batch: int | None = None) -> Sw
     result.notifications += reception_reminders(now=now)  # R2.1: the day before a booked reception
     result.notifications += symposium_reminders(now=now)  # R2.4: organizers with none by mid-semester
     result.notifications += measures_remind_overdue(now=now)  # R9.2: root-cause measures past their due date
+    result.notifications += studies_remind_review(now=now)  # R9.3: special studies whose review date came
     if result.overdue or result.due_soon or result.digests or result.orders:
         log.info("sweep: %s", result)
     return result
