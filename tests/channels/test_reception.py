@@ -252,3 +252,29 @@ def test_the_requesters_home_lists_their_bookings_and_nobody_elses(session) -> N
     assert mine.count('data-testid="booking"') == 1 and "宿舍楼暖气问题" in mine
     other = signed_in("teacher").get("/requests/mine/").content.decode()
     assert other.count('data-testid="booking"') == 0 and "宿舍楼暖气问题" not in other
+
+
+def test_the_booking_card_names_a_visits_ticket_as_the_requester_reads_it(session, monday) -> None:
+    """Issue 15 item 9: the ticket made from a visit is shown on the requester's booking card in the words the
+    requester reads everywhere else, never the Office's workflow state."""
+    from django.utils import translation
+
+    from jiesu.tickets import vocabulary
+    from tests.support import signed_in
+
+    booking = services.booking_create(actor=user("student"), slot=_slot(session), topic="宿舍楼暖气不热")
+    monday.move_to(at(2026, 12, 9, 9, 40))
+    services.booking_record_visit(actor=user("dispatcher"), booking=booking, attended=True, notes="")
+    ticket = services.booking_ticket_create(
+        actor=user("dispatcher"),
+        booking=booking,
+        content="宿舍楼3号楼暖气不热",
+        instruction="请后勤处三日内解决",
+    )
+    page = signed_in("student").get("/requests/mine/").content.decode()
+    card = page[page.index('data-testid="booking"') :]
+    card = card[card.index(ticket.number) : card.index("</p>", card.index(ticket.number))]
+    with translation.override("zh-hans"):
+        mine, staff = vocabulary.requester_status(ticket.status), vocabulary.staff_status(ticket.status)
+    assert mine != staff
+    assert f"({mine})" in card and staff not in card

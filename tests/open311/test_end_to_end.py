@@ -136,13 +136,21 @@ def test_a_city_app_lists_services_posts_and_follows_a_request(city: str) -> Non
     services.ticket_dispatch(actor=user("dispatcher"), ticket=ticket, lead_unit=unit("logistics"))
     services.ticket_acknowledge(actor=user("officer"), ticket=ticket)
     services.ticket_set_level(actor=user("officer"), ticket=ticket, level="direct")
-    services.reply_submit(actor=user("officer"), ticket=ticket, body="已更换3号楼暖气阀门，室温恢复正常。")
+    # A reply is written to the requester: it greets them by name and gives a contact. The public sees it with
+    # the personal data masked, as on the board (R2.2, R10.1).
+    officer = user("officer")
+    body = f"{NAME}同学您好：已更换3号楼暖气阀门，室温恢复正常。如仍不热请致电010-61234567，经办人{officer.get_full_name()}。"
+    services.reply_submit(actor=officer, ticket=ticket, body=body)
     services.reply_approve(actor=user("head"), ticket=ticket)
     services.followup_complete(actor=user("officer"), ticket=ticket, outcome="satisfied", resolved=True)
 
     status, one = get_json(city + f"requests/{number}.json")
     assert status == 200 and one[0]["status"] == "closed"
-    assert one[0]["status_notes"] == "已更换3号楼暖气阀门，室温恢复正常。"
+    assert (
+        one[0]["status_notes"]
+        == "***同学您好：已更换3号楼暖气阀门，室温恢复正常。如仍不热请致电***，经办人***。"
+    )
+    assert NAME not in call(city + "requests.json?status=closed")[2].decode()
     assert one[0]["agency_responsible"] == "后勤管理处" and one[0]["service_code"] == heating.code
     root = get_xml(city + f"requests/{number}.xml")[1]
     assert root.findtext("request/status") == "closed"

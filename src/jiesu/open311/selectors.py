@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from jiesu.catalogue import selectors as catalogue
 from jiesu.catalogue.models import Matter
+from jiesu.mailbox import privacy
 from jiesu.open311.models import ServiceRequest
-from jiesu.tickets.models import Reply
+from jiesu.tickets.models import Reply, Ticket
 from jiesu.tickets.states import CLOSED_STATUSES
 
 LIMIT = 1000  # the spec's default: the first 1000 requests …
@@ -51,12 +52,14 @@ def requests(
     end: dt.datetime | None = None,
     statuses: Sequence[str] = (),
 ) -> QuerySet[ServiceRequest]:
-    qs = ServiceRequest.objects.select_related("ticket__lead_unit", "matter").prefetch_related(
+    qs = ServiceRequest.objects.select_related(
+        "ticket__lead_unit", "ticket__requester", "matter"
+    ).prefetch_related(
         Prefetch(
             "ticket__replies",
-            queryset=Reply.objects.filter(state=Reply.State.SENT, stage=Reply.Stage.FORMAL).order_by(
-                "sent_at"
-            ),
+            queryset=Reply.objects.filter(state=Reply.State.SENT, stage=Reply.Stage.FORMAL)
+            .select_related("drafted_by", "reviewed_by")
+            .order_by("sent_at"),
             to_attr="sent_formal",
         )
     )
@@ -81,15 +84,28 @@ def _iso(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
+def _notes(ticket: Ticket, reply: Reply) -> str:
+    """The formal reply as the public may read it (R2.2's checker, R10.1): a reply is written to the requester,
+    so it often greets them by name or gives a contact; names (the requester's, one given in the request, the
+    staff who wrote and approved the reply), phone numbers, e-mail addresses and ID or student numbers are
+    masked, as on the board."""
+    names = {ticket.requester_name}
+    names.update(f.text for f in privacy.find(ticket.content) if f.kind == "name")
+    people = (ticket.requester, reply.drafted_by, reply.reviewed_by)
+    names.update(person.get_full_name() for person in people if person is not None)
+    return privacy.mask(reply.body, (name for name in names if name))
+
+
 def public(request: ServiceRequest) -> dict[str, Any]:
-    """One request as anyone may see it: no name, contact or description (R10.1); the public reply only."""
+    """One request as anyone may see it: no name, contact or description (R10.1); the public reply only,
+    with any personal data in it masked."""
     ticket = request.ticket
     replies = getattr(ticket, "sent_formal", [])
     reply = replies[-1] if replies else None
     return {
         "service_request_id": ticket.number,
         "status": "closed" if ticket.status in CLOSED_STATUSES else "open",
-        "status_notes": reply.body if reply else None,
+        "status_notes": _notes(ticket, reply) if reply else None,
         "service_name": request.matter.name,
         "service_code": request.matter.code,
         "agency_responsible": ticket.lead_unit.name if ticket.lead_unit else None,

@@ -20,7 +20,8 @@ from jiesu.tickets.states import Status
 _GAP = r"[^，,。；;！!？?\n]"
 _SELF = r"(自行|自己|亲自|直接|另行)"
 _CONTACT = r"联系|联络|致电|咨询|找|打电话|拨打|沟通|反映|协商|交涉"
-_PARTY = r"(公司|物业|运营商|商家|厂家|供应商|银行|第三方|服务商|派出所|社区|街道|12345|房东|中介|快递|平台)"
+# 12345 the city hotline, not those digits inside a phone number such as 010-61234567.
+_PARTY = r"(公司|物业|运营商|商家|厂家|供应商|银行|第三方|服务商|派出所|社区|街道|(?<!\d)12345(?!\d)|房东|中介|快递|平台)"
 _THIRD_PARTY = re.compile(
     rf"(请|建议|麻烦|烦请|您|你){_GAP}{{0,8}}?{_SELF}{_GAP}{{0,12}}?({_CONTACT})"
     rf"|(需|需要|可|可以)(自行|自己|亲自|另行){_GAP}{{0,12}}?({_CONTACT}|前往|去)"
