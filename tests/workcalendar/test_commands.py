@@ -131,3 +131,30 @@ def test_calendar_show_lists_overrides_in_shanghai_time(
     assert "校园停电" in line
     assert str(alice) in line
     assert "2026-05-02 07:30" in line
+
+
+def test_deadline_answers_before_the_database_is_set_up(tmp_path: Path) -> None:
+    """A fresh install before `jiesu migrate`: no imports or overrides exist yet (R5.2), so the answer is the
+    package data and the statutory fallback (R5.1, R5.3), the same as an untouched migrated install's."""
+    environ = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "jiesu.settings",
+    }
+    result = run(environ, "deadline", "--clock", "reply", "--at", "2026-02-13T16:30", "--level", "direct")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["due"] == "2026-02-15T00:00:00+08:00"  # the make-up Saturday counts
+    night = run(environ, "deadline", "--clock", "response", "--at", "2026-12-07T23:00")
+    assert json.loads(night.stdout) == {
+        "due": "2026-12-08T10:00:00+08:00",
+        "provisional": False,
+        # R4.0 / R4.1: the response clock runs from 受理 (the unit has the ticket), not from receipt (接诉).
+        "rule": "R4.1 回应受理：夜间（22:00至次日08:00）受理的，于夜间结束当日10:00前回应",
+    }
+
+
+def test_deadline_on_an_unreachable_database_is_a_json_error(tmp_path: Path) -> None:
+    environ = {**os.environ, "DATABASE_URL": "postgres://root@127.0.0.1:5432/jiesu_no_such_database"}
+    result = run(environ, "deadline", "--clock", "reply", "--at", "2026-02-13T16:30", "--level", "direct")
+    assert result.returncode == 2 and result.stdout == ""
+    assert json.loads(result.stderr)["error"]["code"] == "database_unavailable"

@@ -74,6 +74,8 @@ PROVISIONAL_TEXT = _(
     "import"
 )
 
+# "Receipt" in these texts is 受理 (R4.0): the instant the lead unit has the ticket — the receipt itself on a
+# direct channel, the dispatch to the unit on an Office-dispatched one. The Chinese texts say 受理.
 _TEXTS = {
     "response": _(
         "Response: respond within %(hours)s hour(s) of receipt (around the clock, holidays included)"

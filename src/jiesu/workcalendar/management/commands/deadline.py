@@ -13,10 +13,13 @@ import json
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.db import DatabaseError, connection
 
 from jiesu.cli import CliError, JsonErrorCommand
 from jiesu.workcalendar.clocks import SHANGHAI, Clock, ReplyLevel, compute_deadline
-from jiesu.workcalendar.selectors import get_calendar
+from jiesu.workcalendar.core import WorkCalendar
+from jiesu.workcalendar.models import CalendarVersion
+from jiesu.workcalendar.selectors import CalendarData, get_calendar
 
 
 def parse_instant(value: str) -> dt.datetime:
@@ -30,6 +33,18 @@ def parse_instant(value: str) -> dt.datetime:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=SHANGHAI)
     return instant
+
+
+def calendar() -> WorkCalendar:
+    """The calendar with the database's imports and overrides (R5.2). A database not set up yet (a fresh
+    install before ``jiesu migrate``) holds neither, so the calendar is the package data and the statutory
+    fallback alone (R5.1, R5.3): the answer is the one a migrated, untouched install gives."""
+    try:
+        if CalendarVersion._meta.db_table not in connection.introspection.table_names():
+            return CalendarData().calendar()
+        return get_calendar()
+    except DatabaseError as exc:
+        raise CliError("database_unavailable", f"the database cannot be read: {exc}".strip()) from None
 
 
 class Command(JsonErrorCommand):
@@ -55,7 +70,7 @@ class Command(JsonErrorCommand):
         if urgent and clock != Clock.RESPONSE:
             raise CliError("unexpected_urgent", f"--urgent applies to --clock response only, not {clock}")
         try:
-            deadline = compute_deadline(clock, start, calendar=get_calendar(), level=level, urgent=urgent)
+            deadline = compute_deadline(clock, start, calendar=calendar(), level=level, urgent=urgent)
         except (ValueError, OverflowError) as exc:
             raise CliError("out_of_range", str(exc)) from None
         self.stdout.write(json.dumps(deadline.as_dict(), ensure_ascii=False))
