@@ -201,3 +201,48 @@ def test_home_lists_requests_and_letters_with_next_steps(demo_org: None) -> None
     assert page.count('data-testid="my-letter"') == 1
     assert page.count('data-testid="next-step"') == 2
     assert "匿名来信" not in page
+
+
+@pytest.mark.django_db
+def test_the_office_refers_a_private_letter_and_dispatches_it_with_the_instruction(demo_org: None) -> None:
+    """Issue 15 item 1 (b), through the Office's pages: a letter not suitable for a public reply goes to a
+    leader; until the leader instructs it cannot be dispatched; then it is dispatched with the instruction
+    (R6.3) and is never offered for the board (R2.2)."""
+    letter, _code = services.letter_write(
+        writer=user("student"),
+        box=Box.SECRETARY,
+        type="complaint",
+        campus=beijing(),
+        content="宿舍管理员在楼道公告栏贴出了我的家庭困难情况。",
+        contact_phone="13900001111",
+    )
+    office = signed_in("dispatcher")
+    page = f"/mailbox/office/{letter.pk}/"
+    refused = office.post(f"{page}refer/", {"refer-leader": "", "refer-body": ""})
+    assert refused.status_code == 200 and "此项为必填项" in refused.content.decode()
+    letter.refresh_from_db()
+    assert letter.route == ""
+    leader = user("leader_secretary")
+    done = office.post(f"{page}refer/", {"refer-leader": leader.pk, "refer-body": "涉及个人隐私，请批示。"})
+    assert done.status_code == 302
+    letter.refresh_from_db()
+    assert letter.route == "private" and letter.ticket.status == "new"
+    # Before the instruction there is nothing to dispatch with: the step is refused, nothing changes.
+    early = office.post(f"{page}instructed/", {"instructed-lead_unit": unit("logistics").pk}, follow=True)
+    assert "这封来信当前不能进行此操作" in early.content.decode()
+    assert Ticket.objects.get(pk=letter.ticket_id).status == "new"
+    tickets.instruct(actor=leader, ticket=letter.ticket, body="请后勤管理处核实并当面向该同学说明。")
+    shown = office.get(page).content.decode()
+    assert 'data-testid="form-instructed"' in shown and 'data-testid="form-publish"' not in shown
+    sent = office.post(f"{page}instructed/", {"instructed-lead_unit": unit("logistics").pk}, follow=True)
+    assert "来信已按领导批示转办" in sent.content.decode()
+    ticket = Ticket.objects.get(pk=letter.ticket_id)
+    assert (ticket.status, ticket.lead_unit) == ("dispatched", unit("logistics"))
+    unit_replies(ticket, "已核实，宿舍管理员已当面致歉并撤下公告。")
+    after = office.get(page).content.decode()
+    assert 'data-testid="form-publish"' not in after
+    published = office.post(
+        f"{page}publish/", {"publish-title": "t", "publish-question": "q", "publish-answer": "a"}
+    )
+    assert published.status_code == 302 and not Publication.objects.filter(letter=letter).exists()
+    assert "家庭困难" not in Client().get("/board/").content.decode()
