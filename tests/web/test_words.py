@@ -16,6 +16,7 @@ from tests.support import drive, signed_in
 
 RULE_ID = re.compile(r"\bR\d{1,2}\.\d")
 CATALOG = Path(__file__).parents[2] / "src/jiesu/locale/zh_Hans/LC_MESSAGES/django.po"
+ENGLISH = CATALOG.parents[2] / "en/LC_MESSAGES/django.po"
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,32 @@ def test_no_translation_shows_a_rule_id() -> None:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         leaks += [s for s in strings if s and RULE_ID.search(s)]
     assert leaks == []
+
+
+def test_english_words_show_no_rule_id_either() -> None:
+    """English is offered too (a browser asking for it gets it): every source text that names a rule id has an
+    English text without one, so no language shows a rule id."""
+    with CATALOG.open("rb") as handle:
+        chinese = read_po(handle)
+    with ENGLISH.open("rb") as handle:
+        english = read_po(handle)
+    named = [m.id for m in chinese if any(i and RULE_ID.search(i) for i in _strings(m.id))]
+    assert named, "the catalog's source texts no longer name rule ids: remove the English catalog"
+    missing = [i for i in named if english.get(i) is None or not all(_strings(english.get(i).string))]
+    leaks = [s for m in english for s in _strings(m.string) if s and RULE_ID.search(s)]
+    assert (missing, leaks) == ([], [])
+
+
+def test_a_page_in_english_shows_no_rule_id(demo_org: None) -> None:
+    """The Office's home names the dispatch queue's same-day rule in words, in English as in Chinese."""
+    drive(Status.PENDING_APPROVAL)
+    page = _text(signed_in("dispatcher").get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert 'lang="en"' in page and "The dispatch queue (same day)" in page
+    assert not RULE_ID.search(page), RULE_ID.findall(page)
+
+
+def _strings(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else (value,)
 
 
 def _text(response) -> str:
