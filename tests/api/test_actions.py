@@ -209,6 +209,27 @@ def test_no_third_party_deflection_through_the_api(as_token, handling_ticket) ->
     _ok(as_token("head").post(f"{path}/reply/approve"), Status.REPLIED)
 
 
+def test_no_third_party_deflection_in_an_initial_reply_or_a_suggestion_through_the_api(
+    as_token, handling_ticket
+) -> None:
+    """Art. 9.6 / R6.5 through the API: an initial reply sending the requester to a third party is refused with
+    the structured error (code, field, a Chinese message citing 第九条, no rule id) and nothing is sent; a
+    formal reply whose suggestion does so is never approved."""
+    ticket = handling_ticket("department")
+    path, officer = f"/tickets/{ticket.number}", as_token("officer")
+    refused = officer.post(
+        f"{path}/initial-reply", {"body": "请您自行联系运营商客服处理。", "planned_date": _in(5)}
+    )
+    error = assert_error(refused, 400, "third_party_wording", "body")
+    assert "第九条" in error["message"] and "R6" not in error["message"]
+    assert not Reply.objects.filter(ticket=ticket).exists()
+    _ok(officer.post(f"{path}/initial-reply", {"body": "我处已联系运营商上门检修。", "planned_date": _in(5)}))
+    draft = {"body": "经核实，该问题由运营商负责。", "suggestion": "请您自行联系运营商客服处理。"}
+    _ok(officer.post(f"{path}/reply", draft), Status.PENDING_APPROVAL)
+    assert_error(as_token("head").post(f"{path}/reply/approve"), 400, "third_party_wording")
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.PENDING_APPROVAL
+
+
 def test_redispatch_request_and_decision(as_token, handling_ticket, unit) -> None:
     """R3.2: the lead unit asks in writing; the Office approves with a new lead unit; deciding twice conflicts."""
     ticket = handling_ticket("direct")

@@ -131,6 +131,11 @@ def test_private_letter_goes_to_a_leader_then_is_dispatched_with_the_instruction
     assert ticket.status == Status.DISPATCHED and ticket.lead_unit == unit("logistics")
     dispatch = Event.objects.get(ticket=ticket, action="dispatch")
     assert "请后勤管理处当面回复该同学" in dispatch.reason
+    # R6.3: the lead unit's dispatch message carries the instruction, which it could not hear of before.
+    from jiesu.notify.models import Notification
+
+    told = Notification.objects.filter(ticket=ticket, event="dispatched", recipient__username="officer").get()
+    assert "请后勤管理处当面回复该同学。" in told.body and leader.get_full_name() in told.body
     unit_replies(ticket)
     with pytest.raises(DomainError):
         services.publication_approve(

@@ -18,7 +18,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from jiesu.notify.models import Outbox
+from jiesu.notify.models import Notification, Outbox, Preference
 from jiesu.tickets import selectors, services
 from jiesu.tickets.errors import Conflict, DomainError
 from jiesu.tickets.models import CohandlingRequest, Event, Note
@@ -93,6 +93,84 @@ def test_instruction_stays_on_top_of_the_ticket_page_until_the_unit_records_what
         services.instruction_respond(
             actor=user("officer"), ticket=ticket, instruction=note, body="再次记录。"
         )
+
+
+def _unit_hears(event: str, ticket, *, names: set[str]) -> list[str]:
+    """The texts of ``event`` that reached the people ``names`` about ``ticket``: their inbox bodies, then every
+    outbox message to their addresses (email, SMS, WeCom), so a test sees what each channel carried."""
+    inbox = Notification.objects.filter(event=event, ticket=ticket, recipient__username__in=names)
+    assert set(inbox.values_list("recipient__username", flat=True)) == names
+    people = [user(name) for name in names]
+    addresses = {a for p in people for a in (p.email, p.phone, p.username) if a}
+    outbox = list(Outbox.objects.filter(event=event, address__in=addresses).values_list("channel", "body"))
+    assert {channel for channel, _body in outbox} == {"email", "sms", "wecom"}
+    return [*inbox.values_list("body", flat=True), *(body for _channel, body in outbox)]
+
+
+def _all_channels(*usernames: str) -> None:
+    for name in usernames:
+        person = user(name)
+        person.phone = person.phone or "13800001111"
+        person.save(update_fields=["phone"])
+        Preference.objects.update_or_create(user=person, defaults={"email": True, "sms": True, "wecom": True})
+
+
+def test_an_instruction_given_before_dispatch_reaches_the_unit_with_the_dispatch() -> None:
+    """R6.3: a leader instructs before the ticket is dispatched (a private mailbox letter, a reception visit), when
+    there is no lead unit to tell: only the Office hears of it. When the Office dispatches, the lead unit's
+    dispatch message carries the leader's name and words, in the inbox and on every channel it chose."""
+    _all_channels("head", "officer")
+    ticket = step(START, web_request, requester="student")
+    step(at(2026, 3, 10, 9, 30), services.instruct, actor=user("leader"), ticket=ticket, body=INSTRUCTION)
+    assert told("instructed", ticket) == {"dispatcher"}  # no lead unit yet
+    step(
+        at(2026, 3, 10, 10),
+        services.ticket_dispatch,
+        actor=user("dispatcher"),
+        ticket=ticket,
+        lead_unit=unit("logistics"),
+    )
+    texts = _unit_hears("dispatched", ticket, names={"head", "officer"})
+    for text in texts:
+        assert INSTRUCTION in text and "刘向东" in text, text
+        assert "R6" not in text
+
+
+def test_a_redispatch_carries_the_open_instruction_but_not_an_answered_one() -> None:
+    """R6.3 with R3.2: the new lead unit of a re-dispatched ticket is told of the instruction the previous unit
+    has not yet answered; an instruction the unit already recorded what it did about is not repeated."""
+    _all_channels("nic_head", "nic_officer")
+    ticket = _handling()
+    answered_one = step(
+        at(2026, 3, 10, 10), services.instruct, actor=user("leader"), ticket=ticket, body="请先排查线路。"
+    )
+    step(
+        at(2026, 3, 10, 11),
+        services.instruction_respond,
+        actor=user("officer"),
+        ticket=ticket,
+        instruction=answered_one,
+        body="已完成线路排查。",
+    )
+    step(at(2026, 3, 10, 12), services.instruct, actor=user("leader"), ticket=ticket, body=INSTRUCTION)
+    request = step(
+        at(2026, 3, 10, 13),
+        services.redispatch_request,
+        actor=user("officer"),
+        ticket=ticket,
+        reason="线路属网络信息中心维护。",
+    )
+    step(
+        at(2026, 3, 10, 14),
+        services.redispatch_decide,
+        actor=user("dispatcher"),
+        request=request,
+        approve=True,
+        new_unit=unit("nic"),
+    )
+    for text in _unit_hears("redispatch_decided", ticket, names={"nic_head", "nic_officer"}):
+        assert INSTRUCTION in text and "刘向东" in text, text
+        assert "请先排查线路。" not in text
 
 
 # --- Item 8: co-handling answers ------------------------------------------------------------------------------

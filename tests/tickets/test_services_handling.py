@@ -212,6 +212,53 @@ def test_third_party_is_recorded_with_what_was_agreed(demo_org: None) -> None:
 
 
 @pytest.mark.django_db
+def test_an_initial_reply_sending_the_requester_to_a_third_party_is_refused(demo_org: None) -> None:
+    """R6.5 / Art. 9.6: the initial reply goes to the requester at once, with no head approval, so wording that
+    sends them to a third party themselves is refused before anything is written or sent; the refusal cites
+    第九条 in Chinese (no rule id). The unit's own account of contacting the third party goes out."""
+    from django.utils import translation  # noqa: PLC0415
+
+    from jiesu.notify.models import Notification, Outbox  # noqa: PLC0415 - tickets tests import notify lazily
+
+    ticket = drive(Status.HANDLING, initial_reply=False, cohandling=False)
+    before = snapshot(ticket)
+    planned = today() + dt.timedelta(days=5)
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        services.initial_reply_send(
+            actor=user("officer"), ticket=ticket, body="请您自行联系运营商客服处理。", planned_date=planned
+        )
+    assert (refused.value.code, refused.value.field) == ("third_party_wording", "body")
+    assert "第九条" in str(refused.value) and "R6" not in str(refused.value)
+    assert snapshot(ticket) == before
+    assert not Notification.objects.filter(ticket=ticket, event="initial_reply").exists()
+    assert not Outbox.objects.filter(event="initial_reply").exists()
+    reply = services.initial_reply_send(
+        actor=user("officer"),
+        ticket=ticket,
+        body="我处已联系运营商，对方将于三个工作日内上门检修线路。",
+        planned_date=planned,
+    )
+    assert reply.state == Reply.State.SENT
+
+
+@pytest.mark.django_db
+def test_a_planned_date_reason_sending_the_requester_to_a_third_party_is_refused(demo_org: None) -> None:
+    """R6.5 / Art. 9.6: the reason for moving the planned date is shown to the requester on their ticket page,
+    unapproved, so it may not send them to a third party either; nothing is written."""
+    ticket = drive(Status.HANDLING, cohandling=False)
+    before = snapshot(ticket)
+    with pytest.raises(DomainError) as refused:
+        services.planned_date_move(
+            actor=user("officer"),
+            ticket=ticket,
+            planned_date=today() + dt.timedelta(days=9),
+            reason="配件需厂家提供，请您自行联系厂家催促发货。",
+        )
+    assert (refused.value.code, refused.value.field) == ("third_party_wording", "reason")
+    assert snapshot(ticket) == before
+
+
+@pytest.mark.django_db
 def test_amendment_appends_and_never_edits_content(demo_org: None) -> None:
     """R1.2: corrections are appended; the recorded content stays as received."""
     ticket = drive(Status.DISPATCHED)

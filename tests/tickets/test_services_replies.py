@@ -151,6 +151,73 @@ def test_flagged_reply_is_never_approved_only_returned(demo_org: None) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("kind", [ReplyKind.ANSWER, ReplyKind.OUT_OF_REMIT])
+def test_a_suggestion_sending_the_requester_to_a_third_party_is_never_approved(
+    kind: str, demo_org: None
+) -> None:
+    """R6.5 / Art. 9.6: the suggestion reaches the requester with the reply (ticket page, tracking, rating),
+    so it is checked as the body is: a neutral body with 「请您自行联系物业公司处理。」 as its suggestion is
+    flagged, approval is refused with the same code and changes nothing, and nothing reaches the requester."""
+    from jiesu.notify.models import Notification, Outbox  # noqa: PLC0415 - tickets tests import notify lazily
+
+    ticket = drive(Status.HANDLING, cohandling=False)
+    reply = _submit(
+        ticket, body="经核实，该问题由物业负责维修。", kind=kind, suggestion="请您自行联系物业公司处理。"
+    )
+    assert reply.third_party_flag is True
+    assert Event.objects.get(ticket=ticket, action="submit_reply").after["third_party_flag"] is True
+    ticket.refresh_from_db()
+    before = snapshot(ticket)
+    with pytest.raises(DomainError) as refused:
+        services.reply_approve(actor=user("head"), ticket=ticket)
+    assert refused.value.code == "third_party_wording"
+    assert snapshot(ticket) == before
+    assert not Notification.objects.filter(ticket=ticket, event="reply_sent").exists()
+    assert not Outbox.objects.filter(event="reply_sent").exists()
+
+
+@pytest.mark.django_db
+def test_a_pending_reply_drafted_before_the_suggestion_was_checked_is_still_refused(demo_org: None) -> None:
+    """R6.5: approval looks at the words themselves, not only at the flag stored when the draft was submitted:
+    a pending reply whose suggestion deflects is refused even if its stored flag says otherwise."""
+    ticket = drive(Status.HANDLING, cohandling=False)
+    reply = _submit(ticket, body="已安排师傅上门查看。", suggestion="建议您直接致电运营商客服，电话10000。")
+    Reply.objects.filter(pk=reply.pk).update(
+        third_party_flag=False
+    )  # as stored before the suggestion counted
+    ticket.refresh_from_db()
+    before = snapshot(ticket)
+    with pytest.raises(DomainError) as refused:
+        services.reply_approve(actor=user("head"), ticket=ticket)
+    assert refused.value.code == "third_party_wording"
+    assert snapshot(ticket) == before
+
+
+@pytest.mark.django_db
+def test_rewording_a_flagged_suggestion_needs_a_new_suggestion(demo_org: None) -> None:
+    """R6.5: the unit records the third party it contacted and rewords; keeping the deflecting suggestion is
+    refused, a new suggestion in the unit's own words goes to the head, who approves it."""
+    ticket = drive(Status.HANDLING, cohandling=False)
+    _submit(ticket, body="经核实，该问题由物业负责维修。", suggestion="请您自行联系物业公司处理。")
+    services.third_party_record(
+        actor=user("officer"), ticket=ticket, party="物业公司", body="约定明日上午上门维修。"
+    )
+    with pytest.raises(DomainError) as kept:
+        services.reply_reword(actor=user("officer"), ticket=ticket, body="我处已联系物业公司。")
+    assert kept.value.code == "third_party_wording"
+    reworded = services.reply_reword(
+        actor=user("officer"),
+        ticket=ticket,
+        body="我处已联系物业公司。",
+        suggestion="物业将于明日上午上门维修，如仍有问题请告知我处。",
+    )
+    assert reworded.third_party_flag is False
+    services.reply_approve(actor=user("head"), ticket=ticket)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.REPLIED
+
+
+@pytest.mark.django_db
 def test_return_needs_a_comment_then_the_unit_resubmits(demo_org: None) -> None:
     """R4.3: the head returns a draft with what must change; the unit revises and submits again; only the
     approved version is sent."""

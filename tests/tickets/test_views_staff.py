@@ -212,6 +212,34 @@ def test_a_flagged_reply_is_shown_prominently_and_cannot_be_approved() -> None:
     assert Ticket.objects.get(pk=ticket.pk).status == Status.PENDING_APPROVAL
 
 
+def test_a_reply_flagged_by_its_suggestion_is_reworded_on_the_ticket_page() -> None:
+    """R6.5 / Art. 9.6: a draft whose suggestion sends the requester to a third party is flagged like a body
+    that does; the reword form offers the suggestion (filled with the draft's own), refuses keeping it with the
+    第九条 message, and sends the reworded draft to the head once the suggestion is the unit's own words."""
+    ticket = handling()
+    deflecting = "请您自行联系物业公司处理。"
+    services.reply_submit(
+        actor=user("officer"), ticket=ticket, body="经核实，该问题由物业负责维修。", suggestion=deflecting
+    )
+    assert pending_reply(ticket).third_party_flag
+    services.third_party_record(
+        actor=user("officer"), ticket=ticket, party="物业公司", body="约定明日上午上门维修。"
+    )
+    client = signed_in("officer")
+    html = client.get(reverse("work:ticket", args=[ticket.number])).content.decode()
+    form = html[html.index('data-testid="form-reword_reply"') :]
+    assert deflecting in form[: form.index("</form>")]
+    url = reverse("work:act", args=[ticket.number, "reword_reply"])
+    body = "我处已联系物业公司，物业将于明日上午上门维修。"
+    refused = client.post(url, {"body": body, "suggestion": deflecting}, headers={"HX-Request": "true"})
+    assert refused.status_code == 400 and "第九条" in refused.content.decode()
+    assert pending_reply(ticket).suggestion == deflecting
+    done = client.post(url, {"body": body, "suggestion": "如仍有问题，请随时告知我处。"})
+    assert done.status_code == 302
+    reworded = pending_reply(ticket)
+    assert (reworded.suggestion, reworded.third_party_flag) == ("如仍有问题，请随时告知我处。", False)
+
+
 def test_dispatch_from_the_queue_sets_the_lead_and_co_handling_units() -> None:
     """R4.5 / R3.3: the Office dispatches from its queue, oldest first, naming co-handlers."""
     older, newer = new_ticket(), new_ticket("图书馆三楼自习室晚上太吵，希望加强管理。")

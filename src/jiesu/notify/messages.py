@@ -134,6 +134,26 @@ STAFF: dict[str, Template] = {
             "The clocks keep running from receipt (R3.2); the nearest deadline is %(due)s."
         ),
     ),
+    # R6.3: the same hand-overs while a leader's instruction is still open (``recipients._handed_over``).
+    "dispatched_instructed": Template(
+        _("New ticket for %(unit)s, with a leader's instruction: %(number)s"),
+        _(
+            "The Party and Administration Office dispatched ticket %(number)s “%(subject)s” to %(unit)s, with a "
+            "leader's instruction:\n\n%(instructions)s\n\nAcknowledge it promptly, act on the instruction and "
+            "record on the ticket page what your unit did. The nearest deadline is %(due)s."
+        ),
+        sms=_("New ticket %(number)s for %(unit)s, due %(due)s. %(instructions)s"),
+    ),
+    "redispatched_instructed": Template(
+        _("Ticket re-dispatched to %(unit)s, with a leader's instruction: %(number)s"),
+        _(
+            "The Party and Administration Office re-dispatched ticket %(number)s “%(subject)s” to %(unit)s, with "
+            "a leader's instruction not yet acted on:\n\n%(instructions)s\n\nThe clocks keep running from "
+            "receipt. Act on the instruction and record on the ticket page what your unit did. The nearest "
+            "deadline is %(due)s."
+        ),
+        sms=_("Ticket %(number)s re-dispatched to %(unit)s, due %(due)s. %(instructions)s"),
+    ),
     "redispatch_approved": Template(
         _("Re-dispatch approved: %(number)s"),
         _(

@@ -27,10 +27,12 @@ from jiesu.notify.recipients import (
     preference,
 )
 from jiesu.org.models import Membership, Role, User
-from jiesu.tickets.models import CohandlingRequest, RedispatchRequest, Reply, Ticket
+from jiesu.tickets.models import CohandlingRequest, Note, RedispatchRequest, Reply, Ticket
 
 _REPLY_EVENTS = frozenset({"reply_sent", "initial_reply", "reply_returned"})
 _REDISPATCH_EVENTS = frozenset({"redispatch_requested", "redispatch_decided"})
+# R6.3: a ticket handed to a unit (dispatch, approved re-dispatch) carries the leaders' instructions still open.
+_HANDOVER_EVENTS = frozenset({"dispatched", "redispatch_decided"})
 _TICKET_FIELDS = (
     "id",
     "number",
@@ -84,10 +86,12 @@ class Plan:
 
     @staticmethod
     def _extras(alerts: Sequence[AlertLike]) -> dict[int, dict[str, Any]]:
-        """The records events name (reply text, re-dispatch and co-handling requests), keyed by id(alert)."""
+        """The records events name (reply text, re-dispatch and co-handling requests, open instructions), keyed
+        by id(alert)."""
         replies = _replies(alerts)
         requests = _redispatch_requests(alerts)
         asked = _cohandling_requests(alerts)
+        instructions = _open_instructions(alerts)
         extras: dict[int, dict[str, Any]] = {}
         for alert in alerts:
             extra: dict[str, Any] = {}
@@ -99,6 +103,8 @@ class Plan:
             request = requests.get(alert.data.get("request_id") or 0)
             if request is not None:
                 extra["redispatch"] = request
+            if alert.event in _HANDOVER_EVENTS:
+                extra["instructions"] = instructions.get(int(alert.ticket_id or 0), [])
             if alert.event == "cohandling_requested":
                 extra["cohandling"] = asked.get(
                     (int(alert.ticket_id or 0), int(alert.data.get("unit_id") or 0)), {}
@@ -125,6 +131,23 @@ def _redispatch_requests(alerts: Sequence[AlertLike]) -> dict[int, dict[str, Any
         "id", "from_unit_id", "from_unit__name", "new_unit_id", "new_unit__name", "reason", "decision_note"
     )
     return {row["id"]: dict(row) for row in rows}
+
+
+def _open_instructions(alerts: Sequence[AlertLike]) -> dict[int, list[dict[str, Any]]]:
+    """R6.3: each handed-over ticket's leaders' instructions the lead unit has not yet said what it did about
+    (the ticket page's banner, ``selectors.open_instructions``), oldest first; one query for the batch."""
+    ids = {int(a.ticket_id) for a in alerts if a.event in _HANDOVER_EVENTS and a.ticket_id}
+    if not ids:
+        return {}
+    found: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        Note.objects.filter(ticket_id__in=ids, kind=Note.Kind.INSTRUCTION, answered=False)
+        .order_by("at", "id")
+        .values("ticket_id", "party", "body")
+    )
+    for row in rows:
+        found[row["ticket_id"]].append(dict(row))
+    return found
 
 
 def _cohandling_requests(alerts: Sequence[AlertLike]) -> dict[tuple[int, int], dict[str, Any]]:

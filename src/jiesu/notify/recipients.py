@@ -153,6 +153,25 @@ def _path(name: str) -> str:
     return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
+def _instructions(t: Facts) -> str:
+    """R6.3: the leaders' instructions still open on a ticket handed to a unit, each with the leader's name."""
+    return "\n\n".join(
+        _("Instruction from %(leader)s: %(instruction)s")
+        % {"leader": note["party"], "instruction": redact(note["body"])}
+        for note in t.get("instructions") or ()
+    )
+
+
+def _handed_over(key: str, specs: tuple[Spec, ...], t: Facts, context: dict[str, Any]) -> Route:
+    """R6.3: a unit given a ticket (dispatch, re-dispatch) while a leader's instruction on it is still open —
+    given before dispatch, when only the Office heard of it, or not yet acted on by the previous unit — gets the
+    instruction in the same message (``<key>_instructed``), in the inbox and on each of its channels."""
+    instructions = _instructions(t)
+    if not instructions:
+        return Route(key, specs, context)
+    return Route(f"{key}_instructed", specs, {**context, "instructions": instructions})
+
+
 def _received(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     context = {"code": data.get("tracking_code", ""), "track_url": absolute(_path("intake:track"))}
     return [Route("received", (("requester", t["id"]),), context, requester=True)]
@@ -178,8 +197,8 @@ def _to_requester(key: str) -> RouteFn:
     return lambda t, data: [Route(key, (("requester", t["id"]),), requester=True)]
 
 
-def _to_lead_unit(key: str) -> RouteFn:
-    return lambda t, data: [Route(key, _lead(t))]
+def _dispatched(t: Facts, data: Mapping[str, Any]) -> list[Route]:
+    return [_handed_over("dispatched", _lead(t), t, {})] if _lead(t) else []
 
 
 def _cohandling(t: Facts, data: Mapping[str, Any]) -> list[Route]:
@@ -232,7 +251,7 @@ def _redispatch_decided(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     new_unit = {"unit": request.get("new_unit__name", "")}
     routes = [Route("redispatch_approved", asked, new_unit)]
     if request.get("new_unit_id"):
-        routes.append(Route("redispatched", (("unit", request["new_unit_id"]),), new_unit))
+        routes.append(_handed_over("redispatched", (("unit", request["new_unit_id"]),), t, new_unit))
     return routes
 
 
@@ -295,7 +314,7 @@ ROUTES: dict[str, RouteFn] = {
     "reply_sent": _reply_sent,
     "closed": _to_requester("closed"),
     "closed_unsatisfied": _to_requester("closed_unsatisfied"),
-    "dispatched": _to_lead_unit("dispatched"),
+    "dispatched": _dispatched,
     "cohandling_requested": _cohandling,
     "reply_awaiting_approval": _awaiting,
     "reply_returned": _returned,

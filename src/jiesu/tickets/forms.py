@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from jiesu.org.models import Unit, User
 from jiesu.textcheck import CleanTextForm
 from jiesu.tickets.errors import DomainError
-from jiesu.tickets.models import Channel, CohandlingRequest, Level, Note, ReplyKind, Ticket, TicketType
+from jiesu.tickets.models import Channel, CohandlingRequest, Level, Note, Reply, ReplyKind, Ticket, TicketType
 from jiesu.tickets.selectors import DUE_SOON, OK, OVERDUE, RepeatCandidate, TicketFilter
 from jiesu.tickets.states import OPEN_STATUSES, Status
 
@@ -247,9 +247,18 @@ class ReportBackForm(ActionForm):
 
 
 class RewordForm(ActionForm):
-    """R6.5: the flagged reply reworded after the unit contacted the third party itself."""
+    """R6.5: the flagged reply reworded after the unit contacted the third party itself. The suggestion reaches
+    the requester too, so it is offered for rewording, filled with the draft's own."""
 
     body = text_field(_("Reworded formal reply"), rows=5)
+    suggestion = text_field(
+        _("Suggestion to the requester (out of remit or not solvable)"), required=False, rows=2
+    )
+
+    def __init__(self, *args: Any, pending: Reply | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pending is not None:
+            self.fields["suggestion"].initial = pending.suggestion
 
 
 class ThirdPartyForm(ActionForm):

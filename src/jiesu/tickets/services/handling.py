@@ -26,6 +26,7 @@ from jiesu.tickets.models import (
 )
 from jiesu.tickets.permissions import relations
 from jiesu.tickets.services import base
+from jiesu.tickets.services.replies import refuse_deflection
 from jiesu.tickets.states import Actor, Status
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.selectors import get_calendar
@@ -217,7 +218,10 @@ def _continue(item: CohandlingRequest) -> CohandlingRequest:
 
 @transaction.atomic
 def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: dt.date) -> Reply:
-    """R4.2: levels department and school send an initial reply naming the planned date of the formal one."""
+    """R4.2: levels department and school send an initial reply naming the planned date of the formal one.
+
+    R6.5 / Art. 9.6: it goes to the requester at once, without the head's approval, so wording that sends them to
+    a third party themselves is refused here, before anything is written or sent."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "send_initial_reply")
     _first_round_only(ticket)
@@ -232,6 +236,7 @@ def initial_reply_send(*, actor: User, ticket: Ticket, body: str, planned_date: 
             field="planned_date",
         )
     text = _text(body, "body", _("Write the initial reply."))
+    refuse_deflection(text, field="body")
     at = base.now()
     if planned_date <= timezone.localtime(at).date():
         raise DomainError(_("The planned date must be after today."), field="planned_date")
@@ -278,6 +283,7 @@ def planned_date_move(*, actor: User, ticket: Ticket, planned_date: dt.date, rea
     if ticket.planned_reply_date is None:
         raise DomainError(_("Send the initial reply with a planned date first."), field="planned_date")
     why = _text(reason, "reason", _("Give the reason for moving the planned date (R4.2)."))
+    refuse_deflection(why, field="reason")  # R6.5: the reason is shown to the requester, unapproved
     at = base.now()
     if planned_date <= timezone.localtime(at).date():
         raise DomainError(_("The planned date must be after today."), field="planned_date")

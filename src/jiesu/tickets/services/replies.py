@@ -30,9 +30,26 @@ _THIRD_PARTY = re.compile(
 )
 
 
-def flags_third_party(text: str) -> bool:
-    """R6.5: True when the reply tells the requester to contact a third party themselves."""
-    return bool(_THIRD_PARTY.search(text))
+def flags_third_party(*texts: str) -> bool:
+    """R6.5: True when any of ``texts`` tells the requester to contact a third party themselves. A reply passes
+    every text of it the requester sees: its body and its suggestion (both on the requester's pages)."""
+    return any(_THIRD_PARTY.search(text) for text in texts)
+
+
+def refuse_deflection(text: str, *, field: str) -> None:
+    """R6.5 / Art. 9.6: text the unit sends the requester itself, with no head approval (the initial reply, the
+    reason for moving the planned date), may not send them to a third party: refused before anything is written.
+    Same code as a flagged formal reply, so clients handle both alike."""
+    if flags_third_party(text):
+        raise DomainError(
+            _(
+                "Text sent to the requester may not ask them to contact a third party themselves: Article 9 of "
+                "the regulation requires the unit to contact the third party itself. Contact it, record what "
+                "was agreed, and reword the text."
+            ),
+            code="third_party_wording",
+            field=field,
+        )
 
 
 def _check_kind(ticket: Ticket, kind: str, body: str, suggestion: str, repeat_of: Ticket | None) -> None:
@@ -67,23 +84,25 @@ def reply_submit(
     suggestion: str = "",
     repeat_of: Ticket | None = None,
 ) -> Reply:
-    """R4.3: the lead unit drafts the formal reply and submits it to its head. Flags R6.5 wording."""
+    """R4.3: the lead unit drafts the formal reply and submits it to its head. Flags R6.5 wording in the body
+    or the suggestion."""
     ticket = base.lock(ticket)
     action = base.guard(actor, ticket, "submit_reply")
     if not ticket.level and kind == ReplyKind.ANSWER:
         raise DomainError(_("Set the handling level first (R4.2)."), field="level")
     _check_kind(ticket, kind, body, suggestion, repeat_of)
     at = base.now()
-    text = body.strip()
+    text, advice = body.strip(), suggestion.strip()
     reply = Reply.objects.create(
         ticket=ticket,
         stage=Reply.Stage.FORMAL,
         kind=kind,
         round=ticket.round,
         body=text,
-        suggestion=suggestion.strip(),
+        suggestion=advice,
         state=Reply.State.PENDING,
-        third_party_flag=flags_third_party(text),
+        # R6.5: the suggestion reaches the requester with the body, so both are checked.
+        third_party_flag=flags_third_party(text, advice),
         drafted_by=actor,
         drafted_at=at,
     )
@@ -106,6 +125,11 @@ def reply_submit(
         )
     )
     return reply
+
+
+def _deflects(reply: Reply) -> bool:
+    """R6.5: the stored flag, or the words themselves (a draft stored before its suggestion was checked)."""
+    return reply.third_party_flag or flags_third_party(reply.body, reply.suggestion)
 
 
 def _pending(ticket: Ticket) -> Reply:
@@ -140,7 +164,7 @@ def reply_approve(*, actor: User, ticket: Ticket, comment: str = "") -> Reply:
     ticket = base.lock(ticket)
     action = base.guard(actor, ticket, "approve_reply")
     reply = _pending(ticket)
-    if reply.third_party_flag:
+    if _deflects(reply):
         raise third_party_refusal()
     at = base.now()
     reply.state, reply.reviewed_by, reply.reviewed_at, reply.review_comment, reply.sent_at = (
@@ -226,11 +250,11 @@ def reply_return(*, actor: User, ticket: Ticket, comment: str) -> Reply:
 def reply_reword(*, actor: User, ticket: Ticket, body: str, suggestion: str | None = None) -> Reply:
     """R6.5 / Art. 9.6: the unit contacted the third party itself (a recorded ``third_party_record``) and rewords
     the flagged draft awaiting approval; the reworded draft replaces it and awaits the head. Wording that still
-    sends the requester to the third party is refused."""
+    sends the requester to the third party, in the body or in the suggestion kept or given, is refused."""
     ticket = base.lock(ticket)
     base.guard(actor, ticket, "reword_reply")
     flagged = _pending(ticket)
-    if not flagged.third_party_flag:
+    if not _deflects(flagged):
         raise DomainError(
             _("Only a reply flagged for sending the requester to a third party is reworded here."),
             code="not_flagged",
@@ -243,7 +267,7 @@ def reply_reword(*, actor: User, ticket: Ticket, body: str, suggestion: str | No
     text = body.strip()
     kept = flagged.suggestion if suggestion is None else suggestion.strip()
     _check_kind(ticket, flagged.kind, text, kept, ticket.repeat_of)
-    if flags_third_party(text):
+    if flags_third_party(text, kept):
         raise third_party_refusal()
     at = base.now()
     flagged.state = Reply.State.REPLACED

@@ -187,8 +187,9 @@ SPECS: dict[str, Spec] = {
     ),
     "reword_reply": Spec(
         f.RewordForm,
-        lambda a, t, d: services.reply_reword(actor=a, ticket=t, body=d["body"]),
+        lambda a, t, d: services.reply_reword(actor=a, ticket=t, body=d["body"], suggestion=d["suggestion"]),
         _("The reworded reply was submitted to the unit head for approval."),
+        choices=lambda kit: {"pending": kit.pending},
         when=lambda kit: kit.flagged,
     ),
     # R2.6: the result reported back to the referring body (日清日结).
