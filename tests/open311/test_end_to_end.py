@@ -111,7 +111,7 @@ def test_a_city_app_lists_services_posts_and_follows_a_request(city: str) -> Non
     assert (ticket.channel, ticket.status, ticket.source_name, ticket.source_reference) == (
         Channel.REFERRAL,
         Status.NEW,
-        "12345",
+        "12345市民服务热线",  # spelled as on a referral sheet
         "BJ-2026-001",
     )
     assert ticket.requester_name == NAME and "3号宿舍楼" in ticket.content

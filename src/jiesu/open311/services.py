@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from jiesu.catalogue.models import Matter
 from jiesu.open311.models import ServiceRequest
 from jiesu.org.models import Campus, User
+from jiesu.referrals.rows import source_key
 from jiesu.tickets import services as tickets
 from jiesu.tickets.errors import DomainError
 from jiesu.tickets.models import Channel, TicketType
@@ -109,7 +110,8 @@ def request_submit(*, user: User, matter: Matter, data: Mapping[str, str]) -> Su
         "requester_name": f"{data.get('last_name', '')}{data.get('first_name', '')}".strip()[:64],
         "contact_phone": data.get("phone", "").strip()[:32],
         "contact_email": data.get("email", "").strip()[:254],
-        "source_name": (data.get("attribute[source]", "") or DEFAULT_SOURCE).strip()[:64],
+        # The same spelling as a referral sheet's (12345 → 12345市民服务热线), so a source reads one way everywhere.
+        "source_name": source_key(data.get("attribute[source]", "") or DEFAULT_SOURCE)[:64],
         "source_reference": data.get("attribute[reference]", "").strip()[:64],
         "source_due_at": _due(data.get("attribute[due]", "").strip()),
     }
