@@ -135,3 +135,64 @@ def test_a_petition_step_without_whom_is_refused_on_the_page(monday) -> None:
     assert refused.status_code == 400
     assert "请填写报告对象。" in refused.content.decode()
     assert not petition.steps.exists()
+
+
+def test_html_in_every_channel_field_is_text_on_every_page(monday) -> None:
+    """Issue 15, bad input: markup typed into the rota's place, a visit's ticket and instruction, and a
+    symposium's title, place, attendees, issues and contact is shown as text on every page that shows it."""
+    from jiesu.channels.models import Symposium
+    from jiesu.tickets.models import Ticket
+    from tests.support import at, unit
+
+    rota = services.session_create(
+        actor=user("dispatcher"),
+        leader=user("leader"),
+        day=dt.date(2026, 12, 9),
+        place="礼堂" + HTML,
+        campus=beijing(),
+        slots=[(dt.time(15, 0), dt.time(15, 30))],
+        capacity=2,
+    )
+    booking = services.booking_create(actor=user("student"), slot=rota.slots.get(), topic="暖气" + HTML)
+    symposium = services.symposium_schedule(
+        actor=user("dispatcher"),
+        organizer=unit("union"),
+        title="座谈会" + HTML,
+        day=dt.date(2026, 12, 9),
+        place="活动室" + HTML,
+        campus=beijing(),
+    )
+    monday.move_to(at(2026, 12, 9, 15, 10))
+    services.booking_record_visit(
+        actor=user("dispatcher"), booking=booking, attended=True, notes="到场" + HTML
+    )
+    visit = services.booking_ticket_create(
+        actor=user("dispatcher"), booking=booking, content="暖气不热" + HTML, instruction="尽快修" + HTML
+    )
+    services.symposium_record(
+        actor=user("dispatcher"),
+        symposium=symposium,
+        attendees="教师" + HTML,
+        issues=["食堂" + HTML],
+        contact_name="王老师" + HTML,
+        contact_phone="010-88560000",
+    )
+    (issue,) = services.symposium_issues_to_tickets(actor=user("dispatcher"), symposium=symposium)
+    office, student = signed_in("dispatcher"), signed_in("student")
+    pages = {
+        "rota": office.get(reverse("channels:rota")),
+        "session": office.get(reverse("channels:session", args=[rota.pk])),
+        "reception": student.get(reverse("channels:reception")),
+        "home": student.get("/requests/mine/"),
+        "symposiums": office.get(reverse("channels:symposiums")),
+        "symposium": office.get(reverse("channels:symposium", args=[symposium.pk])),
+        "visit ticket (Office)": office.get(f"/tickets/{visit.number}/"),
+        "visit ticket (visitor)": student.get(f"/tickets/{visit.number}/"),
+        "issue ticket": office.get(f"/tickets/{issue.number}/"),
+    }
+    for name, response in pages.items():
+        text = response.content.decode()
+        assert response.status_code == 200, name
+        assert HTML not in text and "&lt;script&gt;" in text, name
+    assert Symposium.objects.get(pk=symposium.pk).title == "座谈会" + HTML  # kept as typed, shown as text
+    assert Ticket.objects.filter(pk__in=[visit.pk, issue.pk]).count() == 2
