@@ -39,6 +39,7 @@ from jiesu.tickets.models import (
 from jiesu.tickets.services.base import history
 from jiesu.tickets.services.followup import EXPLAINED_KINDS, max_rounds
 from jiesu.tickets.states import Status
+from jiesu.tickets.sweep import OUTLIVE_CLOSING
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.core import WorkCalendar
 
@@ -506,10 +507,15 @@ class BulkStory:
 
     def _close_unsatisfied(self, ticket: Ticket, at: dt.datetime) -> None:
         """R7.2 as ``ticket_close_unsatisfied`` writes it: after three rounds without satisfaction the Office
-        ends the ticket; the round's open clocks end there, neither on time nor late."""
+        ends the ticket; the round's open clocks end there, neither on time nor late — one already passed stays
+        missed and counted once (R4.9, as ``clockwork.end_open_clocks``); an owed report back stays open (R2.6)."""
         office = self.rng.choice(self.staff.dispatchers)
         for clock in self.clocks.values():
-            if clock.met_at is None:
+            if clock.met_at is None and clock.kind not in OUTLIVE_CLOSING:
+                if clock.due_at <= at:
+                    clock.breached_at = clock.breached_at or at
+                    if not clock.carries_miss:
+                        self.built.ticket.overdue_count += 1
                 clock.met_at, clock.on_time = at, None
         ticket.closed_at = at
         self._move(

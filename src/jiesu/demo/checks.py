@@ -72,7 +72,8 @@ def _ticket_problems(
         for c in clocks
         if not c.carries_miss
         and (
-            # A clock ended by closing unsatisfied (on_time NULL, R7.2) counts only once the sweep recorded it.
+            # A clock ended by closing unsatisfied (on_time NULL, R7.2) counts when it had passed: the closing
+            # records its breach if the sweep had not (R4.9).
             (c.met_at is not None and c.met_at > c.due_at and (c.on_time is not None or c.breached_at))
             or (c.superseded_at is not None and c.breached_at)
         )

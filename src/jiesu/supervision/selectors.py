@@ -6,7 +6,8 @@ lead unit), ``week`` (Monday-based week of receipt), ``channel`` and ``type``. T
 
 * tickets: received, closures by status, repeats (R6.1), anonymous letters (R1.3);
 * clocks of those tickets (R4.8 stored columns ``met_at``, ``on_time``, ``breached_at``): per kind, how many fell
-  due and how many were met on time, and how many were missed;
+  due and how many were met on time, and how many were missed — each deadline once, however often it was
+  recomputed (R4.9, ``counted``);
 * follow-ups of those tickets (R7.1): ratings by outcome, anonymous ones apart, and the satisfied-and-resolved
   closings (销账).
 
@@ -72,6 +73,16 @@ def missed(as_of: dt.datetime, prefix: str = "") -> Q:
             }
         )
     )
+
+
+def counted(prefix: str = "") -> Q:
+    """R4.9 / R8.6: each deadline obligation counts once. A recomputation after a clock had passed (a planned date
+    moved late, R4.2; a level or calendar change, R5.3) ends it superseded — missed, its breach recorded — and
+    starts a clock of the same kind and round that carries the miss. That chain is one obligation, missed once:
+    the superseded clock holds its miss; the carrying clock (never on time) is not counted again, just as it
+    adds nothing to ``Ticket.overdue_count``. A missed clock that nothing of its kind replaced (a level change
+    replacing the reply clock by an initial-reply clock) carries nothing on, so it stays counted."""
+    return Q(**{f"{prefix}carries_miss": False})
 
 
 def fell_due(as_of: dt.datetime, prefix: str = "") -> Q:
@@ -174,7 +185,10 @@ def _ticket_rows(period: Period, by: tuple[str, ...]) -> QuerySet[Any, Any]:
 def _clock_rows(period: Period, by: tuple[str, ...], as_of: dt.datetime) -> QuerySet[Any, Any]:
     return (
         Clock.objects.filter(
-            ticket__received_at__gte=period.start, ticket__received_at__lt=period.end, kind__in=UNIT_CLOCKS
+            counted(),
+            ticket__received_at__gte=period.start,
+            ticket__received_at__lt=period.end,
+            kind__in=UNIT_CLOCKS,
         )
         .order_by()
         .values("kind", **_group(by, "ticket__"))
@@ -283,7 +297,8 @@ def fold(groups: dict[Key, Counts], by: tuple[str, ...], keep: tuple[str, ...]) 
 
 # -- the tickets behind a count (drill-down) --------------------------------------------------------------
 def _has_clock(kind_q: Q, condition: Q) -> Exists:
-    return Exists(Clock.objects.filter(kind_q, condition, ticket=OuterRef("pk")))
+    """Tickets with a clock counted in the figure (the same ``counted`` clocks as ``counts``)."""
+    return Exists(Clock.objects.filter(kind_q, condition, counted(), ticket=OuterRef("pk")))
 
 
 def _has_followup(condition: Q) -> Exists:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiesu.tickets import sweep
 from jiesu.tickets.models import DIRECT_CHANNELS, Breach, Channel, Clock, ClockKind, Level, Ticket
 from jiesu.workcalendar import clocks as rules
 from jiesu.workcalendar.clocks import end_of_day
@@ -112,7 +113,8 @@ def show_nearest(ticket: Ticket, clocks: Iterable[Clock]) -> None:
 
 @dataclass(frozen=True)
 class Replaced:
-    """R4.9: a clock a recomputation ended as superseded, for the history (before → after)."""
+    """R4.9: a clock a recomputation ended as superseded (or a closing ended, ``end_open_clocks``), for the
+    history (before → after)."""
 
     kind: str
     round: int
@@ -228,6 +230,35 @@ def drop_clock(ticket: Ticket, kind: ClockKind, *, at: dt.datetime) -> list[Repl
         return []
     missed = supersede(ticket, live, at)
     return [Replaced(kind, live.round, live.due_at, missed, None)]
+
+
+def end_open_clocks(ticket: Ticket, *, at: dt.datetime) -> list[Replaced]:
+    """R7.2 / R4.9: closing the ticket ends its open clocks at ``at``, met by nothing (``on_time`` NULL: neither
+    on time nor late in the rates, R8.6). One already past due keeps its miss: its breach is recorded first, as
+    the sweep records it (once, whether or not the sweep had seen it), and it counts in ``Ticket.overdue_count``
+    unless it carries a miss already counted (the caller saves the ticket). R2.6: the report back to a
+    referral's source and the source's own deadline outlive the closing; they stay open until the report back
+    is recorded. Returns the ended clocks for the history row (nothing replaces them)."""
+    # Locked (PostgreSQL): a sweep recording one of these breaches at this moment finishes first (see ``_live``).
+    open_ = list(
+        Clock.objects.live()
+        .select_for_update(of=("self",))
+        .filter(ticket=ticket, met_at__isnull=True)
+        .exclude(kind__in=sweep.OUTLIVE_CLOSING)
+        .order_by("due_at", "id")
+    )
+    if not open_:
+        return []
+    ids = [clock.pk for clock in open_]
+    sweep.breach_before_ending(Clock.objects.filter(pk__in=ids), at)
+    ended: list[Replaced] = []
+    for clock in open_:
+        missed = clock.due_at <= at
+        if missed and not clock.carries_miss:
+            ticket.overdue_count += 1
+        ended.append(Replaced(clock.kind, clock.round, clock.due_at, missed, None))
+    Clock.objects.filter(pk__in=ids).update(met_at=at, on_time=None)
+    return ended
 
 
 def refresh_next_due(ticket: Ticket) -> None:

@@ -61,16 +61,19 @@ def _take(
     when: str,
     fields: tuple[str, ...],
     now: dt.datetime,
-    limit: int,
+    limit: int | None,
+    within: QuerySet[Any] | None = None,
 ) -> list[Row]:
-    """Up to ``limit`` rows still unmet (``unmet`` empty) and not yet swept (``mark`` empty) whose ``when``
-    instant has passed, oldest first, marked swept at ``now``. Must run inside a transaction."""
+    """Up to ``limit`` rows (of ``within``, or of every ticket) still unmet (``unmet`` empty) and not yet swept
+    (``mark`` empty) whose ``when`` instant has passed, oldest first, marked swept at ``now``. Must run inside a
+    transaction."""
     pending = {f"{unmet}__isnull": True, f"{mark}__isnull": True, f"{when}__lte": now}
     if model is Clock:
         pending["superseded_at__isnull"] = (
             True  # R4.9: a replaced clock is not open (its miss, if any, stays)
         )
-    query = _locked(model.objects.filter(**pending).order_by(when, "id"))  # type: ignore[attr-defined]
+    source = within if within is not None else model.objects  # type: ignore[attr-defined]
+    query = _locked(source.filter(**pending).order_by(when, "id"))
     rows = list(query.values("id", "ticket_id", "due_at", "ticket__status", *fields)[:limit])
     if rows:
         model.objects.filter(pk__in=[r["id"] for r in rows]).update(**{mark: now})  # type: ignore[attr-defined]
@@ -78,13 +81,13 @@ def _take(
 
 
 # R2.6: the report back to a referral's source (and the source's own deadline) outlive the ticket's closing.
-_AFTER_CLOSING = frozenset({ClockKind.SOURCE, ClockKind.REPORT_BACK})
+OUTLIVE_CLOSING = frozenset({ClockKind.SOURCE, ClockKind.REPORT_BACK})
 
 
 def _open(rows: list[Row]) -> list[Row]:
     """Rows of tickets still open: a closed ticket's forgotten clock is marked but neither breached nor told
     (except the report back to a referral's source, still owed after the follow-up closed the ticket)."""
-    return [r for r in rows if r["ticket__status"] not in CLOSED_STATUSES or r.get("kind") in _AFTER_CLOSING]
+    return [r for r in rows if r["ticket__status"] not in CLOSED_STATUSES or r.get("kind") in OUTLIVE_CLOSING]
 
 
 def _data(row: Row) -> dict[str, Any]:
@@ -134,9 +137,11 @@ def _soon(rows: list[Row], now: dt.datetime) -> Batch:
     return Batch(len(rows), alerts)
 
 
+_CLOCK_FIELDS = ("kind", "round", "ticket__lead_unit_id")
+
+
 def _clocks(mark: str, when: str, now: dt.datetime, limit: int) -> list[Row]:
-    fields = ("kind", "round", "ticket__lead_unit_id")
-    return _take(Clock, unmet="met_at", mark=mark, when=when, fields=fields, now=now, limit=limit)
+    return _take(Clock, unmet="met_at", mark=mark, when=when, fields=_CLOCK_FIELDS, now=now, limit=limit)
 
 
 def _requests(mark: str, when: str, now: dt.datetime, limit: int) -> list[Row]:
@@ -164,6 +169,25 @@ def cohandling_breach_batch(now: dt.datetime, limit: int) -> Batch:
 def cohandling_soon_batch(now: dt.datetime, limit: int) -> Batch:
     """R4.4 / R4.8: co-handling requests entering their due-soon window."""
     return _soon(_requests("soon_notified_at", "soon_at", now, limit), now)
+
+
+def breach_before_ending(clocks: QuerySet[Clock], now: dt.datetime) -> int:
+    """R4.8 / R4.9, for a service about to end ``clocks`` (closing the ticket, R7.2): record now, in the caller's
+    transaction, the breach of each one already past due that the sweep has not yet recorded — the same mark and
+    ``Breach`` row the sweep writes, so a missed deadline is never erased by ending its clock. No alert: the
+    ticket is being closed. Returns how many breaches were recorded."""
+    rows = _take(
+        Clock,
+        unmet="met_at",
+        mark="breached_at",
+        when="due_at",
+        fields=_CLOCK_FIELDS,
+        now=now,
+        limit=None,
+        within=clocks,
+    )
+    Breach.objects.bulk_create(_breach(r, now) for r in rows)
+    return len(rows)
 
 
 BREACHES = (breach_batch, cohandling_breach_batch)

@@ -22,7 +22,6 @@ from jiesu.org.models import User
 from jiesu.tickets import clockwork, rating
 from jiesu.tickets.errors import Conflict, DomainError, NotAllowed
 from jiesu.tickets.models import (
-    Clock,
     ClockKind,
     Followup,
     FollowupAttempt,
@@ -340,7 +339,8 @@ def _conclude(
 def ticket_close_unsatisfied(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     """R7.2: after 3 rounds ended without satisfaction the Office may end the ticket as "closed unsatisfied",
     with a written reason. It counts as unresolved (its Followup rows say so). The round's open clocks end at the
-    closing instant, neither on time nor late, so the ticket leaves every worklist."""
+    closing instant, neither on time nor late, so the ticket leaves every worklist — except that a deadline
+    already passed stays missed (R4.9) and a report back owed to a referral's source stays open (R2.6)."""
     ticket = base.lock(ticket)
     action = base.guard(actor, ticket, "close_unsatisfied")
     limit = max_rounds()
@@ -359,8 +359,9 @@ def ticket_close_unsatisfied(*, actor: User, ticket: Ticket, reason: str) -> Tic
     at = base.now()
     previous = ticket.status
     # The round's open clocks end here without being met: no reply or call was made, so they count neither
-    # on time nor late (on_time NULL) in the rates (R8.6); a breach already recorded stays.
-    Clock.objects.live().filter(ticket=ticket, met_at__isnull=True).update(met_at=at, on_time=None)
+    # on time nor late (on_time NULL) in the rates (R8.6). R4.9: one already past due ends missed (its breach
+    # recorded now if the sweep had not yet done so, and counted); R2.6: an owed report back stays open.
+    was, now = clockwork.replaced_facts(clockwork.end_open_clocks(ticket, at=at))
     # A draft awaiting the head's approval is not sent: it is returned with the Office's reason.
     Reply.objects.filter(ticket=ticket, stage=Reply.Stage.FORMAL, state=Reply.State.PENDING).update(
         state=Reply.State.RETURNED, reviewed_by=actor, reviewed_at=at, review_comment=why
@@ -373,7 +374,8 @@ def ticket_close_unsatisfied(*, actor: User, ticket: Ticket, reason: str) -> Tic
         action="closed_unsatisfied",
         from_status=previous,
         to_status=ticket.status,
-        after={"round": ticket.round},
+        before=was,
+        after={"round": ticket.round, **now},
         reason=why,
         public=True,
         at=at,
