@@ -18,6 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from jiesu.reporting.weekly import Week, WeeklyReport
 from jiesu.supervision.assessment import AssessmentReport
 from jiesu.supervision.figures import Period
 from jiesu.supervision.selectors import Counts, figure_tickets
@@ -70,6 +71,12 @@ def logistics() -> Counts:
     return row.counts
 
 
+def weekly_missed(week: str) -> list[tuple[str, str, dt.datetime, dt.datetime | None]]:
+    """The weekly report's list of missed deadlines (R8.3) for the week the tickets were received."""
+    figures = WeeklyReport(Week.parse(week), as_of=timezone.now()).figures()
+    return [(r["number"], r["deadline"], r["due_at"], r["met_at"]) for r in figures.overdue.rows]
+
+
 def overdue_count(ticket: Ticket) -> int:
     return Ticket.objects.values_list("overdue_count", flat=True).get(pk=ticket.pk)
 
@@ -111,6 +118,10 @@ def test_a_planned_date_moved_after_it_passed_is_one_late_reply(clock: Any) -> N
     out = io.StringIO()
     call_command("assess", "--from", "2026-03-01", "--to", "2026-03-31", "--json", stdout=out)
     assert json.loads(out.getvalue())[0]["ontime_rate"] == 0.0  # 0 of 1, not 0 of 2
+    # The weekly report lists it once, at the planned date that was missed, met when the late reply went out.
+    assert [(n, due, met) for n, _kind, due, met in weekly_missed("2026-W10")] == [
+        (ticket.number, at(2026, 3, 11, 0, 0), at(2026, 3, 13, 10))
+    ]
 
 
 def test_a_calendar_change_after_the_deadline_passed_is_one_late_reply(clock: Any) -> None:
@@ -169,3 +180,7 @@ def test_a_missed_reply_clock_replaced_by_an_initial_reply_clock_stays_one_miss(
     counts = logistics()
     assert (counts.reply_due, counts.reply_met, counts.overdue) == (2, 1, 1)
     assert counts.overdue == overdue_count(ticket) == Breach.objects.filter(ticket=ticket).count() == 1
+    # The weekly report lists the missed reply deadline, never met as such, although its clock was replaced.
+    assert [(n, due, met) for n, _kind, due, met in weekly_missed("2026-W11")] == [
+        (ticket.number, at(2026, 3, 12, 0, 0), None)
+    ]
