@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jiesu.mailbox import privacy
+from jiesu import privacy
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from jiesu.mailbox import privacy, selectors, services
+from jiesu import privacy
+from jiesu.mailbox import selectors, services
 from jiesu.mailbox.models import Box, Letter, LetterLog, Publication, Route
 from jiesu.tickets import services as tickets
 from jiesu.tickets.errors import Conflict, DomainError, NotAllowed

@@ -122,3 +122,13 @@ def test_the_figures_take_a_fixed_number_of_queries(known_week, django_assert_ma
     """Set-based: the same query count whatever the number of tickets."""
     with django_assert_max_num_queries(10):
         WeeklyReport(Week.parse(WEEK), as_of=AS_OF).figures()
+
+
+def test_the_lists_mask_contacts_in_titles_and_replies(known_week) -> None:
+    """R10.2: the report is circulated beyond the lead unit; a title recorded before intake masked contacts (or
+    a reply quoting one) shows them masked."""
+    w2 = known_week.tickets["w2"]
+    Ticket.objects.filter(pk=w2.pk).update(subject="暖气不热，电话13900001111")
+    figures = WeeklyReport(Week.parse(WEEK), as_of=AS_OF).figures()
+    shown = [r["subject"] for r in figures.overdue.rows + figures.important.rows if r["number"] == w2.number]
+    assert shown == ["暖气不热，电话***"] * 2

@@ -269,3 +269,50 @@ def test_a_repeat_reply_offers_the_requesters_earlier_tickets() -> None:
     )
     assert response.status_code == 302
     assert Ticket.objects.get(pk=repeat.pk).repeat_of_id == original.pk
+
+
+def test_a_phone_typed_into_the_request_is_masked_like_the_contact_until_revealed() -> None:
+    """R10.2: a requester who types their number into the request itself gets the same protection as the
+    contact field. The subject (its first line: every list, message and report) is stored masked; the content
+    shows masked to staff until the audited reveal, which swaps the full text in with the contact; the
+    requester sees their own words in full."""
+    words = "我手机13900001111，邮箱li@example.cn\n宿舍楼3号楼暖气不热，请尽快维修。"
+    ticket = handling("direct", content=words)
+    assert ticket.subject == "我手机***，邮箱***"
+    assert ticket.content == words  # the request's words are kept as written (R1.2)
+    for username in ("officer", "head", "dispatcher", "leader"):
+        html = _page(username, ticket)
+        assert "13900001111" not in html and "li@example.cn" not in html, username
+        assert "我手机***，邮箱***" in html
+    queue = signed_in("dispatcher").get(reverse("work:dispatch")).content.decode()
+    assert "13900001111" not in queue
+    revealed = signed_in("officer").post(
+        reverse("work:reveal", args=[ticket.number]), headers={"HX-Request": "true"}
+    )
+    text = revealed.content.decode()
+    assert revealed.status_code == 200
+    assert 'id="request-text" hx-swap-oob="true"' in text and "我手机13900001111，邮箱li@example.cn" in text
+    assert Event.objects.filter(ticket=ticket, action="reveal_contact", actor=user("officer")).count() == 1
+    mine = signed_in("student").get(reverse("work:ticket", args=[ticket.number])).content.decode()
+    assert "我手机13900001111" in mine
+
+
+def test_submitting_a_reply_that_deflects_tells_the_drafter_at_once() -> None:
+    """R6.5 / Art. 9.6: the officer learns on submitting that the head cannot approve the wording; the reword
+    form then starts from the draft itself."""
+    ticket = handling("direct")
+    client = signed_in("officer")
+    url = reverse("work:act", args=[ticket.number, "submit_reply"])
+    done = client.post(
+        url,
+        {
+            "kind": "out_of_remit",
+            "body": "经核实，该问题不属于我处职责。",
+            "suggestion": "请您自行联系物业公司处理。",
+        },
+        follow=True,
+    )
+    page = done.content.decode()
+    assert "部门负责人无法批准" in page and "第九条" in page
+    form = page[page.index('data-testid="form-reword_reply"') :]
+    assert "经核实，该问题不属于我处职责。" in form[: form.index("</form>")]

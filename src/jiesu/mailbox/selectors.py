@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from jiesu.mailbox import privacy
+from jiesu import privacy
 from jiesu.mailbox.models import Box, Letter, Publication, Route
 from jiesu.org.models import User
 from jiesu.tickets import selectors as ticket_selectors

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jiesu.mailbox import privacy, selectors
+from jiesu import privacy
+from jiesu.mailbox import selectors
 from jiesu.mailbox.models import Box, Letter, LetterLog, Publication, Route
 from jiesu.mailbox.permissions import may_triage
 from jiesu.org.models import Campus, Unit, User

@@ -15,7 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jiesu.mailbox import privacy, selectors, services
+from jiesu import privacy
+from jiesu.mailbox import selectors, services
 from jiesu.mailbox.forms import DispatchForm, DispatchInstructedForm, PublishForm, ReferForm, WithdrawForm
 from jiesu.mailbox.models import Letter, Route
 from jiesu.mailbox.permissions import may_triage

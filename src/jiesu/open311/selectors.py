@@ -10,9 +10,9 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from jiesu import privacy
 from jiesu.catalogue import selectors as catalogue
 from jiesu.catalogue.models import Matter
-from jiesu.mailbox import privacy
 from jiesu.open311.models import ServiceRequest
 from jiesu.tickets.models import Reply, Ticket
 from jiesu.tickets.states import CLOSED_STATUSES

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jiesu import privacy
 from jiesu.org.models import Unit
 from jiesu.reporting.permissions import may_edit
 from jiesu.supervision import selectors
@@ -238,7 +239,7 @@ class WeeklyReport:
             {
                 "number": r["ticket__number"],
                 "unit": r["ticket__lead_unit__name"] or _("Not yet dispatched"),
-                "subject": r["ticket__subject"],
+                "subject": privacy.mask_contacts(r["ticket__subject"]),  # R10.2: the report is circulated
                 "deadline": str(kinds.get(r["kind"], r["kind"])),
                 "due_at": timezone.localtime(r["due_at"], SHANGHAI),
                 "met_at": r["done"] and timezone.localtime(r["done"], SHANGHAI),
@@ -268,9 +269,10 @@ class WeeklyReport:
             {
                 "number": t["number"],
                 "unit": t["lead_unit__name"] or _("Not yet dispatched"),
-                "subject": t["subject"],
+                # R10.2: the report is circulated; contacts in a title or a reply are masked there.
+                "subject": privacy.mask_contacts(t["subject"]),
                 "status": str(statuses.get(t["status"], t["status"])),
-                "text": quoted.get(t["id"], ""),
+                "text": privacy.mask_contacts(quoted.get(t["id"], "")),
             }
             for t in tickets
         ]

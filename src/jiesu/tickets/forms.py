@@ -257,7 +257,8 @@ class RewordForm(ActionForm):
 
     def __init__(self, *args: Any, pending: Reply | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if pending is not None:
+        if pending is not None:  # the draft itself, to reword rather than retype
+            self.fields["body"].initial = pending.body
             self.fields["suggestion"].initial = pending.suggestion
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiesu import privacy
 from jiesu.org.models import Campus, Role, Unit, User
 from jiesu.org.selectors import roles_for
 from jiesu.textcheck import EARLIEST_YEAR, LATEST_YEAR, control_character, is_single_email
@@ -279,7 +280,9 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
         backdate_reason=backdate_reason,
     )
     content = content.strip()
-    subject = (subject.strip() or content.splitlines()[0])[:120]
+    # R10.2: the subject is the request's label in every list, message and report; contacts typed into it
+    # (or into the first line it is taken from) are masked there. The content keeps them (R1.2).
+    subject = privacy.mask_contacts(subject.strip() or content.splitlines()[0])[:120]
     direct = channel in DIRECT_CHANNELS
     ticket = Ticket(
         type=type,

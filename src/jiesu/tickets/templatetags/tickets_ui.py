@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiesu import privacy
 from jiesu.tickets import vocabulary
 from jiesu.tickets.models import Clock, ClockKind
 from jiesu.tickets.selectors import DUE_SOON, OK, OVERDUE, ClockInfo
@@ -41,6 +42,12 @@ def countdown(due: dt.datetime | None, now: dt.datetime | None = None) -> str:
     if delta >= dt.timedelta(0):
         return _("%(time)s left") % {"time": _span(delta)}
     return _("%(time)s overdue") % {"time": _span(-delta)}
+
+
+@register.filter
+def contacts_masked(text: str) -> str:
+    """R10.2: phone numbers, e-mail addresses and ID numbers inside a request's words, masked."""
+    return privacy.mask_contacts(text or "")
 
 
 @register.filter

@@ -163,6 +163,18 @@ def _late_move(ticket: Ticket) -> Promise | None:
     return None
 
 
+def _flagged_submit(ticket: Ticket) -> Promise | None:
+    """R6.5 / Art. 9.6: the drafter learns at once that the head cannot approve such wording."""
+    pending = Reply.objects.filter(ticket=ticket, state=Reply.State.PENDING).order_by("-id").first()
+    if pending is not None and pending.third_party_flag:
+        return _(
+            "The reply was submitted, but it asks the requester to contact a third party themselves, which "
+            "Article 9 does not allow: the head cannot approve it. Contact the third party on the requester's "
+            "behalf, record it, and reword the reply."
+        )
+    return None
+
+
 def _units(kit: Kit) -> dict[str, Any]:
     return {"units": kit.units}
 
@@ -280,6 +292,7 @@ SPECS: dict[str, Spec] = {
         ),
         _("The reply was submitted to the unit head for approval."),
         choices=lambda kit: {"candidates": kit.candidates},
+        outcome=_flagged_submit,
     ),
     "request_cohandling": Spec(
         f.CohandlingRequestForm,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.views.decorators.http import require_GET, require_POST
@@ -163,5 +164,14 @@ def contact_reveal(request: StaffRequest, number: str) -> HttpResponse:
         return render(request, "tickets/ticket/_contact.html", context, status=403)
     if request.htmx:
         context = {"ticket": ticket, "contact": _contact(request, ticket, revealed=True)}
-        return render(request, "tickets/ticket/_contact.html", context)
+        # The request's own words come unmasked with it (swapped out of band into the content card).
+        amendments = Note.objects.filter(ticket=ticket, kind=Note.Kind.AMENDMENT).only("at", "body")
+        text = render_to_string(
+            "tickets/ticket/_content_text.html",
+            {**context, "amendments": list(amendments), "oob": True},
+            request=request,
+        )
+        response = render(request, "tickets/ticket/_contact.html", context)
+        response.content += text.encode()
+        return response
     return render_ticket_page(request, ticket, revealed=True)

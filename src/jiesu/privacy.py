@@ -1,4 +1,5 @@
-"""The board's personal-data checker (R2.2: the public board never shows personal data).
+"""The personal-data checker: the board's (R2.2: the public board never shows personal data) and the contacts
+inside a request's own words (R10.2: contacts masked outside need-to-know).
 
 It finds names, e-mail addresses, phone numbers, identity-card and student numbers and any other long number in
 a text, so the Office sees them highlighted before it publishes, and it masks them. Pure functions: the names to
@@ -88,6 +89,22 @@ def mask(text: str, names: Iterable[str] = ()) -> str:
     for finding in find(text, names):
         out += [text[last : finding.start], MASK]
         last = finding.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+CONTACT_KINDS = frozenset({"email", "id_card", "phone"})
+
+
+def mask_contacts(text: str) -> str:
+    """``text`` with phone numbers, e-mail addresses and identity-card numbers replaced by ``MASK`` (R10.2): what
+    a requester typed into their request is shown like the contact fields — masked unless the viewer revealed
+    them. Names and other numbers stay (a unit needs 学号 or a room number to act)."""
+    out, last = [], 0
+    for finding in find(text):
+        if finding.kind in CONTACT_KINDS:
+            out += [text[last : finding.start], MASK]
+            last = finding.end
     out.append(text[last:])
     return "".join(out)
 
