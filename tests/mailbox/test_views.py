@@ -246,3 +246,14 @@ def test_the_office_refers_a_private_letter_and_dispatches_it_with_the_instructi
     )
     assert published.status_code == 302 and not Publication.objects.filter(letter=letter).exists()
     assert "家庭困难" not in Client().get("/board/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_anonymous_letter_is_not_labelled_as_from_outside_the_school(demo_org: None) -> None:
+    """R1.3: nothing is known of an anonymous writer; the ticket page says anonymous, not 校外人员."""
+    letter, _code = services.letter_write(
+        writer=None, box=Box.PRESIDENT, type="opinion", campus=beijing(), content="建议增加自习室。"
+    )
+    page = signed_in("dispatcher").get(f"/tickets/{letter.ticket.number}/").content.decode()
+    requester = page[page.index('data-testid="contact"') - 400 : page.index('data-testid="contact"')]
+    assert "匿名" in requester and "校外人员" not in requester
