@@ -44,6 +44,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
         parser.add_argument(
+            "--no-channels",
+            action="store_true",
+            help="skip the channels' records (letters and the board, the reception rota, symposiums, petitions)",
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when demo tickets exist (for `make demo`)"
         )
 
@@ -55,6 +60,7 @@ class Command(BaseCommand):
             raise CommandError("--recent-days must not be negative")
         if options["if_empty"] and not options["reset"] and Ticket.objects.filter(demo_tickets_q()).exists():
             self.stdout.write("demo tickets already loaded (use --reset to replace them)")
+            self._channels(options)  # a demo loaded before the channels step gets them now (idempotent)
             return
         label = "demo-data (bulk)" if options["bulk"] else "demo-data"
         progress = Silent(tickets) if options["quiet"] else Progress(tickets, label=label, stream=sys.stderr)
@@ -101,3 +107,21 @@ class Command(BaseCommand):
             self.stdout.write(f"deleted {result.deleted} earlier demo tickets")
         statuses = ", ".join(f"{k} {v}" for k, v in sorted(result.by_status.items()))
         self.stdout.write(f"wrote {result.created} demo tickets in {result.seconds:.1f} s ({statuses})")
+        self._channels(options)
+
+    def _channels(self, options: dict[str, Any]) -> None:
+        """R2.1, R2.2, R2.4, R2.5: the channels' own records, through their services (once)."""
+        if options["no_channels"]:
+            return
+        from jiesu.demo import channels
+
+        done = channels.load(seed=options["seed"])
+        if done is None:
+            self.stdout.write("channel records already present")
+            return
+        settle(timezone.now())  # their clocks already in the due-soon window, as the history's (R4.8)
+        self.stdout.write(
+            f"wrote {done.letters} letters ({done.published} on the board), {done.sessions} reception days "
+            f"({done.bookings} bookings), {done.symposiums} symposiums, {done.petitions} petitions "
+            f"in {done.seconds:.1f} s"
+        )
