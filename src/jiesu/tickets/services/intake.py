@@ -282,7 +282,8 @@ def prepare(  # noqa: PLR0913 - a request has many recorded facts (R1.2)
     content = content.strip()
     # R10.2: the subject is the request's label in every list, message and report; contacts typed into it
     # (or into the first line it is taken from) are masked there. The content keeps them (R1.2).
-    subject = privacy.mask_contacts(subject.strip() or content.splitlines()[0])[:120]
+    # Only what can reach the 120 characters is checked (a long first line costs nothing more).
+    subject = privacy.mask_contacts((subject.strip() or content.splitlines()[0])[:160])[:120]
     direct = channel in DIRECT_CHANNELS
     ticket = Ticket(
         type=type,
