@@ -61,8 +61,8 @@ class Segment:
         return str(KIND_LABELS[self.kind]) if self.kind else ""
 
 
-def find(text: str, names: Iterable[str] = ()) -> list[Finding]:
-    """Every personal datum in ``text``, in order, without overlaps."""
+def find(text: str, names: Iterable[str] = (), kinds: frozenset[str] | None = None) -> list[Finding]:
+    """Every personal datum in ``text`` (of ``kinds``, if given), in order, without overlaps."""
     found: list[Finding] = []
     taken: list[tuple[int, int]] = []
 
@@ -73,6 +73,8 @@ def find(text: str, names: Iterable[str] = ()) -> list[Finding]:
         found.append(Finding(kind, start, end, text[start:end]))
 
     for kind, pattern in _PATTERNS:
+        if kinds is not None and kind not in kinds:
+            continue
         for match in pattern.finditer(text):
             add(kind, *match.span(1 if pattern.groups else 0))  # a context word stays; its datum goes
     for name in sorted({n.strip() for n in names if len(n.strip()) >= 2}, key=len, reverse=True):
@@ -101,7 +103,7 @@ def mask_contacts(text: str) -> str:
     a requester typed into their request is shown like the contact fields — masked unless the viewer revealed
     them. Names and other numbers stay (a unit needs 学号 or a room number to act)."""
     out, last = [], 0
-    for finding in find(text):
+    for finding in find(text, kinds=CONTACT_KINDS):
         if finding.kind in CONTACT_KINDS:
             out += [text[last : finding.start], MASK]
             last = finding.end
