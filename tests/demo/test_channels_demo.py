@@ -11,6 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import Client
 
+from jiesu import privacy
 from jiesu.channels.models import (
     Booking,
     ChannelLog,
@@ -22,7 +23,7 @@ from jiesu.channels.models import (
     SymposiumIssue,
 )
 from jiesu.demo import channels
-from jiesu.mailbox import privacy, selectors
+from jiesu.mailbox import selectors
 from jiesu.mailbox.models import Box, Letter, LetterLog, Publication, Route
 from jiesu.org.models import User
 from jiesu.tickets.models import Channel, Event, Note, Ticket

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from jiesu import privacy
 from jiesu.channels import services as channel_services
 from jiesu.channels.models import Petition, ReceptionSession, ReceptionSlot, Symposium
 from jiesu.channels.permissions import ORGANIZER_CODES
@@ -30,7 +31,7 @@ from jiesu.demo.corpus import templates_for
 from jiesu.demo.people import Cast, ensure_pool, load_cast
 from jiesu.demo.plan import kind_letter
 from jiesu.demo.render import Text, greeting, reply_text, request_text
-from jiesu.mailbox import privacy, selectors
+from jiesu.mailbox import selectors
 from jiesu.mailbox import services as mailbox
 from jiesu.mailbox.models import Box, Letter
 from jiesu.org.models import User
