@@ -95,17 +95,44 @@ def mask(text: str, names: Iterable[str] = ()) -> str:
     return "".join(out)
 
 
+def mask_phone(phone: str) -> str:
+    """R10.2: 13812341234 → 138****1234; short numbers keep only their last two digits."""
+    digits = phone.strip()
+    if len(digits) >= 11:
+        return digits[:3] + "****" + digits[-4:]
+    if len(digits) > 4:
+        return "*" * (len(digits) - 2) + digits[-2:]
+    return "****" if digits else ""
+
+
+def mask_email(email: str) -> str:
+    """R10.2: z***@example.edu.cn."""
+    if "@" not in email:
+        return ""
+    local, domain = email.split("@", 1)
+    return (local[:1] + "***@" + domain) if local else "***@" + domain
+
+
 CONTACT_KINDS = frozenset({"email", "id_card", "phone"})
 
 
+def _masked(finding: Finding) -> str:
+    """A contact as the contact block shows it masked: 138****1234, z***@example.edu.cn; an ID number wholly."""
+    if finding.kind == "phone":
+        return mask_phone("".join(c for c in finding.text if c.isdigit() or c == "+"))
+    if finding.kind == "email":
+        return mask_email(finding.text)
+    return MASK
+
+
 def mask_contacts(text: str) -> str:
-    """``text`` with phone numbers, e-mail addresses and identity-card numbers replaced by ``MASK`` (R10.2): what
+    """``text`` with phone numbers, e-mail addresses and identity-card numbers masked (R10.2): what
     a requester typed into their request is shown like the contact fields — masked unless the viewer revealed
     them. Names and other numbers stay (a unit needs 学号 or a room number to act)."""
     out, last = [], 0
     for finding in find(text, kinds=CONTACT_KINDS):
         if finding.kind in CONTACT_KINDS:
-            out += [text[last : finding.start], MASK]
+            out += [text[last : finding.start], _masked(finding)]
             last = finding.end
     out.append(text[last:])
     return "".join(out)

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from jiesu.org.models import Role, User
 from jiesu.org.selectors import RoleSet, roles_for
+from jiesu.privacy import mask_email, mask_phone  # noqa: F401 - re-exported: the contact masks
 from jiesu.tickets.models import Ticket, TicketCohandlingUnit
 from jiesu.tickets.states import Actor
 
@@ -82,21 +83,3 @@ def may_see_full_contact(user: User, ticket: Ticket) -> bool:
     if is_requester(user, ticket):
         return True
     return bool(relations(user, ticket) & {Actor.LEAD, Actor.OFFICE, Actor.INSPECTOR})
-
-
-def mask_phone(phone: str) -> str:
-    """R10.2: 13812341234 → 138****1234; short numbers keep only their last two digits."""
-    digits = phone.strip()
-    if len(digits) >= 11:
-        return digits[:3] + "****" + digits[-4:]
-    if len(digits) > 4:
-        return "*" * (len(digits) - 2) + digits[-2:]
-    return "****" if digits else ""
-
-
-def mask_email(email: str) -> str:
-    """R10.2: z***@example.edu.cn."""
-    if "@" not in email:
-        return ""
-    local, domain = email.split("@", 1)
-    return (local[:1] + "***@" + domain) if local else "***@" + domain
