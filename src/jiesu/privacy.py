@@ -21,7 +21,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("email", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")),
     ("id_card", re.compile(r"(?<![0-9])[1-9]\d{16}[\dXx](?![0-9])")),
     ("phone", re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?![0-9])")),
-    ("phone", re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")),
+    ("phone", re.compile(r"(?<![0-9])0\d{2,3}[- ]\d{7,8}(?![0-9])")),
+    # A local number has no shape of its own (88561833 could be a date): only after a word naming a phone.
+    ("phone", re.compile(r"(?:座机|电话|手机|联系电话|办公电话|分机)[:：\s]*(\d{7,8})(?![0-9])")),
     ("student_id", re.compile(r"(?:学号|工号|学籍号)[:：\s]*([A-Za-z]{0,2}\d{4,})")),
     ("number", re.compile(r"(?<![0-9])\d{5,}(?![0-9])")),
     ("name", re.compile(r"(?:我叫|本人叫|名叫|姓名[:：\s]*|联系人[:：\s]*)([\u4e00-\u9fff]{2,3})")),
@@ -126,9 +128,10 @@ def _masked(finding: Finding) -> str:
 
 
 def mask_contacts(text: str) -> str:
-    """``text`` with phone numbers, e-mail addresses and identity-card numbers masked (R10.2): what
-    a requester typed into their request is shown like the contact fields — masked unless the viewer revealed
-    them. Names and other numbers stay (a unit needs 学号 or a room number to act)."""
+    """``text`` with phone numbers, e-mail addresses and identity-card numbers masked (R10.2), the one masker of
+    contacts written into free text: a request's subject and words, and what staff messages quote. Shown like
+    the contact fields (138****5678, l***@example.com) unless the viewer revealed them. Names, dates, room and
+    student numbers stay (a unit needs them to act)."""
     out, last = [], 0
     for finding in find(text, kinds=CONTACT_KINDS):
         if finding.kind in CONTACT_KINDS:

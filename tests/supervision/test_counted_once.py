@@ -27,7 +27,8 @@ from jiesu.tickets.models import Breach, Clock, Ticket
 from jiesu.workcalendar.importing import parse_calendar_csv
 from jiesu.workcalendar.services import calendar_import
 from jiesu.worker.sweep import run_sweep
-from tests.support import at, beijing, unit, user
+from tests.support import at, unit, user
+from tests.tickets.test_rule_fidelity_support import hotline_call, overdue_count
 
 pytestmark = pytest.mark.django_db
 MARCH = Period.month(2026, 3)
@@ -42,21 +43,6 @@ def clock(time_machine: Any, demo_org: None) -> Any:
         time_machine.move_to(instant, tick=False)
 
     return move
-
-
-def hotline_call() -> Ticket:
-    """A call to 后勤管理处's hotline, recorded and acknowledged on the call by its officer (no level yet)."""
-    return services.ticket_create(
-        actor=user("officer"),
-        channel="hotline",
-        type="help",
-        campus=beijing(),
-        content="宿舍楼3号楼302室暖气不热。",
-        requester_name="刘同学",
-        contact_phone="13700002222",
-        receiving_unit=unit("logistics"),
-        acknowledge=True,
-    ).ticket
 
 
 def reply(ticket: Ticket) -> None:
@@ -75,10 +61,6 @@ def weekly_missed(week: str) -> list[tuple[str, str, dt.datetime, dt.datetime | 
     """The weekly report's list of missed deadlines (R8.3) for the week the tickets were received."""
     figures = WeeklyReport(Week.parse(week), as_of=timezone.now()).figures()
     return [(r["number"], r["deadline"], r["due_at"], r["met_at"]) for r in figures.overdue.rows]
-
-
-def overdue_count(ticket: Ticket) -> int:
-    return Ticket.objects.values_list("overdue_count", flat=True).get(pk=ticket.pk)
 
 
 def test_a_planned_date_moved_after_it_passed_is_one_late_reply(clock: Any) -> None:

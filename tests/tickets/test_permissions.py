@@ -8,15 +8,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from jiesu.privacy import mask_email, mask_phone
 from jiesu.tickets import services
 from jiesu.tickets.models import Ticket
-from jiesu.tickets.permissions import (
-    get_ticket_for,
-    mask_email,
-    mask_phone,
-    may_see_full_contact,
-    visible_tickets,
-)
+from jiesu.tickets.permissions import get_ticket_for, may_see_full_contact, visible_tickets
 from jiesu.tickets.states import Status
 from tests.support import drive, unit, user, web_request
 

@@ -22,6 +22,7 @@ from jiesu.workcalendar.importing import parse_calendar_csv
 from jiesu.workcalendar.services import calendar_import
 from jiesu.worker.sweep import run_sweep
 from tests.support import at, beijing, signed_in, unit, user, web_request
+from tests.tickets.test_rule_fidelity_support import hotline_call, overdue_count
 
 BODY = "已安排维修师傅上门检修。"
 
@@ -37,28 +38,8 @@ def clock(time_machine: Any, demo_org: None) -> Any:
     return move
 
 
-def hotline_call(**extra: Any) -> Ticket:
-    """A call to 后勤管理处's hotline, recorded and acknowledged on the call by its officer (no level yet)."""
-    return services.ticket_create(
-        actor=user("officer"),
-        channel="hotline",
-        type="help",
-        campus=beijing(),
-        content="宿舍楼3号楼302室暖气不热。",
-        requester_name="刘同学",
-        contact_phone="13700002222",
-        receiving_unit=unit("logistics"),
-        acknowledge=True,
-        **extra,
-    ).ticket
-
-
 def live(ticket: Ticket, kind: str) -> Clock:
     return Clock.objects.get(ticket=ticket, kind=kind, superseded_at__isnull=True)
-
-
-def overdue_count(ticket: Ticket) -> int:
-    return Ticket.objects.values_list("overdue_count", flat=True).get(pk=ticket.pk)
 
 
 # --- 1. A missed deadline is never erased (R4.9) ----------------------------------------------------------

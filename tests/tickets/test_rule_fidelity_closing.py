@@ -21,7 +21,15 @@ from jiesu.tickets.models import Breach, Clock, ClockKind, Event, Ticket
 from jiesu.tickets.states import Status
 from jiesu.worker.sweep import run_sweep
 from tests.support import at, unit, user
-from tests.tickets.test_rule_fidelity_support import START, answered, fresh, handled, referral, step
+from tests.tickets.test_rule_fidelity_support import (
+    START,
+    answered,
+    followup_call,
+    fresh,
+    handled,
+    referral,
+    step,
+)
 
 pytestmark = pytest.mark.django_db
 MARCH = Period.month(2026, 3)
@@ -30,17 +38,6 @@ MARCH = Period.month(2026, 3)
 @pytest.fixture(autouse=True)
 def _org(demo_org: None) -> None:
     """The demo organization: 后勤管理处 handles, the Office (dispatcher) closes."""
-
-
-def _call(ticket: Ticket, when: dt.datetime, outcome: str = "dissatisfied", resolved: bool = False) -> None:
-    step(
-        when,
-        services.followup_complete,
-        actor=user("officer"),
-        ticket=ticket,
-        outcome=outcome,
-        resolved=resolved,
-    )
 
 
 def _reopened_three_times() -> Ticket:
@@ -57,7 +54,7 @@ def _reopened_three_times() -> Ticket:
             ticket=ticket,
             text="已电话向12345热线反馈处理情况。",
         )
-        _call(ticket, at(2026, 3, day + 1, 10))
+        followup_call(ticket, at(2026, 3, day + 1, 10), "dissatisfied")
     ticket = fresh(ticket)
     assert (ticket.round, ticket.status, ticket.overdue_count) == (4, Status.HANDLING, 0)
     return ticket
@@ -137,7 +134,7 @@ def test_closing_unsatisfied_keeps_an_owed_report_back_on_the_offices_list(setti
     answered(ticket, at(2026, 3, 10, 14))
     office = user("dispatcher")
     assert [t.number for t in selectors.report_back_missing(office)] == [ticket.number]
-    _call(ticket, at(2026, 3, 11, 9))
+    followup_call(ticket, at(2026, 3, 11, 9), "dissatisfied")
     step(
         at(2026, 3, 11, 10), services.ticket_close_unsatisfied, actor=office, ticket=ticket, reason="不满意。"
     )

@@ -26,6 +26,7 @@ from tests.support import at, signed_in, user, web_request
 from tests.tickets.test_rule_fidelity_support import (
     START,
     attempt,
+    followup_call,
     fresh,
     handled,
     step,
@@ -46,18 +47,6 @@ def _org(demo_org: None) -> None:
     """The demo organization: 后勤管理处 handles and calls back, the Office decides unreachable requesters."""
 
 
-def call(ticket, when: dt.datetime, outcome: str, resolved: bool = False, **extra):
-    return step(
-        when,
-        services.followup_complete,
-        actor=user("officer"),
-        ticket=ticket,
-        outcome=outcome,
-        resolved=resolved,
-        **extra,
-    )
-
-
 # --- Item 6: closures that close ------------------------------------------------------------------------------
 
 
@@ -67,7 +56,9 @@ def test_closures_that_close_an_accepted_explanation_closes_as_closed_explained(
     with a new reply clock."""
     ticket = web_replied(**EXPLAINED)
     when = REPLIED_AT + dt.timedelta(hours=4)
-    followup = call(ticket, when, "basically_satisfied", accepts_explanation=True, comment="理解，接受解释。")
+    followup = followup_call(
+        ticket, when, "basically_satisfied", accepts_explanation=True, comment="理解，接受解释。"
+    )
     ticket = fresh(ticket)
     assert ticket.status == Status.CLOSED_EXPLAINED and ticket.status in CLOSED_STATUSES
     assert (ticket.round, ticket.closed_at) == (1, when)
@@ -85,10 +76,10 @@ def test_closures_that_close_an_ordinary_answer_is_not_accepted_as_explained() -
     ordinary answer that did not solve the matter reopens as before (R7.2)."""
     ticket = web_replied()
     with pytest.raises(DomainError) as refused:
-        call(ticket, REPLIED_AT + dt.timedelta(hours=1), "dissatisfied", accepts_explanation=True)
+        followup_call(ticket, REPLIED_AT + dt.timedelta(hours=1), "dissatisfied", accepts_explanation=True)
     assert refused.value.code == "not_explained"
     assert fresh(ticket).status == Status.REPLIED
-    call(ticket, REPLIED_AT + dt.timedelta(hours=2), "dissatisfied")
+    followup_call(ticket, REPLIED_AT + dt.timedelta(hours=2), "dissatisfied")
     assert (fresh(ticket).status, fresh(ticket).round) == (Status.HANDLING, 2)
 
 
@@ -100,10 +91,10 @@ def test_closures_that_close_an_unreachable_requester_goes_to_the_office_which_c
     for hour in (13, 15, 17):
         attempt(ticket, at(2026, 3, 10, hour))
     with pytest.raises(DomainError) as refused:
-        call(ticket, at(2026, 3, 10, 17, 30), "unreachable")
+        followup_call(ticket, at(2026, 3, 10, 17, 30), "unreachable")
     assert refused.value.code == "too_few_attempts"
     attempt(ticket, at(2026, 3, 11, 10))
-    call(ticket, at(2026, 3, 11, 10, 5), "unreachable", comment="电话始终无人接听。")
+    followup_call(ticket, at(2026, 3, 11, 10, 5), "unreachable", comment="电话始终无人接听。")
     ticket = fresh(ticket)
     assert (ticket.status, ticket.round, ticket.closed_at) == (Status.UNREACHABLE_REVIEW, 1, None)
     assert Clock.objects.get(ticket=ticket, kind="followup").met_at == at(2026, 3, 11, 10, 5)
@@ -134,7 +125,7 @@ def test_closures_that_close_the_office_may_order_another_round_of_calls() -> No
     ticket = web_replied()
     for when in (at(2026, 3, 10, 13), at(2026, 3, 10, 16), at(2026, 3, 11, 9)):
         attempt(ticket, when)
-    call(ticket, at(2026, 3, 11, 9, 5), "unreachable")
+    followup_call(ticket, at(2026, 3, 11, 9, 5), "unreachable")
     step(
         at(2026, 3, 11, 11),
         services.unreachable_retry,
@@ -149,9 +140,9 @@ def test_closures_that_close_the_office_may_order_another_round_of_calls() -> No
     attempt(ticket, at(2026, 3, 11, 19))
     assert selectors.unanswered_attempts([ticket.pk]) == {ticket.pk: 1}
     with pytest.raises(DomainError) as refused:
-        call(ticket, at(2026, 3, 11, 19, 5), "unreachable")
+        followup_call(ticket, at(2026, 3, 11, 19, 5), "unreachable")
     assert refused.value.code == "too_few_attempts"
-    call(ticket, at(2026, 3, 11, 20), "satisfied", resolved=True)
+    followup_call(ticket, at(2026, 3, 11, 20), "satisfied", resolved=True)
     assert fresh(ticket).status == Status.CLOSED
 
 
@@ -163,7 +154,7 @@ def test_closures_that_close_only_the_office_decides_an_unreachable_requester() 
         services.unreachable_close(actor=user("dispatcher"), ticket=ticket, reason="无法联系。")
     for when in (at(2026, 3, 10, 13), at(2026, 3, 10, 16), at(2026, 3, 11, 9)):
         attempt(ticket, when)
-    call(ticket, at(2026, 3, 11, 9, 5), "unreachable")
+    followup_call(ticket, at(2026, 3, 11, 9, 5), "unreachable")
     with pytest.raises(DomainError) as refused:
         services.unreachable_close(actor=user("head"), ticket=fresh(ticket), reason="无法联系。")
     assert refused.value.code == "forbidden"
@@ -240,7 +231,7 @@ def test_closures_that_close_on_the_pages() -> None:
         assert ('name="accepts_explanation"' in html) is offered
     for when in (at(2026, 3, 10, 13), at(2026, 3, 10, 16), at(2026, 3, 11, 9)):
         attempt(plain, when)
-    call(plain, at(2026, 3, 11, 9, 5), "unreachable")
+    followup_call(plain, at(2026, 3, 11, 9, 5), "unreachable")
     office = signed_in("dispatcher")
     listed = office.get(reverse("work:unreachable")).content.decode()
     assert plain.number in listed and "联系不上的诉求人" in listed

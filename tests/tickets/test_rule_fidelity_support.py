@@ -75,3 +75,38 @@ def web_replied(when: dt.datetime = START, **reply: Any) -> Ticket:
 
 def attempt(ticket: Ticket, when: dt.datetime, result: str = FollowupAttempt.Result.NO_ANSWER) -> None:
     step(when, services.followup_attempt_record, actor=user("officer"), ticket=ticket, result=result)
+
+
+def hotline_call(**extra: Any) -> Ticket:
+    """A call to 后勤管理处's hotline, recorded and acknowledged on the call by its officer (no level yet)."""
+    return services.ticket_create(
+        actor=user("officer"),
+        channel="hotline",
+        type="help",
+        campus=beijing(),
+        content="宿舍楼3号楼302室暖气不热。",
+        requester_name="刘同学",
+        contact_phone="13700002222",
+        receiving_unit=unit("logistics"),
+        acknowledge=True,
+        **extra,
+    ).ticket
+
+
+def overdue_count(ticket: Ticket) -> int:
+    return Ticket.objects.values_list("overdue_count", flat=True).get(pk=ticket.pk)
+
+
+def followup_call(
+    ticket: Ticket, when: dt.datetime, outcome: str, resolved: bool = False, **extra: Any
+) -> Any:
+    """The officer's follow-up call at ``when`` (R7.1), with its outcome."""
+    return step(
+        when,
+        services.followup_complete,
+        actor=user("officer"),
+        ticket=ticket,
+        outcome=outcome,
+        resolved=resolved,
+        **extra,
+    )

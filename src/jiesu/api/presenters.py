@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from jiesu.org.models import Unit, User
+from jiesu.privacy import mask_email, mask_phone
 from jiesu.tickets import selectors
 from jiesu.tickets.models import (
     Clock,
@@ -19,7 +20,7 @@ from jiesu.tickets.models import (
     Reply,
     Ticket,
 )
-from jiesu.tickets.permissions import is_requester, mask_email, mask_phone, may_see_full_contact, relations
+from jiesu.tickets.permissions import is_requester, may_see_full_contact, relations
 from jiesu.tickets.states import ACTIONS, Actor, Status
 
 

@@ -30,8 +30,8 @@ from jiesu.channels.forms import (
 from jiesu.channels.models import Booking, ReceptionSession, ReceptionSlot, Symposium
 from jiesu.channels.permissions import requires
 from jiesu.org.models import User
+from jiesu.privacy import mask_phone
 from jiesu.tickets.errors import DomainError
-from jiesu.tickets.permissions import mask_phone
 from jiesu.workcalendar.semesters import semester_of
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

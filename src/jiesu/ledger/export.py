@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from jiesu import xlsx
 from jiesu.ledger.permissions import ContactPolicy
 from jiesu.org.models import RequesterKind
+from jiesu.privacy import mask_email, mask_phone
 from jiesu.tickets.models import (
     Channel,
     Clock,
@@ -42,7 +43,6 @@ from jiesu.tickets.models import (
     Ticket,
     TicketType,
 )
-from jiesu.tickets.permissions import mask_email, mask_phone
 from jiesu.tickets.states import CLOSED_STATUSES, Status
 
 EXPORT_FIELDS = (

@@ -83,14 +83,20 @@ def formal_reply(ticket: Ticket) -> Reply | None:
     )
 
 
-def names_to_mask(ticket: Ticket) -> list[str]:
-    """Names the checker looks for: the writer's (on record or given in the letter), and every person of the
-    organization (staff named in a reply are personal data on a public page too)."""
+def writer_names(ticket: Ticket) -> set[str]:
+    """The writer's names (R2.2, R10.1): on record, on their account, or given in the letter ("我叫…"), so a
+    reply greeting them by name is masked on a public page."""
     names = {ticket.requester_name}
-    # A name the writer gave in the letter ("我叫…") is masked in the reply too.
     names.update(f.text for f in privacy.find(ticket.content) if f.kind == "name")
     if ticket.requester_id:
         names.add(ticket.requester.get_full_name() if ticket.requester else "")
+    return {n for n in names if n}
+
+
+def names_to_mask(ticket: Ticket) -> list[str]:
+    """Names the checker looks for: the writer's, and every person of the organization (staff named in a reply
+    are personal data on a public page too)."""
+    names = writer_names(ticket)
     names.update(User.objects.exclude(full_name="").values_list("full_name", flat=True))
     return sorted(n for n in names if n)
 

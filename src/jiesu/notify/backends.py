@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
 
-from jiesu.tickets.permissions import mask_phone
+from jiesu.privacy import mask_phone
 
 WEBHOOK_TIMEOUT = 10  # seconds
 

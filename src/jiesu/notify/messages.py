@@ -5,14 +5,13 @@ email), an optional short SMS text, and an optional inbox body for when the emai
 should not keep (the tracking code). Everything is rendered in ``settings.LANGUAGE_CODE`` (zh-hans) whatever
 the language of the request that caused the event (the sweep runs without one).
 
-Privacy (R10.2): messages to staff name the ticket by number and subject only, and ``redact`` masks any phone
-number or email address a requester wrote into the subject; messages to a requester only ever concern their
-own ticket.
+Privacy (R10.2): messages to staff name the ticket by number and subject only, and ``privacy.mask_contacts``
+masks any phone number or email address a requester wrote into the subject or staff wrote into a quoted text;
+messages to a requester only ever concern their own ticket.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +20,6 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-
-from jiesu.tickets.permissions import mask_email, mask_phone
 
 SMS_LIMIT = 500  # long SMS go out as concatenated segments; the cap only stops a runaway text
 
@@ -270,15 +267,6 @@ STAFF: dict[str, Template] = {
 }
 
 TEMPLATES: dict[str, Template] = {**REQUESTER, **STAFF}
-
-_PHONE = re.compile(r"(?<!\d)\+?\d[\d -]{5,}\d(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-
-
-def redact(text: str) -> str:
-    """R10.2: mask phone numbers and email addresses a requester wrote into free text shown to staff."""
-    text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
-    return _PHONE.sub(lambda m: mask_phone(re.sub(r"[ -]", "", m.group(0))), text)
 
 
 class _Context(dict[str, Any]):

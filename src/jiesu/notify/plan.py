@@ -27,7 +27,8 @@ from jiesu.notify.recipients import (
     preference,
 )
 from jiesu.org.models import Membership, Role, User
-from jiesu.tickets.models import CohandlingRequest, Note, RedispatchRequest, Reply, Ticket
+from jiesu.tickets.models import CohandlingRequest, RedispatchRequest, Reply, Ticket
+from jiesu.tickets.selectors import open_instructions_of
 
 _REPLY_EVENTS = frozenset({"reply_sent", "initial_reply", "reply_returned"})
 _REDISPATCH_EVENTS = frozenset({"redispatch_requested", "redispatch_decided"})
@@ -135,17 +136,12 @@ def _redispatch_requests(alerts: Sequence[AlertLike]) -> dict[int, dict[str, Any
 
 def _open_instructions(alerts: Sequence[AlertLike]) -> dict[int, list[dict[str, Any]]]:
     """R6.3: each handed-over ticket's leaders' instructions the lead unit has not yet said what it did about
-    (the ticket page's banner, ``selectors.open_instructions``), oldest first; one query for the batch."""
+    (``tickets.selectors.open_instructions_of``, as the ticket page's banner), oldest first; one query for the batch."""
     ids = {int(a.ticket_id) for a in alerts if a.event in _HANDOVER_EVENTS and a.ticket_id}
     if not ids:
         return {}
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    rows = (
-        Note.objects.filter(ticket_id__in=ids, kind=Note.Kind.INSTRUCTION, answered=False)
-        .order_by("at", "id")
-        .values("ticket_id", "party", "body")
-    )
-    for row in rows:
+    for row in open_instructions_of(ids).values("ticket_id", "party", "body"):
         found[row["ticket_id"]].append(dict(row))
     return found
 

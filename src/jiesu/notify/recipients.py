@@ -27,9 +27,10 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
-from jiesu.notify.messages import absolute, redact
+from jiesu.notify.messages import absolute
 from jiesu.notify.models import Preference
 from jiesu.org.models import Membership, Role, User
+from jiesu.privacy import mask_contacts
 from jiesu.tickets import rating
 from jiesu.tickets.models import ClockKind, FollowupOutcome
 from jiesu.tickets.states import Status
@@ -157,7 +158,7 @@ def _instructions(t: Facts) -> str:
     """R6.3: the leaders' instructions still open on a ticket handed to a unit, each with the leader's name."""
     return "\n\n".join(
         _("Instruction from %(leader)s: %(instruction)s")
-        % {"leader": note["party"], "instruction": redact(note["body"])}
+        % {"leader": note["party"], "instruction": mask_contacts(note["body"])}
         for note in t.get("instructions") or ()
     )
 
@@ -215,7 +216,7 @@ def _returned(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     reply = t.get("reply") or {}
     if not reply:
         return []
-    context = {"comment": redact(reply["review_comment"])}
+    context = {"comment": mask_contacts(reply["review_comment"])}
     return [Route("reply_returned", (("user", reply["drafted_by_id"]),), context)]
 
 
@@ -236,7 +237,7 @@ def _rated(t: Facts, data: Mapping[str, Any]) -> list[Route]:
 
 def _redispatch_requested(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     request = t.get("redispatch") or {}
-    context = {"unit": request.get("from_unit__name", ""), "reason": redact(request.get("reason", ""))}
+    context = {"unit": request.get("from_unit__name", ""), "reason": mask_contacts(request.get("reason", ""))}
     return [Route("redispatch_requested", (("office", 0),), context)]
 
 
@@ -246,7 +247,7 @@ def _redispatch_decided(t: Facts, data: Mapping[str, Any]) -> list[Route]:
         return []
     asked = (("unit", request["from_unit_id"]),)
     if not data.get("approved"):
-        context = {"note": redact(request.get("decision_note", ""))}
+        context = {"note": mask_contacts(request.get("decision_note", ""))}
         return [Route("redispatch_rejected", asked, context)]
     new_unit = {"unit": request.get("new_unit__name", "")}
     routes = [Route("redispatch_approved", asked, new_unit)]
@@ -257,7 +258,10 @@ def _redispatch_decided(t: Facts, data: Mapping[str, Any]) -> list[Route]:
 
 def _instructed(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     """R6.3: a leader's instruction reaches the lead unit (head and officers) and the Office."""
-    context = {"leader": data.get("leader", ""), "instruction": redact(str(data.get("instruction", "")))}
+    context = {
+        "leader": data.get("leader", ""),
+        "instruction": mask_contacts(str(data.get("instruction", ""))),
+    }
     return [Route("instructed", (*_lead(t), ("office", 0)), context)]
 
 
@@ -265,13 +269,13 @@ def _instruction_responded(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     """R6.3: the leader hears what the unit did about the instruction."""
     if not data.get("leader_id"):
         return []
-    context = {"response": redact(str(data.get("response", "")))}
+    context = {"response": mask_contacts(str(data.get("response", "")))}
     return [Route("instruction_responded", (("user", int(data["leader_id"])),), context)]
 
 
 def _unreachable_decided(t: Facts, data: Mapping[str, Any]) -> list[Route]:
     """R7.3: the Office's decision goes to the lead unit; a closing is also told to the requester."""
-    context = {"note": redact(str(data.get("note", ""))) or "—"}
+    context = {"note": mask_contacts(str(data.get("note", ""))) or "—"}
     if data.get("closed"):
         return [
             Route("unreachable_closed", _lead(t), context),

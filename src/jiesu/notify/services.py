@@ -35,6 +35,7 @@ from jiesu.notify.permissions import may_manage_outbox
 from jiesu.notify.plan import Plan
 from jiesu.notify.recipients import RECEIPTS, AlertLike, Facts, Route, Target, local, person_target
 from jiesu.org.models import User
+from jiesu.privacy import mask_contacts
 from jiesu.tickets.errors import NotAllowed
 from jiesu.tickets.services import TicketEvent
 
@@ -172,7 +173,7 @@ class _Paths:
 
 
 def _context(facts: Facts, route: Route) -> dict[str, Any]:
-    subject = facts["subject"] if route.requester else messages.redact(facts["subject"])
+    subject = facts["subject"] if route.requester else mask_contacts(facts["subject"])
     return {
         "number": facts["number"],
         "subject": subject,

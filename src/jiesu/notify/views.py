@@ -22,7 +22,7 @@ from jiesu.notify.forms import PreferenceForm, RetryForm
 from jiesu.notify.models import OutboxChannel
 from jiesu.notify.permissions import may_manage_outbox
 from jiesu.org.models import User
-from jiesu.tickets.permissions import mask_email, mask_phone
+from jiesu.privacy import mask_email, mask_phone
 
 PAGE_SIZE = 30
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from jiesu import privacy
 from jiesu.catalogue import selectors as catalogue
 from jiesu.catalogue.models import Matter
+from jiesu.mailbox.selectors import writer_names
 from jiesu.open311.models import ServiceRequest
 from jiesu.tickets.models import Reply, Ticket
 from jiesu.tickets.states import CLOSED_STATUSES
@@ -89,10 +90,10 @@ def _notes(ticket: Ticket, reply: Reply) -> str:
     so it often greets them by name or gives a contact; names (the requester's, one given in the request, the
     staff who wrote and approved the reply), phone numbers, e-mail addresses and ID or student numbers are
     masked, as on the board."""
-    names = {ticket.requester_name}
-    names.update(f.text for f in privacy.find(ticket.content) if f.kind == "name")
-    people = (ticket.requester, reply.drafted_by, reply.reviewed_by)
-    names.update(person.get_full_name() for person in people if person is not None)
+    names = writer_names(ticket)
+    names.update(
+        person.get_full_name() for person in (reply.drafted_by, reply.reviewed_by) if person is not None
+    )
     return privacy.mask(reply.body, (name for name in names if name))
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from jiesu.privacy import mask_phone
 from jiesu.referrals.models import ReferralImport, ReferralRow
-from jiesu.tickets.permissions import mask_phone
 
 LOOKUP_CHUNK = 900  # below SQLite's older bound on a statement's parameters
 

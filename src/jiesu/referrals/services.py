@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiesu.org.models import Campus, User
+from jiesu.privacy import mask_phone
 from jiesu.referrals.models import ImportStatus, ReferralImport, ReferralLog, ReferralRow
 from jiesu.referrals.permissions import may_import
 from jiesu.referrals.rows import Checked, check_recorded, check_sheet, pack, source_key, unpack
@@ -34,7 +35,6 @@ from jiesu.referrals.selectors import imported_numbers
 from jiesu.referrals.sheet import SheetError, read_sheet
 from jiesu.tickets.errors import DomainError, NotAllowed
 from jiesu.tickets.models import Channel, TicketType
-from jiesu.tickets.permissions import mask_phone
 from jiesu.tickets.services import ticket_create_many
 from jiesu.tickets.services.intake import validate
 

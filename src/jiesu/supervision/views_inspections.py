@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jiesu.org.models import User
+from jiesu.privacy import mask_email, mask_phone
 from jiesu.supervision import selectors_orders as reads
 from jiesu.supervision.errors import DomainError
 from jiesu.supervision.figures import Period, PeriodError
@@ -21,7 +22,6 @@ from jiesu.supervision.models import Finding, Inspection, Notice
 from jiesu.supervision.permissions import may_inspect, may_see_inspections, requires
 from jiesu.supervision.services import inspections as services
 from jiesu.tickets.models import Ticket
-from jiesu.tickets.permissions import mask_email, mask_phone
 from jiesu.tickets.services import contact_reveal
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -12,7 +12,6 @@ from django.http import Http404
 
 from jiesu.org.models import Role, User
 from jiesu.org.selectors import RoleSet, roles_for
-from jiesu.privacy import mask_email, mask_phone  # noqa: F401 - re-exported: the contact masks
 from jiesu.tickets.models import Ticket, TicketCohandlingUnit
 from jiesu.tickets.states import Actor
 

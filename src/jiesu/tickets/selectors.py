@@ -4,6 +4,7 @@ and sorts on indexed, stored columns (R4.8): the clock status is derived in the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,13 +214,17 @@ def office_replied(user: User) -> QuerySet[Ticket]:
     return _listing(visible_tickets(user, qs)).order_by(F("next_due_at").asc(nulls_last=True), "id")
 
 
+def open_instructions_of(ticket_ids: Iterable[int]) -> QuerySet[Note]:
+    """R6.3: leaders' instructions on these tickets the lead unit has not yet said what it did about, oldest
+    first (the ticket page's banner; the message handing a ticket to a unit)."""
+    return Note.objects.filter(ticket_id__in=ticket_ids, kind=Note.Kind.INSTRUCTION, answered=False).order_by(
+        "at", "id"
+    )
+
+
 def open_instructions(ticket: Ticket) -> QuerySet[Note]:
     """R6.3: leaders' instructions on this ticket the lead unit has not yet said what it did about."""
-    return (
-        Note.objects.filter(ticket=ticket, kind=Note.Kind.INSTRUCTION, answered=False)
-        .select_related("author")
-        .order_by("at", "id")
-    )
+    return open_instructions_of([ticket.pk]).select_related("author")
 
 
 def my_requests(user: User) -> QuerySet[Ticket]:

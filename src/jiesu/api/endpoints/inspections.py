@@ -30,6 +30,7 @@ from jiesu.api.schemas_supervision import (
     InspectionQuery,
 )
 from jiesu.org.models import User
+from jiesu.privacy import mask_email, mask_phone
 from jiesu.supervision import selectors_orders as reads
 from jiesu.supervision.assessment import AssessmentReport
 from jiesu.supervision.errors import NotAllowed
@@ -38,7 +39,7 @@ from jiesu.supervision.models import Finding, Inspection
 from jiesu.supervision.permissions import may_inspect, may_see_inspections
 from jiesu.supervision.services import inspections as services
 from jiesu.tickets.models import Ticket
-from jiesu.tickets.permissions import mask_email, mask_phone, may_see_full_contact
+from jiesu.tickets.permissions import may_see_full_contact
 
 router = Router(tags=["supervision inspections"])
 

@@ -9,22 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from jiesu.privacy import mask_email, mask_phone
 from jiesu.tickets import hints, selectors, services
 from jiesu.tickets.errors import DomainError, NotAllowed
 from jiesu.tickets.models import Note, Ticket
-from jiesu.tickets.permissions import (
-    get_ticket_for,
-    is_requester,
-    mask_email,
-    mask_phone,
-    may_see_full_contact,
-)
+from jiesu.tickets.permissions import get_ticket_for, is_requester, may_see_full_contact
 from jiesu.tickets.states import CLOSED_STATUSES, Status
 from jiesu.tickets.views import actions, history
 from jiesu.tickets.views.common import StaffRequest, form_error_status, safe_next
@@ -163,15 +157,10 @@ def contact_reveal(request: StaffRequest, number: str) -> HttpResponse:
         context = {"ticket": ticket, "contact": _contact(request, ticket), "error": refused.message}
         return render(request, "tickets/ticket/_contact.html", context, status=403)
     if request.htmx:
-        context = {"ticket": ticket, "contact": _contact(request, ticket, revealed=True)}
-        # The request's own words come unmasked with it (swapped out of band into the content card).
-        amendments = Note.objects.filter(ticket=ticket, kind=Note.Kind.AMENDMENT).only("at", "body")
-        text = render_to_string(
-            "tickets/ticket/_content_text.html",
-            {**context, "amendments": list(amendments), "oob": True},
-            request=request,
-        )
-        response = render(request, "tickets/ticket/_contact.html", context)
-        response.content += text.encode()
-        return response
+        context = {
+            "ticket": ticket,
+            "contact": _contact(request, ticket, revealed=True),
+            "amendments": Note.objects.filter(ticket=ticket, kind=Note.Kind.AMENDMENT).only("at", "body"),
+        }
+        return render(request, "tickets/ticket/_contact_revealed.html", context)
     return render_ticket_page(request, ticket, revealed=True)
